@@ -1,0 +1,71 @@
+"""Settings: defaults from the project's own pyproject.toml, overridden by the nearest [tool.glossary] table."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from .errors import InputError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+
+
+def _read_tool_table(pyproject: Path) -> dict[str, Any]:
+    try:
+        with pyproject.open("rb") as handle:
+            return tomllib.load(handle).get("tool", {}).get("glossary", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(pyproject, f"not valid TOML ({exc})") from None
+
+
+def _resolve_paths(table: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Values naming data files are relative to the pyproject.toml that sets them."""
+    resolved = {}
+    for key, value in table.items():
+        if isinstance(value, str) and (value.startswith("data/") or value.endswith((".txt", ".csv", ".tsv"))):
+            resolved[key] = str((base / value).resolve())
+        else:
+            resolved[key] = value
+    return resolved
+
+
+@dataclass
+class Settings:
+    values: dict[str, Any] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    def path(self, key: str) -> Path:
+        return Path(self.values[key])
+
+
+def load_settings(start: Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
+    """Defaults from this project's pyproject.toml, then the nearest other pyproject.toml above `start`."""
+    defaults_file = PROJECT_ROOT / "pyproject.toml"
+    values = _resolve_paths(_read_tool_table(defaults_file), PROJECT_ROOT)
+    sources = [str(defaults_file)]
+    here = (start or Path.cwd()).resolve()
+    for folder in [here, *here.parents]:
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            if candidate.resolve() != defaults_file.resolve():
+                values.update(_resolve_paths(_read_tool_table(candidate), folder))
+                sources.append(str(candidate))
+            break
+    if overrides:
+        values.update(overrides)
+    return Settings(values, sources)

@@ -1,0 +1,525 @@
+"""Mining stage: candidate terms from segmented text, their statistics, and one ranking.
+
+The pipeline, each step a named function:
+  clauses()            split tagged paragraphs at punctuation: a term never crosses a clause boundary
+  count_ngrams()       every token n-gram inside clauses, per document (the statistics need the parts too)
+  is_candidate()       the syntactic shape of a term: content words at both edges, a nominal head
+  term_statistics()    frequency, document frequency, C-value, association, branching entropy, specificity
+  rank()               one score from those components, every component kept as a column
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from .config import Settings, load_settings
+from .corpus import Document
+from .segment import Segmenter, Token, read_user_dict
+
+# POS tags (jieba / ICTCLAS set) of words that only glue others together: conjunctions, prepositions,
+# particles, interjections, onomatopoeia, punctuation. They may sit inside a term (和, 及), never at its edge.
+FUNCTION_POS = {"c", "p", "u", "uj", "ul", "uz", "ug", "ud", "uv", "y", "e", "o", "x", "w", "zg"}
+# Tags jieba gives to nominal words; a term's last word should be one of them (or a verb nominalised by a
+# preceding noun, as in 技术转让, 能源转型, 多边环境协定).
+# Aspect particles, time words, modal particles: the marks of a clause, not of a name.
+INTERNAL_POS = {"ul", "uz", "ug", "uv", "ud", "y", "e", "o", "t", "tg", "mq"}
+NOMINAL_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "ng", "vn", "an", "j", "l", "eng", "b", "i"}
+# A word standing alone is a term only if jieba knows it as a noun or a fixed expression (not 调集, 私营).
+SINGLE_TERM_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "l", "eng"}
+COMMON_NOUN_POS = {"n", "vn", "an", "ng", "l"}
+PUNCTUATION = re.compile(r"^[\s\W_]+$", re.UNICODE)
+CLAUSE_INTERNAL = {"、", "·", "-", "/"}  # punctuation that may sit inside a name (非洲、加勒比和太平洋国家组织)
+NUMBER = re.compile(r"^[0-9.%,]+$|^[零一二三四五六七八九十百千万亿两几]+[个项次年名位条家]?$")
+ORDINAL = re.compile(r"^第[零一二三四五六七八九十百千0-9]+")
+CJK = re.compile(r"[\u3400-\u9fff]")
+TITLE = re.compile(r"《([^《》\n]{2,40})》")
+
+
+def read_word_list(path: Path) -> frozenset[str]:
+    words: set[str] = set()
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        words.update(line.split("#", 1)[0].split())
+    return frozenset(words)
+
+
+@dataclass
+class Lexicon:
+    """The configurable word lists the candidate filter reads (data files named in [tool.glossary])."""
+
+    edge_stopwords: frozenset[str]
+    generic_words: frozenset[str]
+    internal_words: frozenset[str] = frozenset()
+    pos_overrides: dict[str, str] = field(default_factory=dict)
+    single_word_max_zipf: float = 4.6
+    verb_start_max_zipf: float = 4.5
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Lexicon":
+        overrides = {}
+        for line in settings.path("pos_overrides").read_text(encoding="utf-8").splitlines():
+            parts = line.split("#", 1)[0].split()
+            if len(parts) == 2:
+                overrides[parts[0]] = parts[1]
+        return cls(
+            read_word_list(settings.path("stopwords")),
+            read_word_list(settings.path("generic_words")),
+            read_word_list(settings.path("internal_words")),
+            overrides,
+            float(settings.get("single_word_max_zipf", 4.6)),
+            float(settings.get("verb_start_max_zipf", 4.5)),
+        )
+
+    def is_forbidden_inside(self, token: Token) -> bool:
+        """Clause-level words (predicates, aspect particles, pronouns) never occur inside a term."""
+        return (token.word in self.edge_stopwords and token.word not in self.internal_words) or token.pos in INTERNAL_POS
+
+
+# --- candidates -----------------------------------------------------------------------------------------------
+
+
+def clauses(tokens: Sequence[Token], pos_overrides: dict[str, str] | None = None) -> list[list[Token]]:
+    """Runs of tokens between punctuation marks; 《》 and quotes bound a clause too."""
+    pos_overrides = pos_overrides or {}
+    runs: list[list[Token]] = []
+    current: list[Token] = []
+    for token in tokens:
+        word = token.word.strip()
+        if not word:
+            continue
+        if PUNCTUATION.match(word) and word not in CLAUSE_INTERNAL:
+            if current:
+                runs.append(current)
+            current = []
+            continue
+        current.append(Token(word, pos_overrides.get(word, token.pos), token.start))
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _is_edge_word(token: Token, lexicon: Lexicon) -> bool:
+    word = token.word
+    return not (
+        token.pos in FUNCTION_POS
+        or word in lexicon.edge_stopwords
+        or word in CLAUSE_INTERNAL
+        or NUMBER.match(word)
+    )
+
+
+def is_candidate(words: Sequence[Token], lexicon: Lexicon) -> bool:
+    """The shape of a term: content words at both edges, a nominal head, no clause-internal punctuation at edges."""
+    first, last = words[0], words[-1]
+    if not (_is_edge_word(first, lexicon) or ORDINAL.match(first.word)):
+        return False
+    if not _is_edge_word(last, lexicon):
+        # an ordinal name may end in a number-unit word (第三个非洲工业发展十年)
+        if not (ORDINAL.match(first.word) and NUMBER.match(last.word) and len(words) > 2):
+            return False
+    if any(lexicon.is_forbidden_inside(w) for w in words[1:-1]):
+        return False
+    text = "".join(w.word for w in words)
+    if not CJK.search(text):
+        return False  # Latin-only strings (symbols, URLs) are metadata, not Chinese terms
+    if len(words) == 1:
+        return (
+            last.pos in SINGLE_TERM_POS
+            and len(text) >= 2
+            and text not in lexicon.generic_words
+            and not ORDINAL.match(text)
+            and general_zipf(text) < lexicon.single_word_max_zipf
+        )
+    if first.pos == "v" and general_zipf(first.word) >= lexicon.verb_start_max_zipf:
+        return False
+    if last.pos in NOMINAL_POS:
+        return True
+    # a verb or adjective heads a compound when a common noun modifies it: 技术转让, 能源转型, 性别平等
+    return words[-2].pos in COMMON_NOUN_POS and last.pos in {"v", "a", "ad"} and len(last.word) >= 2
+
+
+# --- counting -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    """Everything counted in one pass over the tagged corpus."""
+
+    ngrams: Counter = field(default_factory=Counter)  # token tuple -> occurrences (all n-grams, unfiltered)
+    per_doc: dict = field(default_factory=lambda: defaultdict(Counter))  # token tuple -> doc index -> count
+    left: dict = field(default_factory=lambda: defaultdict(Counter))  # candidate -> left neighbours
+    right: dict = field(default_factory=lambda: defaultdict(Counter))
+    pos: dict = field(default_factory=dict)  # candidate -> POS tags of one occurrence
+    titled: Counter = field(default_factory=Counter)  # candidate -> occurrences inside 《》
+    tokens: int = 0
+    unigram: Counter = field(default_factory=Counter)
+
+
+BOUNDARY = "<s>"  # clause edge: each one counts as a distinct neighbour (a free boundary)
+
+
+def count_ngrams(tagged_docs: Iterable[list[list[Token]]], lexicon: Lexicon, max_tokens: int, max_chars: int) -> Counts:
+    counts = Counts()
+    boundary_serial = 0
+    for doc_index, paragraphs in enumerate(tagged_docs):
+        for tokens in paragraphs:
+            for clause in clauses(tokens, lexicon.pos_overrides):
+                words = [t.word for t in clause]
+                counts.tokens += len(words)
+                counts.unigram.update(words)
+                n = len(words)
+                for i in range(n):
+                    chars = 0
+                    for j in range(i + 1, min(n, i + max_tokens) + 1):
+                        chars += len(words[j - 1])
+                        if chars > max_chars:
+                            break
+                        gram = tuple(words[i:j])
+                        counts.ngrams[gram] += 1
+                        counts.per_doc[gram][doc_index] += 1
+                        if not is_candidate(clause[i:j], lexicon):
+                            continue
+                        if gram not in counts.pos:
+                            counts.pos[gram] = tuple(t.pos for t in clause[i:j])
+                        if i > 0:
+                            counts.left[gram][words[i - 1]] += 1
+                        else:
+                            boundary_serial += 1
+                            counts.left[gram][f"{BOUNDARY}{boundary_serial}"] += 1
+                        if j < n:
+                            counts.right[gram][words[j]] += 1
+                        else:
+                            boundary_serial += 1
+                            counts.right[gram][f"{BOUNDARY}{boundary_serial}"] += 1
+    return counts
+
+
+# --- statistics -----------------------------------------------------------------------------------------------
+
+
+def c_value(length: int, freq: int, nesting_freqs: Sequence[int]) -> float:
+    # C-value (Frantzi, Ananiadou & Mima 2000), with log2(|a|+1) so one-word terms score (Barrón-Cedeño et al. 2009).
+    # jieba splits names into many short tokens (工发|组织), so the length weight stops growing at four tokens.
+    weight = math.log2(min(length, 4) + 1)
+    if not nesting_freqs:
+        return weight * freq
+    return weight * (freq - sum(nesting_freqs) / len(nesting_freqs))
+
+
+def independence(freq: int, nesting_freqs: Sequence[int]) -> float:
+    # Share of a string's occurrences outside its most frequent containing candidate: a fragment of a longer term
+    # (收入国家 inside 中等收入国家) has almost none (nested-term test after Frantzi et al. 2000; Kit & Liu 2008)
+    return 1.0 - (max(nesting_freqs) / freq if nesting_freqs and freq else 0.0)
+
+
+def branching_entropy(neighbours: Counter) -> float:
+    # Branching entropy of a string's neighbours (Tanaka-Ishii 2005; Jin & Tanaka-Ishii 2006): free boundaries are varied
+    total = sum(neighbours.values())
+    if total == 0:
+        return 0.0
+    return -sum((c / total) * math.log2(c / total) for c in neighbours.values())
+
+
+def dice(joint: int, left: int, right: int) -> float:
+    # Dice coefficient of two parts (Smadja, McKeown & Hatzivassiloglou 1996)
+    return 2 * joint / (left + right) if left + right else 0.0
+
+
+def pmi(joint: int, left: int, right: int, total: int) -> float:
+    # Pointwise mutual information (Church & Hanks 1990)
+    return math.log2(joint * total / (left * right)) if joint and left and right else 0.0
+
+
+def log_likelihood(joint: int, left: int, right: int, total: int) -> float:
+    # Log-likelihood ratio G² for a 2×2 contingency table (Dunning 1993)
+    k11 = joint
+    k12 = max(left - joint, 0)
+    k21 = max(right - joint, 0)
+    k22 = max(total - left - right + joint, 0)
+
+    def h(*ks: int) -> float:
+        n = sum(ks)
+        return sum(k * math.log(k / n) for k in ks if k)
+
+    return 2 * (h(k11, k12, k21, k22) - h(k11 + k12, k21 + k22) - h(k11 + k21, k12 + k22))
+
+
+def weakest_split(gram: tuple[str, ...], ngrams: Counter, total: int) -> tuple[float, float, float]:
+    """Association of a term's parts at its weakest split point: (Dice, PMI, log-likelihood)."""
+    if len(gram) < 2:
+        return 1.0, 0.0, 0.0
+    joint = ngrams[gram]
+    best = None
+    for k in range(1, len(gram)):
+        left, right = ngrams[gram[:k]], ngrams[gram[k:]]
+        scores = (dice(joint, left, right), pmi(joint, left, right, total), log_likelihood(joint, left, right, total))
+        if best is None or scores[0] < best[0]:
+            best = scores
+    return best
+
+
+@lru_cache(maxsize=None)
+def general_zipf(word: str) -> float:
+    """Zipf frequency (log10 per billion words) of a word in general Chinese, from wordfreq."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "zh")
+
+
+def domain_specificity(gram: tuple[str, ...], freq: int, total_tokens: int) -> float:
+    # Weirdness ratio (Ahmad, Gillam & Tostevin 1999): log10 of corpus frequency over general-language frequency.
+    # wordfreq divides a multiword estimate by 10 per inferred boundary, so the parts are compared, like with like:
+    # a term is as common in general Chinese as its rarest part.
+    zipf = min(general_zipf(word) for word in gram if CJK.search(word) or len(gram) == 1) if gram else 0.0
+    general = 10 ** (zipf - 9) if zipf > 0 else 1e-9
+    corpus = freq / max(total_tokens, 1)
+    return math.log10(corpus / general)
+
+
+def nesting_index(candidates: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    """For each candidate, the longer candidates that contain it as a contiguous token sequence."""
+    candidate_set = set(candidates)
+    nested_in: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+    for longer in candidate_set:
+        n = len(longer)
+        for i in range(n):
+            for j in range(i + 1, n + 1):
+                if j - i < n and longer[i:j] in candidate_set:
+                    nested_in[longer[i:j]].append(longer)
+    return nested_in
+
+
+def term_statistics(counts: Counts, n_docs: int, min_freq: int) -> pd.DataFrame:
+    """One row per candidate seen at least `min_freq` times, with every statistic the ranking uses."""
+    kept = [gram for gram in counts.left if counts.ngrams[gram] >= min_freq]
+    nested_in = nesting_index(kept)
+    total = max(counts.tokens, 1)
+    rows = []
+    for gram in kept:
+        freq = counts.ngrams[gram]
+        containing = [counts.ngrams[g] for g in set(nested_in.get(gram, ()))]
+        docs = len(counts.per_doc[gram])
+        dice_, pmi_, llr = weakest_split(gram, counts.ngrams, total)
+        left_h, right_h = branching_entropy(counts.left[gram]), branching_entropy(counts.right[gram])
+        rows.append(
+            {
+                "term": "".join(gram),
+                "tokens": " ".join(gram),
+                "pos": " ".join(counts.pos[gram]),
+                "length": len(gram),
+                "freq": freq,
+                "docs": docs,
+                "spread": docs / max(n_docs, 1),
+                "cvalue": c_value(len(gram), freq, containing),
+                "independence": independence(freq, containing),
+                "dice": dice_,
+                "pmi": pmi_,
+                "llr": llr,
+                "left_entropy": left_h,
+                "general_zipf": min(general_zipf(w) for w in gram),
+                "right_entropy": right_h,
+                "specificity": domain_specificity(gram, freq, total),
+                "titled": counts.titled[gram] / freq,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def rank(stats: pd.DataFrame) -> pd.Series:
+    """One termhood score in 0..1 from the statistics; every factor stays visible as a column of `stats`."""
+    if stats.empty:
+        return pd.Series(dtype=float)
+    frequency = (1 + stats["cvalue"].clip(lower=0)).map(math.log2)
+    # weirdness mapped to 0..1: a term used 10 times more often here than in general Chinese gets one half
+    specificity = 1 / (1 + (-2 * (stats["specificity"] - 1)).map(math.exp))
+    # weak parts association only dampens: frequent generic parts (国家|伙伴关系方案) lower Dice without making
+    # the whole less of a term
+    association = stats["dice"].clip(lower=1e-6) ** 0.25
+    raw = frequency * stats["independence"] * specificity * association
+    return raw / raw.max() if raw.max() > 0 else raw
+
+
+# --- the whole stage ------------------------------------------------------------------------------------------
+
+SENTENCE_END = re.compile(r"(?<=[。！？；])")
+
+
+@dataclass
+class MiningResult:
+    terms: pd.DataFrame  # one row per concept (variant group), best first
+    candidates: pd.DataFrame  # one row per ranked surface form, with every statistic
+    variants: pd.DataFrame  # form, concept, document, year, count: which document uses which form
+    contexts: pd.DataFrame  # concept, form, document, paragraph, sentence
+    documents: list[Document]
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+
+
+def find_contexts(documents: Sequence[Document], groups: dict[str, list[str]], per_term: int = 3) -> pd.DataFrame:
+    """Keyword-in-context sentences for each concept, spread over documents first."""
+    rows = []
+    for concept, forms in groups.items():
+        found = []  # (nth sentence from its document, document order, ...)
+        longest_first = sorted(forms, key=len, reverse=True)
+        for doc_order, doc in enumerate(documents):
+            nth = 0
+            for paragraph in doc.paragraphs:
+                if nth >= per_term:
+                    break
+                if not any(f in paragraph.text for f in forms):
+                    continue
+                for sentence in _sentences(paragraph.text):
+                    form = next((f for f in longest_first if f in sentence), None)
+                    if form:
+                        found.append((nth, doc_order, doc, paragraph, sentence, form))
+                        nth += 1
+                        break
+        found.sort(key=lambda item: (item[0], item[1]))  # one sentence from each document before a second from any
+        for _, _, doc, paragraph, sentence, form in found[:per_term]:
+            rows.append(
+                {
+                    "term": concept,
+                    "form": form,
+                    "document": doc.name,
+                    "year": doc.year,
+                    "paragraph": paragraph.number or str(paragraph.index + 1),
+                    "sentence": sentence,
+                }
+            )
+    return pd.DataFrame(rows, columns=["term", "form", "document", "year", "paragraph", "sentence"])
+
+
+def _count_titles(documents: Sequence[Document]) -> Counter:
+    titled: Counter = Counter()
+    for doc in documents:
+        for paragraph in doc.paragraphs:
+            titled.update(m.group(1) for m in TITLE.finditer(paragraph.text))
+    return titled
+
+
+def mine_corpus(
+    documents: Sequence[Document],
+    settings: Settings | None = None,
+    segmenter: Segmenter | None = None,
+    curated: Sequence[Sequence[str]] = (),
+    min_freq: int | None = None,
+) -> MiningResult:
+    """Segment, count, score and group: the ranked terms of a corpus."""
+    from .variants import group_variants, parenthetical_abbreviations
+
+    settings = settings or load_settings()
+    lexicon = Lexicon.from_settings(settings)
+    min_freq = int(min_freq if min_freq is not None else settings.get("min_freq", 2))
+    curated_forms = [f for entry in curated for f in entry if f]
+    segmenter = segmenter or Segmenter(user_words=[*read_user_dict(settings.path("user_dict")), *curated_forms])
+    tagged = [[segmenter.tag(p.text) for p in doc.paragraphs] for doc in documents]
+    counts = count_ngrams(
+        tagged, lexicon, int(settings.get("max_term_tokens", 8)), int(settings.get("max_term_chars", 24))
+    )
+    titles = _count_titles(documents)
+    stats = term_statistics(counts, len(documents), min_freq)
+    if stats.empty:
+        empty = pd.DataFrame(columns=TERM_COLUMNS)
+        return MiningResult(empty, stats, pd.DataFrame(), pd.DataFrame(), list(documents))
+    stats["titled"] = [titles[t] / f for t, f in zip(stats["term"], stats["freq"])]
+    stats["score"] = rank(stats)
+    stats = stats.sort_values(["score", "freq", "term"], ascending=[False, False, True]).reset_index(drop=True)
+
+    forms = {"".join(gram): gram for gram in counts.left}
+    freq = {form: counts.ngrams.get(gram, 0) for form, gram in forms.items()}
+    texts = [p.text for d in documents for p in d.paragraphs]
+    corpus_text = "\n".join(texts)
+    for form in curated_forms:  # a curated form that is no candidate n-gram (jieba split it oddly) is counted whole
+        if form not in forms and form in corpus_text:
+            forms[form] = tuple(t.word for t in segmenter.tag(form))
+            freq[form] = corpus_text.count(form)
+    groups = group_variants(
+        forms,
+        freq,
+        anchors=set(stats["term"]),
+        ignored=str(settings.get("variant_ignored_chars", "和及与的、")),
+        curated=curated,
+        defined_abbreviations=parenthetical_abbreviations(texts, set(forms)),
+    )
+    per_doc = {form: counts.per_doc.get(gram, {}) for form, gram in forms.items()}
+    terms = _concept_table(stats, groups, freq, per_doc, documents)
+    contexts = find_contexts(documents, {t: groups.members.get(t, [t]) for t in terms["term"]})
+    first_context = contexts.drop_duplicates("term").set_index("term")["sentence"] if len(contexts) else {}
+    terms["example"] = [first_context.get(t, "") for t in terms["term"]]
+    variants = _variant_table(groups, freq, per_doc, documents)
+    return MiningResult(terms, stats, variants, contexts, list(documents))
+
+
+TERM_COLUMNS = ["term", "freq", "docs", "score", "variants", "tokens", "example"]
+
+
+def _concept_table(stats, groups, freq, per_doc, documents) -> pd.DataFrame:
+    by_form = stats.set_index("term")
+    rows, seen = [], set()
+    for form in stats["term"]:
+        concept = groups.canonical.get(form, form)
+        if concept in seen:
+            continue
+        seen.add(concept)
+        members = groups.members.get(concept, [form])
+        ranked = by_form.loc[form]
+        doc_ids = set()
+        for member in members:
+            doc_ids.update(per_doc.get(member, {}).keys())
+        years = sorted({documents[i].year for i in doc_ids if documents[i].year})
+        row = {
+            "term": concept,
+            "freq": sum(freq.get(m, 0) for m in members),
+            "docs": len(doc_ids),
+            "score": round(float(ranked["score"]), 4),
+            "variants": "|".join(m for m in members if m != concept),
+            "tokens": by_form.loc[concept, "tokens"] if concept in by_form.index else ranked["tokens"],
+            "example": "",
+            "first_year": years[0] if years else None,
+            "last_year": years[-1] if years else None,
+            "forms_by_year": _forms_by_year(members, per_doc, documents),
+        }
+        for column in ("cvalue", "independence", "dice", "pmi", "llr", "left_entropy", "right_entropy",
+                       "specificity", "general_zipf", "spread", "titled", "length", "pos"):
+            row[column] = ranked[column]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _forms_by_year(members, per_doc, documents) -> str:
+    """'2018: 包容和可持续的工业发展 ×12; 2020: 包容及可持续工业发展 ×3': the drift a terminologist looks for."""
+    by_year: dict = defaultdict(Counter)
+    for member in members:
+        for doc_index, n in per_doc.get(member, {}).items():
+            by_year[documents[doc_index].year or documents[doc_index].name][member] += n
+    parts = []
+    for year in sorted(by_year, key=str):
+        parts.append(f"{year}: " + ", ".join(f"{f} ×{n}" for f, n in by_year[year].most_common()))
+    return "; ".join(parts)
+
+
+def _variant_table(groups, freq, per_doc, documents) -> pd.DataFrame:
+    rows = []
+    for concept, members in groups.members.items():
+        for member in members:
+            for doc_index, n in sorted(per_doc.get(member, {}).items()):
+                rows.append(
+                    {
+                        "term": concept,
+                        "form": member,
+                        "relation": "canonical" if member == concept else groups.relation.get(member, "variant"),
+                        "document": documents[doc_index].name,
+                        "year": documents[doc_index].year,
+                        "count": n,
+                    }
+                )
+    return pd.DataFrame(rows, columns=["term", "form", "relation", "document", "year", "count"])

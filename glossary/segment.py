@@ -1,0 +1,151 @@
+"""Segmentation stage: jieba word segmentation with POS tags, known terms kept whole, cached per text.
+
+rjieba (a binding of jieba-rs: the same algorithm and dictionary, compiled) is used when installed and
+jieba stays the reference implementation and the fallback; tests compare the two on the seeds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+log = logging.getLogger(__name__)
+
+# Frequency given to user-dictionary words: high enough that jieba's DAG prefers the whole term even with HMM on
+# (jieba warns that words added without a frequency may still be split).
+USER_WORD_FREQ = 200_000
+SEGMENTER_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Token:
+    word: str
+    pos: str
+    start: int  # character offset in the segmented text
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.word)
+
+
+def _entry(word: str | tuple) -> tuple[str, int, str]:
+    """A user-dictionary entry: a bare word (a known term: kept whole) or (word, frequency, tag)."""
+    if isinstance(word, str):
+        return (word.strip(), USER_WORD_FREQ, "nz")
+    text, *rest = word
+    return (text.strip(), int(rest[0]) if rest else USER_WORD_FREQ, rest[1] if len(rest) > 1 else "nz")
+
+
+def read_user_dict(path: Path) -> list[tuple[str, int, str]]:
+    """jieba's user-dictionary format: word [frequency] [tag], '#' comments allowed."""
+    entries = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        parts = line.split("#", 1)[0].split()
+        if parts:
+            entries.append(_entry(tuple(parts)))
+    return entries
+
+
+def _engine_name(preferred: str) -> str:
+    if preferred in ("auto", "rjieba"):
+        try:
+            import rjieba  # noqa: F401
+
+            return "rjieba"
+        except ImportError:
+            if preferred == "rjieba":
+                raise
+    return "jieba"
+
+
+class Segmenter:
+    """One segmenter instance: an engine, its user dictionary, and a cache of tagged texts."""
+
+    def __init__(self, user_words: Iterable[str] = (), engine: str = "auto", cache_dir: Path | None = None):
+        self.engine = _engine_name(engine)
+        self.user_words = sorted({_entry(w) for w in user_words if w and (w if isinstance(w, str) else w[0]).strip()})
+        self.cache_dir = cache_dir
+        self._memory: dict[str, list[Token]] = {}
+        self._backend = None
+        fingerprint = "\n".join([self.engine, SEGMENTER_VERSION, *map(repr, self.user_words)])
+        self.fingerprint = hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:16]
+
+    def _load_backend(self):
+        if self._backend is not None:
+            return self._backend
+        if self.engine == "rjieba":
+            import rjieba
+
+            backend = rjieba.Jieba()
+            for word, freq, tag in self.user_words:
+                backend.add_word(word, freq, tag)
+            self._backend = backend.tag
+        else:
+            import jieba
+            import jieba.posseg
+
+            jieba.setLogLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()
+            for word, freq, tag in self.user_words:
+                tokenizer.add_word(word, freq, tag)
+            tagger = jieba.posseg.POSTokenizer(tokenizer)
+            self._backend = lambda text: [(pair.word, pair.flag) for pair in tagger.cut(text)]
+        return self._backend
+
+    def tag(self, text: str) -> list[Token]:
+        """Tokens with POS tags and offsets. Cached in memory and (with cache_dir) on disk by content hash."""
+        key = hashlib.sha256((self.fingerprint + "\0" + text).encode("utf-8")).hexdigest()
+        if key in self._memory:
+            return self._memory[key]
+        cached = self._read_cache(key)
+        if cached is None:
+            cached = self._tag_uncached(text)
+            self._write_cache(key, cached)
+        self._memory[key] = cached
+        return cached
+
+    def _tag_uncached(self, text: str) -> list[Token]:
+        tokens = []
+        offset = 0
+        for word, pos in self._load_backend()(text):
+            tokens.append(Token(word, pos, offset))
+            offset += len(word)
+        return tokens
+
+    def _cache_path(self, key: str) -> Path | None:
+        return self.cache_dir / key[:2] / f"{key}.pkl" if self.cache_dir else None
+
+    def _read_cache(self, key: str) -> list[Token] | None:
+        path = self._cache_path(key)
+        if path is None or not path.is_file():
+            return None
+        try:
+            with path.open("rb") as handle:
+                return [Token(*row) for row in pickle.load(handle)]
+        except (OSError, pickle.PickleError, EOFError, TypeError, ValueError):
+            return None  # a damaged cache entry is recomputed, never trusted
+
+    def _write_cache(self, key: str, tokens: list[Token]) -> None:
+        path = self._cache_path(key)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as handle:
+                pickle.dump([(t.word, t.pos, t.start) for t in tokens], handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError as exc:  # a read-only cache folder slows us down but must not fail the run
+            log.debug("segmentation cache not written: %s", exc)
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("GLOSSARY_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "glossary"
+    )
+    return Path(base) / "segment"

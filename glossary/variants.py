@@ -1,0 +1,202 @@
+"""Variants stage: group the surface forms of one concept, so a glossary row and a drift report see them together.
+
+Each relation is a named function over two forms; `group_variants` joins forms that any relation links:
+  same_without_particles   包容和可持续的工业发展 / 包容及可持续工业发展 / 包容可持续工业发展 ; 《多哈行动纲领》 / 多哈行动纲领
+  word_choice              国家伙伴关系方案 / 国别伙伴关系方案 (one word swapped for a near-synonym sharing a character)
+  reordering               最不发达国家等高代办 / 最不发达等国家高代办 (the same characters in another order)
+  abbreviation_of          工发组织 / 联合国工业发展组织 ; 非加太国家组织 / 非洲、加勒比和太平洋国家组织
+plus abbreviations a document defines in parentheses (国际劳工组织（劳工组织）) and the forms of a curated entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+NUMERAL = re.compile(r"[0-9零一二三四五六七八九十百千]")
+PARENTHETICAL = re.compile(r"([\u3400-\u9fff、]{3,40})[（(]([\u3400-\u9fff]{2,12})[）)]")
+
+
+def variant_key(term: str, ignored: str) -> str:
+    """A form with title brackets, spaces and coordination/attribution particles removed."""
+    return "".join(ch for ch in term if ch not in ignored and ch not in "《》 \u3000")
+
+
+def same_without_particles(a: str, b: str, ignored: str) -> bool:
+    return variant_key(a, ignored) == variant_key(b, ignored)
+
+
+def word_choice(a: Sequence[str], b: Sequence[str], min_shared_chars: int = 4) -> bool:
+    """Token sequences equal but for one word, swapped for one of the same length that shares a character."""
+    if len(a) != len(b) or len(a) < 2:
+        return False
+    differing = [i for i in range(len(a)) if a[i] != b[i]]
+    if len(differing) != 1:
+        return False
+    x, y = a[differing[0]], b[differing[0]]
+    shared = sum(len(w) for i, w in enumerate(a) if i != differing[0])
+    return (
+        len(x) == len(y)
+        and bool(set(x) & set(y))
+        and not NUMERAL.search(x + y)
+        and shared >= min_shared_chars
+    )
+
+
+def reordering(a: str, b: str, min_chars: int = 6) -> bool:
+    """The same characters in another order: a transposition typo of a long name."""
+    return a != b and len(a) >= min_chars and sorted(a) == sorted(b)
+
+
+def abbreviation_of(short: str, full_tokens: Sequence[str], function_words: str = "和及与的、") -> bool:
+    """`short` keeps the head word of the full name whole and takes a leading part of every other content word, in
+    order, except at most one leading qualifier: 工发组织 ← (联合国)|工业|发展|组织, 非加太国家组织 ←
+    非洲|、|加勒比|和|太平洋|国家|组织. A plain substring is nesting, not this; skipping an inner word
+    (中等收入成员国家 → 中等收入国家) makes another concept."""
+    full = "".join(full_tokens)
+    if len(short) < 3 or len(short) >= len(full) or short in full or len(full_tokens) < 2:
+        return False
+    head = full_tokens[-1]
+    if not short.endswith(head):
+        return False
+    body = short[: len(short) - len(head)]
+    words = [w for w in full_tokens[:-1] if w not in function_words]
+    for skip in (0, 1):
+        rest = body
+        for word in words[skip:]:
+            n = next((k for k in range(min(len(word), len(rest)), 0, -1) if word[:k] == rest[:k]), 0)
+            if n == 0:
+                break
+            rest = rest[n:]
+        else:
+            if not rest:
+                return True
+    return False
+
+
+def parenthetical_abbreviations(texts: Iterable[str], forms: set[str]) -> list[tuple[str, str]]:
+    """(full, short) pairs a document defines itself: 国际劳工组织（劳工组织）. The full name is the longest known
+    form ending the text before the parenthesis whose characters contain the short form in order."""
+    pairs = []
+    for text in texts:
+        for match in PARENTHETICAL.finditer(text):
+            before, short = match.group(1), match.group(2)
+            for start in range(len(before)):
+                full = before[start:]
+                if full in forms and full != short and _is_subsequence(short, full):
+                    pairs.append((full, short))
+                    break
+    return pairs
+
+
+def _is_subsequence(short: str, full: str) -> bool:
+    chars = iter(full)
+    return all(ch in chars for ch in short)
+
+
+@dataclass
+class VariantGroups:
+    canonical: dict[str, str] = field(default_factory=dict)  # form -> canonical form of its group
+    members: dict[str, list[str]] = field(default_factory=dict)  # canonical -> forms, most frequent first
+    relation: dict[str, str] = field(default_factory=dict)  # form -> how it joined its group
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+def group_variants(
+    forms: dict[str, tuple[str, ...]],
+    freq: dict[str, int],
+    anchors: set[str],
+    ignored: str,
+    curated: Sequence[Sequence[str]] = (),
+    defined_abbreviations: Sequence[tuple[str, str]] = (),
+) -> VariantGroups:
+    """Group `forms` (surface -> tokens). Only groups holding an anchor (a ranked term) or a curated form are kept:
+    rarer forms are attached to them as variants, never grouped among themselves."""
+    uf = _UnionFind()
+    relation: dict[str, str] = {}
+
+    def link(a: str, b: str, how: str) -> None:
+        if uf.find(a) != uf.find(b):
+            uf.union(a, b)
+            rarer = a if freq.get(a, 0) < freq.get(b, 0) else b
+            relation.setdefault(rarer, how)
+
+    by_key: dict[str, list[str]] = defaultdict(list)
+    by_chars: dict[str, list[str]] = defaultdict(list)
+    by_slot: dict[tuple, list[str]] = defaultdict(list)
+    by_head: dict[str, list[str]] = defaultdict(list)
+    for form, tokens in forms.items():
+        by_key[variant_key(form, ignored)].append(form)
+        if len(form) >= 6:
+            by_chars["".join(sorted(form))].append(form)
+        for i in range(len(tokens)):
+            by_slot[(len(tokens), i, tokens[:i], tokens[i + 1 :])].append(form)
+        if len(tokens) >= 2:
+            by_head[tokens[-1]].append(form)
+
+    for group in by_key.values():
+        for other in group[1:]:
+            link(group[0], other, "particles")
+    for group in by_chars.values():
+        for other in group[1:]:
+            if reordering(group[0], other):
+                link(group[0], other, "reordering")
+    for group in by_slot.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if (a in anchors or b in anchors) and word_choice(forms[a], forms[b]):
+                    link(a, b, "word choice")
+    for short in anchors:
+        for head, fulls in by_head.items():
+            if not short.endswith(head):
+                continue
+            for full in fulls:
+                if abbreviation_of(short, forms[full]):
+                    link(short, full, "abbreviation")
+    for full, short in defined_abbreviations:
+        if full in forms and short in forms:
+            link(full, short, "abbreviation")
+
+    curated_keys = {}
+    for entry in curated:
+        entry = [f for f in entry if f]
+        present = [f for f in entry if f in forms]
+        for other in present[1:]:
+            link(present[0], other, "curated")
+        for f in entry:
+            curated_keys[variant_key(f, ignored)] = entry[0]
+
+    roots: dict[str, list[str]] = defaultdict(list)
+    for form in forms:
+        roots[uf.find(form)].append(form)
+    result = VariantGroups(relation=relation)
+    for group in roots.values():
+        curated_choice = next(
+            (curated_keys[variant_key(f, ignored)] for f in group if variant_key(f, ignored) in curated_keys), None
+        )
+        if curated_choice is None and not any(f in anchors for f in group):
+            continue
+        ordered = sorted(group, key=lambda f: (-freq.get(f, 0), f))
+        canonical = curated_choice or next(f for f in ordered if f in anchors)
+        result.members[canonical] = ordered
+        for f in group:
+            result.canonical[f] = canonical
+    return result

@@ -148,33 +148,20 @@ def evaluate(
     gold: Path = typer.Option(..., "--gold", help="Reference TSV with columns en and zh (forms |-separated)."),
     top: Optional[List[int]] = typer.Option(None, "--top", help="K for precision and recall at K (repeatable)."),
     valid: Optional[Path] = typer.Option(None, "--valid", help="Further terms judged valid, one per line."),
-    task: str = typer.Option("mine", "--task", help="mine | align"),
+    task: str = typer.Option("mine", "--task", help="mine (alignment is not built yet)"),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also score jieba TF-IDF (mine task)."),
     skip_bad: bool = SkipBad,
 ):
-    """Precision and recall at K of the ranked terms against a reference list (or alignment accuracy)."""
+    """Precision and recall at K of the ranked terms against a reference list, beside jieba TF-IDF."""
     from .config import DATA_DIR
     from .evaluate import read_gold, read_valid_terms, score_ranking, scores_table, tfidf_baseline
     from .mine import mine_corpus
     from .output import render_table
 
     concepts = read_gold(gold)
-    if task not in ("mine", "align"):
-        raise InputError(None, f"--task must be 'mine' or 'align', not {task!r}")
+    if task != "mine":
+        raise InputError(None, f"--task {task!r} is not available: this version evaluates term mining only")
     corpus, settings = _load(paths, skip_bad)
-    if task == "align":
-        from .align import align_terms
-        from .evaluate import score_alignment
-
-        import pandas as pd
-
-        english = pd.DataFrame({"en": [c.en for c in concepts]})
-        proposals = align_terms(english, corpus.documents, settings)
-        result = score_alignment(proposals, concepts)
-        sys.stdout.write(render_table(result.details[~result.details["at_1"]], "Terms not aligned first"))
-        typer.echo(f"alignment accuracy at 1: {result.accuracy_at_1:.3f}")
-        typer.echo(f"alignment accuracy at 3: {result.accuracy_at_3:.3f}  ({result.terms} terms)")
-        return
     ks = list(top) if top else [50, 100, 200]
     default_valid = DATA_DIR / "valid_terms.txt"
     valid_terms = read_valid_terms(valid if valid else (default_valid if default_valid.is_file() else None))

@@ -51,6 +51,14 @@ def read_user_dict(path: Path) -> list[tuple[str, int, str]]:
     return entries
 
 
+def _guess_tag(word: str) -> str:
+    if word.isascii() and any(ch.isalpha() for ch in word):
+        return "eng"
+    if any(ch.isdigit() for ch in word):
+        return "m"
+    return "x"
+
+
 def _engine_name(preferred: str) -> str:
     if preferred in ("auto", "rjieba"):
         try:
@@ -91,10 +99,13 @@ class Segmenter:
 
             jieba.setLogLevel(logging.WARNING)
             tokenizer = jieba.Tokenizer()
+            tags = dict(jieba.posseg.dt.word_tag_tab)
             for word, freq, tag in self.user_words:
                 tokenizer.add_word(word, freq, tag)
-            tagger = jieba.posseg.POSTokenizer(tokenizer)
-            self._backend = lambda text: [(pair.word, pair.flag) for pair in tagger.cut(text)]
+                tags[word] = tag
+            # jieba.lcut's tokens, tagged from the dictionary as jieba-rs does (jieba.posseg runs another HMM
+            # and segments differently: 了工|发|组织)
+            self._backend = lambda text: [(word, tags.get(word) or _guess_tag(word)) for word in tokenizer.lcut(text)]
         return self._backend
 
     def tag(self, text: str) -> list[Token]:

@@ -29,9 +29,13 @@ from .segment import Segmenter, Token, read_user_dict
 FUNCTION_POS = {"c", "p", "u", "uj", "ul", "uz", "ug", "ud", "uv", "y", "e", "o", "x", "w", "zg"}
 # Tags jieba gives to nominal words; a term's last word should be one of them (or a verb nominalised by a
 # preceding noun, as in 技术转让, 能源转型, 多边环境协定).
+# Pronouns, demonstratives and classifiers (这场, 该, 各) open a noun phrase but are no part of a term's name.
+EDGE_FORBIDDEN_POS = FUNCTION_POS | {"r", "mq", "q", "rz", "rr", "t", "tg"}
+# Adverbs open a predicate (仔细挑选…), except the few that form names (最不发达国家): see name_prefixes.txt
+ADVERB_POS = {"d", "ad", "dg"}
 # Aspect particles, time words, modal particles: the marks of a clause, not of a name.
 INTERNAL_POS = {"ul", "uz", "ug", "uv", "ud", "y", "e", "o", "t", "tg", "mq"}
-NOMINAL_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "ng", "vn", "an", "j", "l", "eng", "b", "i"}
+NOMINAL_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "ng", "vn", "an", "j", "l", "eng", "i"}
 # A word standing alone is a term only if jieba knows it as a noun or a fixed expression (not 调集, 私营).
 SINGLE_TERM_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "l", "eng"}
 COMMON_NOUN_POS = {"n", "vn", "an", "ng", "l"}
@@ -41,6 +45,12 @@ NUMBER = re.compile(r"^[0-9.%,]+$|^[零一二三四五六七八九十百千万�
 ORDINAL = re.compile(r"^第[零一二三四五六七八九十百千0-9]+")
 CJK = re.compile(r"[\u3400-\u9fff]")
 TITLE = re.compile(r"《([^《》\n]{2,40})》")
+
+
+def read_patterns(path: Path) -> list[re.Pattern]:
+    """Regular expressions, one per line ('#' comments)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [re.compile(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
 def read_word_list(path: Path) -> frozenset[str]:
@@ -60,6 +70,8 @@ class Lexicon:
     pos_overrides: dict[str, str] = field(default_factory=dict)
     single_word_max_zipf: float = 4.6
     verb_start_max_zipf: float = 4.5
+    name_prefixes: frozenset[str] = frozenset()
+    verb_suffixes: frozenset[str] = frozenset()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Lexicon":
@@ -75,6 +87,8 @@ class Lexicon:
             overrides,
             float(settings.get("single_word_max_zipf", 4.6)),
             float(settings.get("verb_start_max_zipf", 4.5)),
+            read_word_list(settings.path("name_prefixes")),
+            read_word_list(settings.path("verb_suffixes")),
         )
 
     def is_forbidden_inside(self, token: Token) -> bool:
@@ -108,7 +122,7 @@ def clauses(tokens: Sequence[Token], pos_overrides: dict[str, str] | None = None
 def _is_edge_word(token: Token, lexicon: Lexicon) -> bool:
     word = token.word
     return not (
-        token.pos in FUNCTION_POS
+        token.pos in EDGE_FORBIDDEN_POS
         or word in lexicon.edge_stopwords
         or word in CLAUSE_INTERNAL
         or NUMBER.match(word)
@@ -118,6 +132,10 @@ def _is_edge_word(token: Token, lexicon: Lexicon) -> bool:
 def is_candidate(words: Sequence[Token], lexicon: Lexicon) -> bool:
     """The shape of a term: content words at both edges, a nominal head, no clause-internal punctuation at edges."""
     first, last = words[0], words[-1]
+    if first.pos in ADVERB_POS and first.word not in lexicon.name_prefixes:
+        return False
+    if last.word.endswith(tuple(lexicon.verb_suffixes)):
+        return False
     if not (_is_edge_word(first, lexicon) or ORDINAL.match(first.word)):
         return False
     if not _is_edge_word(last, lexicon):
@@ -125,6 +143,8 @@ def is_candidate(words: Sequence[Token], lexicon: Lexicon) -> bool:
         if not (ORDINAL.match(first.word) and NUMBER.match(last.word) and len(words) > 2):
             return False
     if any(lexicon.is_forbidden_inside(w) for w in words[1:-1]):
+        return False
+    if not _well_formed_coordination([w.word for w in words], lexicon):
         return False
     text = "".join(w.word for w in words)
     if not CJK.search(text):
@@ -139,10 +159,29 @@ def is_candidate(words: Sequence[Token], lexicon: Lexicon) -> bool:
         )
     if first.pos == "v" and general_zipf(first.word) >= lexicon.verb_start_max_zipf:
         return False
-    if last.pos in NOMINAL_POS:
+    if last.pos in NOMINAL_POS or (ORDINAL.match(first.word) and NUMBER.match(last.word)):
         return True
     # a verb or adjective heads a compound when a common noun modifies it: 技术转让, 能源转型, 性别平等
     return words[-2].pos in COMMON_NOUN_POS and last.pos in {"v", "a", "ad"} and len(last.word) >= 2
+
+
+def _well_formed_coordination(words: Sequence[str], lexicon: Lexicon) -> bool:
+    """An enumeration comma closes with a conjunction (非洲、加勒比和太平洋国家组织, not 科学、技术), and a coordination
+    of generic words (框架和政策) names nothing."""
+    if "、" in words and not any(w in COORDINATORS for w in words[words.index("、") + 1 :]):
+        return False
+    parts, current = [], []
+    for word in words:
+        if word in COORDINATORS or word == "、":
+            parts.append(current)
+            current = []
+        else:
+            current.append(word)
+    parts.append(current)
+    return len(parts) == 1 or not all(len(p) == 1 and p[0] in lexicon.generic_words for p in parts)
+
+
+COORDINATORS = {"和", "及", "与", "或", "以及"}
 
 
 # --- counting -------------------------------------------------------------------------------------------------
@@ -275,12 +314,18 @@ def general_zipf(word: str) -> float:
 
 def domain_specificity(gram: tuple[str, ...], freq: int, total_tokens: int) -> float:
     # Weirdness ratio (Ahmad, Gillam & Tostevin 1999): log10 of corpus frequency over general-language frequency.
-    # wordfreq divides a multiword estimate by 10 per inferred boundary, so the parts are compared, like with like:
-    # a term is as common in general Chinese as its rarest part.
-    zipf = min(general_zipf(word) for word in gram if CJK.search(word) or len(gram) == 1) if gram else 0.0
-    general = 10 ** (zipf - 9) if zipf > 0 else 1e-9
+    # For a multiword candidate, wordfreq's own estimate of the whole string (it penalises each inferred boundary,
+    # as a compound is rarer than its parts); for one word, that word's frequency.
+    general = max(general_frequency("".join(gram)), 1e-9)
     corpus = freq / max(total_tokens, 1)
     return math.log10(corpus / general)
+
+
+@lru_cache(maxsize=None)
+def general_frequency(text: str) -> float:
+    from wordfreq import word_frequency
+
+    return word_frequency(text, "zh")
 
 
 def nesting_index(candidates: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
@@ -332,7 +377,30 @@ def term_statistics(counts: Counts, n_docs: int, min_freq: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def rank(stats: pd.DataFrame) -> pd.Series:
+LINKERS = {"和", "及", "与", "或", "以及", "、", "的", "之"}
+
+
+def joins_terms(stats: pd.DataFrame, min_independence: float, max_dice: float) -> pd.Series:
+    """True for a phrase built around a term rather than a name of its own:
+    - a term linked to more words (气候变化和环境退化, 伙伴关系的战略框架): the part before the first linker is a term
+      that mostly stands alone, so the whole names two things together;
+    - a term plus one loosely attached word (吁请|工发组织, 工发组织|启动, 工发组织|成员国): the parts rarely go together
+      (Dice below `max_dice`), unlike a name that extends a term (最不发达国家|业务战略).
+    Names whose parts are no terms of their own (包容和可持续的工业发展, 国家伙伴关系方案) are kept."""
+    independent = {
+        tuple(tokens.split()) for tokens, ind in zip(stats["tokens"], stats["independence"]) if ind >= min_independence
+    }
+    flags = []
+    for tokens, association in zip(stats["tokens"], stats["dice"]):
+        words = tuple(tokens.split())
+        first_link = next((i for i, w in enumerate(words[1:-1], start=1) if w in LINKERS), None)
+        linked = first_link is not None and words[:first_link] in independent
+        loose = len(words) > 2 and association < max_dice and (words[1:] in independent or words[:-1] in independent)
+        flags.append(linked or loose)
+    return pd.Series(flags, index=stats.index)
+
+
+def rank(stats: pd.DataFrame, single_word_weight: float = 0.6, attributive_weight: float = 0.5) -> pd.Series:
     """One termhood score in 0..1 from the statistics; every factor stays visible as a column of `stats`."""
     if stats.empty:
         return pd.Series(dtype=float)
@@ -342,7 +410,12 @@ def rank(stats: pd.DataFrame) -> pd.Series:
     # weak parts association only dampens: frequent generic parts (国家|伙伴关系方案) lower Dice without making
     # the whole less of a term
     association = stats["dice"].clip(lower=1e-6) ** 0.25
-    raw = frequency * stats["independence"] * specificity * association
+    # the multiword terms UN documents repeat are what a glossary is for; a one-word term must be more frequent
+    shape = stats["length"].map(lambda n: single_word_weight if n == 1 else 1.0) * (~stats["joins_terms"])
+    # an enumeration (贸易、旅游、工业和矿产事务) is rarely one name, nor is a possessive phrase (领域的优先)
+    shape = shape * stats["tokens"].map(lambda t: 0.5 if sum(w in LINKERS for w in t.split()) >= 2 else 1.0)
+    shape = shape * stats["tokens"].map(lambda t: attributive_weight if "的" in t.split() else 1.0)
+    raw = frequency * stats["independence"] * specificity * association * shape
     return raw / raw.max() if raw.max() > 0 else raw
 
 
@@ -421,7 +494,8 @@ def mine_corpus(
     min_freq = int(min_freq if min_freq is not None else settings.get("min_freq", 2))
     curated_forms = [f for entry in curated for f in entry if f]
     segmenter = segmenter or Segmenter(user_words=[*read_user_dict(settings.path("user_dict")), *curated_forms])
-    tagged = [[segmenter.tag(p.text) for p in doc.paragraphs] for doc in documents]
+    # header lines (organ, session, date, agenda item) are metadata, not running text
+    tagged = [[segmenter.tag(p.text) for p in doc.paragraphs if p.kind != "header"] for doc in documents]
     counts = count_ngrams(
         tagged, lexicon, int(settings.get("max_term_tokens", 8)), int(settings.get("max_term_chars", 24))
     )
@@ -431,7 +505,15 @@ def mine_corpus(
         empty = pd.DataFrame(columns=TERM_COLUMNS)
         return MiningResult(empty, stats, pd.DataFrame(), pd.DataFrame(), list(documents))
     stats["titled"] = [titles[t] / f for t, f in zip(stats["term"], stats["freq"])]
-    stats["score"] = rank(stats)
+    stats["joins_terms"] = joins_terms(
+        stats, float(settings.get("phrase_part_min_independence", 0.5)), float(settings.get("phrase_max_dice", 0.1))
+    )
+    stats["score"] = rank(
+        stats, float(settings.get("single_word_weight", 0.6)), float(settings.get("attributive_weight", 0.5))
+    )
+    excluded = read_patterns(settings.path("excluded_candidates"))
+    stats = stats[[not any(p.search(t) for p in excluded) for t in stats["term"]]]
+    stats = stats[stats["score"] > 0]  # never seen outside a longer candidate: a fragment, not a term
     stats = stats.sort_values(["score", "freq", "term"], ascending=[False, False, True]).reset_index(drop=True)
 
     forms = {"".join(gram): gram for gram in counts.left}

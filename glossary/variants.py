@@ -56,8 +56,10 @@ def abbreviation_of(short: str, full_tokens: Sequence[str], function_words: str 
     非洲|、|加勒比|和|太平洋|国家|组织. A plain substring is nesting, not this; skipping an inner word
     (中等收入成员国家 → 中等收入国家) makes another concept."""
     full = "".join(full_tokens)
-    if len(short) < 3 or len(short) >= len(full) or short in full or len(full_tokens) < 2:
+    if len(short) < 3 or len(short) >= len(full) or len(full_tokens) < 2:
         return False
+    if variant_key(short, function_words) in variant_key(full, function_words):
+        return False  # nested (可持续工业发展 in 包容和可持续的工业发展), not abbreviated
     head = full_tokens[-1]
     if not short.endswith(head):
         return False

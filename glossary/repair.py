@@ -1,0 +1,757 @@
+"""Repair the damage that copying a UN document out of a PDF does to Chinese text.
+
+Each step is a small pure function that returns its result *and* how many changes it made, so a user
+can see what was touched (`Document.repairs`). `repair_text` runs the steps in order; each step can be
+switched off in the [tool.glossary] table of pyproject.toml (the keys are named after the steps).
+
+Order matters:
+  1. character level, length-preserving, line by line: `to_simplified`, `fold_width`
+  2. line level: `remove_boilerplate` (notices, recurring lines, page furniture), then
+     `separate_footnotes` (a page break can sit inside a sentence: the footnotes printed at the foot
+     of the page must leave the line stream before broken lines are rejoined across it)
+  3. `rejoin_broken_lines` turns the remaining lines into paragraphs
+  4. paragraph level: `detach_footnote_markers` (needs the footnote numbers found in step 2 and the
+     original spacing), then `collapse_number_spaces` and `tidy_spaces`
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from .errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .corpus import Paragraph
+
+# --------------------------------------------------------------------------------------------------
+# character classes
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+# full-width punctuation that belongs to Chinese running text
+CJK_PUNCT = "，。；：！？、（）《》〈〉“”‘’「」『』【】〔〕…—～·"
+CLOSERS = "”’」』）》】〕〉)]"
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+SUPERSCRIPT_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+PARENTHESISED_IDEOGRAPHS = "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"
+
+_HAN_RE = re.compile(f"[{HAN}]")
+
+
+def is_han(char: str) -> bool:
+    return bool(char) and _HAN_RE.match(char) is not None
+
+
+def is_cjk(char: str) -> bool:
+    """Han character or punctuation that only occurs in CJK text."""
+    if not char:
+        return False
+    code = ord(char)
+    return (
+        is_han(char)
+        or char in CJK_PUNCT
+        or 0x3000 <= code <= 0x303F       # CJK symbols and punctuation
+        or 0x3200 <= code <= 0x32FF       # enclosed CJK (㈠)
+        or 0xFF01 <= code <= 0xFF60       # full-width forms
+    )
+
+
+def is_ascii_alnum(char: str) -> bool:
+    return bool(char) and char.isascii() and char.isalnum()
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a monospaced layout: Chinese characters count double."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+# a sentence ends with one of these, possibly followed by closing quotes/brackets
+_SENTENCE_END_RE = re.compile(f"[。！？；：!?;:…][{re.escape(CLOSERS)}]*$")
+# footnote markers left at the end of a line do not change whether the sentence ended
+_TRAILING_MARKER_RE = re.compile(f"(?:[{SUPERSCRIPT_DIGITS}]+|(?<=[。；，：！？{re.escape(CLOSERS)}]) ?\\d{{1,2}})$")
+
+
+def ends_sentence(text: str) -> bool:
+    text = _TRAILING_MARKER_RE.sub("", text.rstrip()).rstrip()
+    return bool(_SENTENCE_END_RE.search(text))
+
+
+def unbalanced_brackets(text: str) -> bool:
+    """True when the text opens a 《title》, “quote” or （aside） it does not close: the line goes on."""
+    return any(text.count(o) > text.count(c) for o, c in ("《》", "“”", "（）", "「」"))
+
+
+# --------------------------------------------------------------------------------------------------
+# paragraph shapes
+
+NUMBERED_RE = re.compile(f"^(\\d{{1,3}})\\.(?:\\s+|(?=[{HAN}《“（]))(.*)$")
+ZH_HEADING_RE = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[.．、]\s*(\S.*)$")
+LATIN_HEADING_RE = re.compile(r"^([A-Z]|[IVX]{1,5})\.\s+(\S.*)$")
+ITEM_RE = re.compile(
+    r"^(?:\(([a-z]{1,2}|[ivx]{1,5}|\d{1,2})\)|（([a-z]{1,2}|[一二三四五六七八九十]{1,3})）"
+    f"|([{PARENTHESISED_IDEOGRAPHS}]))\\s*(\\S.*)$"
+)
+MARKDOWN_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+MARKDOWN_AUTOLINK_RE = re.compile(r"<((?:https?://|www\.)[^>\s]+)>")
+
+
+def paragraph_shape(text: str) -> tuple[str, str | None, str]:
+    """(kind, label, text without label) from how a paragraph starts: `12. ` `一. ` `A. ` `(a)` `㈠`."""
+    if m := NUMBERED_RE.match(text):
+        return "numbered", m.group(1), m.group(2).strip()
+    if m := ZH_HEADING_RE.match(text):
+        return "heading", m.group(1), m.group(2).strip()
+    if m := LATIN_HEADING_RE.match(text):
+        return "heading", m.group(1), m.group(2).strip()
+    if m := ITEM_RE.match(text):
+        return "item", m.group(1) or m.group(2) or m.group(3), m.group(4).strip()
+    return "body", None, text
+
+
+# --------------------------------------------------------------------------------------------------
+# lines
+
+
+@dataclass
+class Line:
+    text: str
+    number: int                # 1-based line number in the decoded file
+    heading: bool = False      # marked as a heading by the source (markdown #, Word heading style)
+
+
+def split_lines(raw: str, heading_lines: Iterable[int] = ()) -> list[Line]:
+    """Lines with their original numbers; markdown `#` heading markers become `heading=True`.
+
+    Text pasted from markdown keeps its markup even in a .txt file (seed 004 has `## 大会`, seed 000
+    `<https://…>`), so heading markers and autolink brackets are taken off here for every format.
+    """
+    marked = set(heading_lines)
+    text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
+    lines = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        heading = number in marked
+        if m := MARKDOWN_HEADING_RE.match(line):
+            line, heading = m.group(1), True
+        lines.append(Line(MARKDOWN_AUTOLINK_RE.sub(r"\1", line), number, heading))
+    return lines
+
+
+def column_width(lines: list[Line]) -> int:
+    """The page's line width: wide lines of a hard-wrapped text all end near it."""
+    widths = sorted(display_width(line.text.strip()) for line in lines if line.text.strip())
+    return widths[int(0.9 * (len(widths) - 1))] if widths else 0
+
+
+# a line this close to the page's line width reached the right margin
+FULL_LINE_SHARE = 0.8
+# a text is hard-wrapped (PDF paste) when this share of its lines reach the margin mid-sentence
+HARD_WRAPPED_SHARE = 0.15
+
+
+def is_full(text: str, width: int) -> bool:
+    return width > 0 and display_width(text.strip()) >= FULL_LINE_SHARE * width
+
+
+def is_hard_wrapped(lines: list[Line], width: int) -> bool:
+    """PDF paste: many lines reach the right margin without ending a sentence."""
+    content = [line.text.strip() for line in lines if line.text.strip()]
+    if len(content) < 5:
+        return False
+    wrapped = sum(1 for text in content if is_full(text, width) and not ends_sentence(text))
+    return wrapped >= HARD_WRAPPED_SHARE * len(content)
+
+
+def join_fragments(left: str, right: str) -> str:
+    """Join two pieces of one sentence: no space between Chinese characters, one between Latin words."""
+    left, right = left.rstrip(), right.lstrip()
+    if left and right and is_ascii_alnum(left[-1]) and is_ascii_alnum(right[0]):
+        return f"{left} {right}"
+    return left + right
+
+
+# --------------------------------------------------------------------------------------------------
+# step: to_simplified
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> tuple[str, int]:
+    """Traditional -> simplified characters (任務 -> 任务), one character for one, so positions hold."""
+    if text.isascii():
+        return text, 0
+    converter = _t2s()
+    converted = converter.convert(text)
+    if len(converted) != len(text):
+        # a phrase rule changed the length: fall back to character by character
+        chars = []
+        for char in text:
+            single = converter.convert(char)
+            chars.append(single if len(single) == 1 else char)
+        converted = "".join(chars)
+    return converted, sum(a != b for a, b in zip(text, converted))
+
+
+# --------------------------------------------------------------------------------------------------
+# step: fold_width
+
+_FULLWIDTH_JOINERS = "．／－＿＋＝＃％＆＠"          # half-width inside Latin runs (ＩＤＢ．５２／９)
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_URL_RE = re.compile(r"(?:https?://|www\.)[!-~]+")
+# a short label in parentheses stays half-width: (a) (iv) (12) (一), as UN Chinese documents print them
+_LABEL_RE = re.compile(r"^(?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2}|[一二三四五六七八九十]{1,3})$")
+
+
+def _paren_pairs(chars: list[str]) -> dict[int, int]:
+    pairs, stack = {}, []
+    for i, char in enumerate(chars):
+        if char == "(":
+            stack.append(i)
+        elif char == ")" and stack:
+            opening = stack.pop()
+            pairs[opening] = i
+            pairs[i] = opening
+    return pairs
+
+
+def fold_width(text: str) -> tuple[str, int]:
+    """One width convention: ASCII letters/digits/spaces half-width, Chinese-context punctuation full-width.
+
+    Full-width Ａ０ and the ideographic space become ASCII. Half-width ,;:?!() become ，；：？！（）
+    when they sit in Chinese text (所概述的,《2030 -> 所概述的，《2030), but stay half-width inside
+    Latin runs (URLs, IDB.44/Dec.9(e), 1,000, 12:30) and around list labels like (a).
+    Not NFKC: that would also fold ㈠, ¹ and 。-style punctuation.
+    """
+    chars = list(text)
+    for i, char in enumerate(chars):
+        code = ord(char)
+        if char == "\u3000":
+            chars[i] = " "
+        elif 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+            chars[i] = chr(code - 0xFEE0)
+    for i, char in enumerate(chars):
+        if char in _FULLWIDTH_JOINERS:
+            before = chars[i - 1] if i > 0 else ""
+            after = chars[i + 1] if i + 1 < len(chars) else ""
+            if is_ascii_alnum(before) or is_ascii_alnum(after):
+                chars[i] = chr(ord(char) - 0xFEE0)
+
+    folded = "".join(chars)
+    protected = set()
+    for m in _URL_RE.finditer(folded):
+        protected.update(range(m.start(), m.end()))
+    pairs = _paren_pairs(chars)
+
+    def neighbours(i: int) -> tuple[str, str, str]:
+        before = chars[i - 1] if i > 0 else ""
+        after = chars[i + 1] if i + 1 < len(chars) else ""
+        rest = folded[i + 1:].lstrip(" ")
+        return before, after, rest[:1]
+
+    result = list(chars)
+    for i, char in enumerate(chars):
+        if char not in _HALF_TO_FULL or i in protected:
+            continue
+        before, after, next_visible = neighbours(i)
+        if char in "()" and i in pairs:
+            opening, closing = sorted((i, pairs[i]))
+            content = folded[opening + 1:closing]
+            outside_before = chars[opening - 1] if opening > 0 else ""
+            outside_after = chars[closing + 1] if closing + 1 < len(chars) else ""
+            if is_ascii_alnum(outside_before) or _LABEL_RE.match(content):
+                continue        # 9(e), (a): part of a Latin symbol or a list label
+            if _HAN_RE.search(content) or is_cjk(outside_before) or is_cjk(outside_after):
+                result[i] = _HALF_TO_FULL[char]
+            continue
+        if is_ascii_alnum(before) and is_ascii_alnum(after):
+            continue            # 1,000  12:30
+        if is_cjk(before) or is_cjk(next_visible):
+            result[i] = _HALF_TO_FULL[char]
+    changed = sum(a != b for a, b in zip(text, result))
+    return "".join(result), changed
+
+
+# --------------------------------------------------------------------------------------------------
+# step: remove_boilerplate
+
+
+@dataclass(frozen=True)
+class BoilerplatePatterns:
+    notices: tuple[re.Pattern, ...] = ()
+    page_furniture: tuple[re.Pattern, ...] = ()
+
+
+@lru_cache(maxsize=8)
+def load_boilerplate_patterns(path: str | Path) -> BoilerplatePatterns:
+    """Regexes from data/boilerplate.txt: `[notice]` and `[page_furniture]` sections, # comments."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise InputError(path, "no such file (boilerplate patterns)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"cannot read boilerplate patterns ({exc})") from None
+    sections: dict[str, list[re.Pattern]] = {"notice": [], "page_furniture": []}
+    section = "notice"
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+            if section not in sections:
+                raise InputError(path, f"line {number}: unknown section [{section}] (expected [notice] or [page_furniture])")
+            continue
+        try:
+            sections[section].append(re.compile(line))
+        except re.error as exc:
+            raise InputError(path, f"line {number}: invalid pattern {line!r} ({exc})") from None
+    return BoilerplatePatterns(tuple(sections["notice"]), tuple(sections["page_furniture"]))
+
+
+def normalise_line(text: str) -> str:
+    """The form in which lines are compared across documents: simplified, folded, no whitespace."""
+    text = fold_width(to_simplified(text)[0])[0]
+    return re.sub(r"\s+", "", text)
+
+
+def recurring_line_candidate(text: str, min_chars: int) -> str | None:
+    """A line that may be cross-document boilerplate: a complete sentence, not a numbered paragraph."""
+    stripped = text.strip()
+    normal = normalise_line(stripped)
+    if len(normal) < min_chars or not ends_sentence(normal):
+        return None
+    if paragraph_shape(stripped)[0] != "body" or MARKDOWN_HEADING_RE.match(stripped):
+        return None
+    return normal
+
+
+def find_recurring_lines(texts: list[str], min_docs: int, min_share: float = 0.0, min_chars: int = 10) -> frozenset[str]:
+    """Normalised lines that occur in at least `min_docs` (and `min_share`) of the documents."""
+    if len(texts) < max(min_docs, 1):
+        return frozenset()
+    document_frequency: dict[str, int] = {}
+    for text in texts:
+        seen = {recurring_line_candidate(line, min_chars) for line in text.splitlines()}
+        for normal in seen - {None}:
+            document_frequency[normal] = document_frequency.get(normal, 0) + 1
+    needed = max(min_docs, min_share * len(texts))
+    return frozenset(normal for normal, count in document_frequency.items() if count >= needed)
+
+
+def remove_boilerplate(
+    lines: list[Line], patterns: BoilerplatePatterns, recurring: frozenset[str] | set[str] = frozenset()
+) -> tuple[list[Line], list[str], dict[str, int]]:
+    """Drop notice lines (pattern or recurring across documents) and page furniture.
+
+    Returns the kept lines (blank lines kept, they matter for layout), the removed lines, and counts
+    {"boilerplate_lines": n, "page_furniture": n}.
+    """
+    kept, removed = [], []
+    counts = {"boilerplate_lines": 0, "page_furniture": 0}
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            kept.append(line)
+            continue
+        if any(p.search(text) for p in patterns.notices) or (recurring and normalise_line(text) in recurring):
+            counts["boilerplate_lines"] += 1
+            removed.append(text)
+        elif any(p.search(text) for p in patterns.page_furniture):
+            counts["page_furniture"] += 1
+            removed.append(text)
+        else:
+            kept.append(line)
+    return kept, removed, counts
+
+
+# --------------------------------------------------------------------------------------------------
+# step: separate_footnotes
+
+RULE_RE = re.compile(r"^\s*[_＿]{5,}\s*$")
+# inside a footnote area (after a ____ rule): " 2 见 A/75/158。", " * 因技术原因于...重发。"
+NUMBERED_FOOTNOTE_RE = re.compile(r"^\s*(\d{1,3}|\*{1,3}|[†‡])\s+(\S.*)$")
+# anywhere: "¹ 截至2024年9月4日的数字。" (a superscript cannot start a sentence of running text)
+SUPERSCRIPT_FOOTNOTE_RE = re.compile(f"^\\s*([{SUPERSCRIPT_DIGITS}]+)\\s*(\\S.*)$")
+URL_LINE_RE = re.compile(r"^\s*<?(?:https?://|www\.)\S+>?\s*$")
+
+
+@dataclass
+class Footnote:
+    marker: str | None          # "2", "*"; None for a bare link line
+    text: str
+    line: int
+    open: bool = False          # the body may continue on the next line
+
+    def extend(self, text: str, width: int) -> None:
+        self.text = join_fragments(self.text, text)
+        self.open = _footnote_continues(text, width)
+
+
+def _footnote_continues(text: str, width: int) -> bool:
+    """A footnote goes on only when its line reaches the margin mid-sentence (卢 / 旺达)."""
+    text = text.strip()
+    return is_full(text, width) and not ends_sentence(text) and not URL_LINE_RE.match(text.split()[-1])
+
+
+def separate_footnotes(lines: list[Line], width: int | None = None) -> tuple[list[Line], list[Footnote], dict[str, int]]:
+    """Move footnote bodies, `____` rules and the bare links printed after them out of the running text.
+
+    Numbered bodies (` 2 见 A/75/158。`) are recognised only after a rule, so a wrapped line starting
+    with a number (`20 个发展伙伴`) is never mistaken for one; superscript bodies (`¹ 截至…`) anywhere.
+    A body continues on the next line only if it reached the margin mid-sentence; the first line
+    after it that is not a body ends the footnote area, so running text broken by the page break is
+    free to rejoin.
+    """
+    width = column_width(lines) if width is None else width
+    kept: list[Line] = []
+    notes: list[Footnote] = []
+    counts = {"footnote_bodies": 0, "footnote_links": 0, "rules": 0}
+    in_area = False             # after a rule, before the next running text
+    after_notes = False         # running text has not resumed since the last footnote
+    current: Footnote | None = None
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            kept.append(line)
+            continue
+        if RULE_RE.match(text):
+            counts["rules"] += 1
+            in_area, after_notes, current = True, True, None
+            continue
+        start = SUPERSCRIPT_FOOTNOTE_RE.match(text) or (in_area and NUMBERED_FOOTNOTE_RE.match(text))
+        if start:
+            marker = start.group(1).translate(SUPERSCRIPT_TO_DIGIT)
+            current = Footnote(marker, start.group(2).strip(), line.number)
+            current.open = _footnote_continues(text, width)
+            notes.append(current)
+            counts["footnote_bodies"] += 1
+            after_notes = True
+        elif current is not None and current.open:
+            current.extend(text, width)
+        elif after_notes and URL_LINE_RE.match(text):
+            notes.append(Footnote(None, text.strip("<> "), line.number))
+            counts["footnote_links"] += 1
+            current = None
+        else:
+            kept.append(line)
+            in_area, after_notes, current = False, False, None
+    return kept, notes, counts
+
+
+# --------------------------------------------------------------------------------------------------
+# step: rejoin_broken_lines
+
+
+@dataclass
+class Block:
+    """A paragraph being assembled from lines."""
+    text: str
+    line: int
+    heading: bool = False
+    last_line: str = ""         # the last physical line appended, as printed
+    lines: int = 1
+
+
+# an unclosed 《 or “ keeps a short line open for at most this many lines
+MAX_BRACKET_LINES = 3
+
+
+def rejoin_broken_lines(lines: list[Line], width: int | None = None) -> tuple[list[Block], int]:
+    """Turn lines into paragraphs, rejoining sentences that a PDF broke at the line end.
+
+    A paragraph goes on to the next line when its last line is still open: it reached the right
+    margin of a hard-wrapped text (a PDF wraps at the margin, also right after a 。), it leaves a
+    《title》/“quote” unclosed (seed 004's title), or it ends in a markdown hard break.
+    Even then a new paragraph starts
+      - after a finished sentence (。；： …), at any paragraph shape: `12. `, `一. `, `A. `, `(a)`, `㈠`;
+      - after a sentence broken mid-way, only at the unambiguous ones: `一. ` and `12. ` when 12 is
+        the next paragraph number (a wrapped line may well begin with `(c)` or `A. `).
+    Short lines (titles, headings, the date line) never reach the margin, so they stay on their own.
+    Blank lines between the pieces do not matter: PDF pastes put them everywhere.
+    The pieces are joined without a space, except between two Latin letters/digits.
+    Returns the paragraphs and the number of line joins.
+    """
+    width = column_width(lines) if width is None else width
+    hard_wrapped = is_hard_wrapped(lines, width)
+    blocks: list[Block] = []
+    joins = 0
+    next_number = 1
+    blank_before = False
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            blank_before = True
+            continue
+        previous = blocks[-1] if blocks else None
+        if previous is not None and not previous.heading and not line.heading:
+            if _is_open(previous, hard_wrapped, width, blank_before) and not _starts_paragraph(
+                text, next_number, after_sentence_end=ends_sentence(previous.last_line)
+            ):
+                previous.text = join_fragments(previous.text, text)
+                previous.last_line = line.text
+                previous.lines += 1
+                joins += 1
+                blank_before = False
+                continue
+        blocks.append(Block(text, line.number, line.heading, line.text))
+        if m := NUMBERED_RE.match(text):
+            next_number = int(m.group(1)) + 1
+        blank_before = False
+    return blocks, joins
+
+
+def _is_open(block: Block, hard_wrapped: bool, width: int, blank_before: bool) -> bool:
+    """Does the paragraph go on after its last line?"""
+    last = block.last_line
+    # 《最不发达国家维也纳 / 部长级宣言》: a title cut in two. Not after a finished sentence (a quoted
+    # passage of several paragraphs closes its “ only at the end) and not for long: a stray 《 must
+    # not swallow the rest of the header
+    if unbalanced_brackets(block.text) and not ends_sentence(last) and block.lines < MAX_BRACKET_LINES:
+        return True
+    if hard_wrapped:
+        # a line that reaches the margin goes on, even after 。: a PDF wraps at the margin, not at
+        # sentence ends; paragraphs in UN documents start with a number, a heading or an item label.
+        # A heading line that happens to be that long stays on its own.
+        return is_full(last, width) and not (block.lines == 1 and paragraph_shape(block.text)[0] == "heading")
+    markdown_hard_break = last.endswith("  ") and not blank_before
+    return markdown_hard_break and not ends_sentence(last)
+
+
+def _starts_paragraph(text: str, next_number: int, after_sentence_end: bool) -> bool:
+    """Does this line start a paragraph although the previous line reached the margin?
+
+    After a finished sentence any paragraph shape does (`(a)` after `：`); after a sentence broken at
+    the margin only the unambiguous ones: `一. 背景`, and `12. ` when 12 is the next number.
+    """
+    if after_sentence_end and paragraph_shape(text)[0] != "body":
+        return True
+    if ZH_HEADING_RE.match(text):
+        return True
+    m = NUMBERED_RE.match(text)
+    return bool(m) and int(m.group(1)) == next_number
+
+
+# --------------------------------------------------------------------------------------------------
+# step: detach_footnote_markers
+
+_HAN_CLASS = f"[{HAN}]"
+_CLOSING_PUNCT = f"[。；，：！？{re.escape(CLOSERS)}]"
+_SUPERSCRIPT_MARKER_RE = re.compile(f"(?<![A-Za-z0-9])[{SUPERSCRIPT_DIGITS}]+")
+
+
+def _marker_patterns(number: str) -> list[re.Pattern]:
+    n = re.escape(number)
+    return [
+        # 重要性 2工业: spaced off the word before, glued to the next word (a number would have a space)
+        re.compile(f"(?<={_HAN_CLASS}) {n}(?={_HAN_CLASS})"),
+        # 行动十年 1，呼吁: right before Chinese punctuation
+        re.compile(f"(?<={_HAN_CLASS}|[{re.escape(CLOSERS)}]) ?{n}(?=[，。；：！？])"),
+        # 合作活动；4 at the end of a paragraph
+        re.compile(f"(?<={_CLOSING_PUNCT}) ?{n}(?=\\s*$)"),
+    ]
+
+
+def detach_footnote_markers(texts: list[str], footnote_numbers: Iterable[str]) -> tuple[list[str], list[tuple[int, str]], int]:
+    """Remove footnote reference numbers from running text.
+
+    Superscript digits (¹) are always markers unless they follow a Latin letter or digit (m²).
+    A plain digit is taken as a marker only if the document has a footnote body with that number,
+    it has one of the marker shapes (see `_marker_patterns`), and it comes after the marker of the
+    previous footnote: markers are printed in order, real numbers such as 17 项, 目标 9 促进, 2030 年,
+    103个 never have these shapes.  Returns the texts, the markers found as (paragraph index, number),
+    and their count.
+    """
+    texts = list(texts)
+    markers: list[tuple[int, str]] = []
+    for index, text in enumerate(texts):
+        for m in _SUPERSCRIPT_MARKER_RE.finditer(text):
+            markers.append((index, m.group(0).translate(SUPERSCRIPT_TO_DIGIT)))
+        texts[index] = _SUPERSCRIPT_MARKER_RE.sub("", text)
+
+    numbers = sorted({n for n in footnote_numbers if n and n.isdigit()}, key=int)
+    position = (0, 0)
+    for number in numbers:
+        patterns = _marker_patterns(number)
+        found = None
+        for index in range(position[0], len(texts)):
+            start = position[1] if index == position[0] else 0
+            matches = [m for p in patterns if (m := p.search(texts[index], start))]
+            if matches:
+                found = index, min(matches, key=lambda m: m.start())
+                break
+        if found is None:
+            continue            # no marker for this footnote: leave the text alone
+        index, m = found
+        texts[index] = texts[index][:m.start()] + texts[index][m.end():]
+        markers.append((index, number))
+        position = (index, m.start())
+    markers.sort()
+    return texts, markers, len(markers)
+
+
+# --------------------------------------------------------------------------------------------------
+# steps: collapse_number_spaces, tidy_spaces
+
+_NUMBER = r"\d(?:[\d,.\-–/]*\d)?%?"
+_NOT_IN_NUMBER = r"A-Za-z0-9_.,/\-–%"
+_SPACE_BEFORE_NUMBER_RE = re.compile(f"(?<={_HAN_CLASS}) +(?={_NUMBER}(?![{_NOT_IN_NUMBER}]))")
+_SPACE_AFTER_NUMBER_RE = re.compile(f"(?<![{_NOT_IN_NUMBER}])({_NUMBER}) +(?={_HAN_CLASS})")
+_SPACE_BEFORE_PERCENT_RE = re.compile(r"(?<=\d) +(?=%)")
+
+
+def collapse_number_spaces(text: str) -> tuple[str, int]:
+    """`2018 年 11 月` -> `2018年11月`, `第 70/293 号` -> `第70/293号`, `58 %` -> `58%`.
+
+    Only plain numbers: the spaces UN Chinese puts around Latin symbols (文件 IDB.51/CRP.4 提交,
+    COVID-19 大流行) stay.
+    """
+    count = 0
+    for pattern, replacement in (
+        (_SPACE_BEFORE_NUMBER_RE, ""),
+        (_SPACE_AFTER_NUMBER_RE, r"\1"),
+        (_SPACE_BEFORE_PERCENT_RE, ""),
+    ):
+        text, n = pattern.subn(replacement, text)
+        count += n
+    return text, count
+
+
+_SPACE_AROUND_PUNCT_RE = re.compile(f" +(?=[{CJK_PUNCT}])|(?<=[{CJK_PUNCT}]) +")
+_SPACE_BETWEEN_HAN_RE = re.compile(f"(?<={_HAN_CLASS}) +(?={_HAN_CLASS})")
+
+
+def tidy_spaces(text: str) -> tuple[str, int]:
+    """Single spaces; none next to full-width punctuation or between two Chinese characters."""
+    text = re.sub(r"[ \t\u00a0]+", " ", text).strip()
+    count = 0
+    for pattern in (_SPACE_AROUND_PUNCT_RE, _SPACE_BETWEEN_HAN_RE):
+        text, n = pattern.subn("", text)
+        count += n
+    return text, count
+
+
+# --------------------------------------------------------------------------------------------------
+# orchestrator
+
+COUNT_KEYS = (
+    "traditional_converted", "width_folded", "boilerplate_lines", "page_furniture", "rules",
+    "footnote_bodies", "footnote_links", "rejoined_lines", "footnote_markers", "number_spaces", "spaces_tidied",
+)
+
+
+@dataclass
+class RepairResult:
+    paragraphs: list["Paragraph"]
+    footnotes: list["Paragraph"]
+    boilerplate: list[str]                          # lines removed as boilerplate / page furniture
+    counts: dict[str, int]                          # step -> changes made; keys: COUNT_KEYS
+    markers: list[tuple[int, str]] = field(default_factory=list)  # (paragraph index, footnote number)
+    header_size: int = 0                            # leading paragraphs before the first body paragraph
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+def _enabled(settings: Mapping[str, Any] | Any, key: str) -> bool:
+    return bool(settings.get(key, True)) if settings is not None else True
+
+
+def _patterns(settings) -> BoilerplatePatterns:
+    from .config import DATA_DIR
+
+    path = (settings.get("boilerplate_patterns") if settings is not None else None) or DATA_DIR / "boilerplate.txt"
+    return load_boilerplate_patterns(str(path))
+
+
+def repair_text(
+    raw: str,
+    settings: Mapping[str, Any] | Any = None,
+    boilerplate_lines: frozenset[str] | set[str] = frozenset(),
+    heading_lines: Iterable[int] = (),
+) -> RepairResult:
+    """Run the enabled repair steps over one decoded document.
+
+    `settings`: a config.Settings or a plain dict with the [tool.glossary] keys (missing keys: step on).
+    `boilerplate_lines`: normalised lines found to recur across documents (`find_recurring_lines`).
+    `heading_lines`: line numbers the source marked as headings (Word heading styles).
+    """
+    from .corpus import Paragraph
+
+    counts = dict.fromkeys(COUNT_KEYS, 0)
+    lines = split_lines(raw, heading_lines)
+
+    for key, step, count_key in (
+        ("to_simplified", to_simplified, "traditional_converted"),
+        ("fold_width", fold_width, "width_folded"),
+    ):
+        if _enabled(settings, key):
+            for line in lines:
+                line.text, n = step(line.text)
+                counts[count_key] += n
+
+    width = column_width(lines)
+    removed: list[str] = []
+    if _enabled(settings, "remove_boilerplate"):
+        lines, removed, step_counts = remove_boilerplate(lines, _patterns(settings), boilerplate_lines)
+        counts.update(step_counts)
+
+    notes: list[Footnote] = []
+    if _enabled(settings, "separate_footnotes"):
+        lines, notes, step_counts = separate_footnotes(lines, width)
+        counts.update(step_counts)
+
+    if _enabled(settings, "rejoin_broken_lines"):
+        blocks, counts["rejoined_lines"] = rejoin_broken_lines(lines, width)
+    else:
+        blocks = [Block(line.text.strip(), line.number, line.heading, line.text) for line in lines if line.text.strip()]
+
+    # structure: label, number and kind of each paragraph; the header ends at the first paragraph
+    # that is numbered, labelled or a complete sentence (the summary)
+    shaped = []
+    in_header = True
+    for block in blocks:
+        shape, label, text = paragraph_shape(block.text)
+        in_header = in_header and shape == "body" and not ends_sentence(block.text)
+        kind = "heading" if block.heading or in_header else ("body" if shape == "numbered" else shape)
+        number = label if shape == "numbered" else None
+        shaped.append((block, kind, number, None if number else label, text, in_header))
+
+    texts = [text for *_, text, _ in shaped]
+    markers: list[tuple[int, str]] = []
+    if _enabled(settings, "detach_footnote_markers"):
+        texts, markers, counts["footnote_markers"] = detach_footnote_markers(texts, [n.marker for n in notes if n.marker])
+
+    def finish(text: str) -> str:
+        if _enabled(settings, "collapse_number_spaces"):
+            text, n = collapse_number_spaces(text)
+            counts["number_spaces"] += n
+        text, n = tidy_spaces(text)
+        counts["spaces_tidied"] += n
+        return text
+
+    paragraphs = []
+    header_size = 0
+    new_index: dict[int, int] = {}
+    for position, ((block, kind, number, label, _, header), text) in enumerate(zip(shaped, texts)):
+        text = finish(text)
+        if not text:
+            continue        # nothing left once a marker was detached
+        new_index[position] = len(paragraphs)
+        header_size += header
+        paragraphs.append(Paragraph(text=text, index=len(paragraphs), number=number, kind=kind, line=block.line, label=label))
+    markers = [(new_index[i], n) for i, n in markers if i in new_index]
+    footnotes = [
+        Paragraph(text=finish(note.text), index=i, number=note.marker, kind="footnote", line=note.line)
+        for i, note in enumerate(notes)
+    ]
+    return RepairResult(paragraphs, footnotes, removed, counts, markers, header_size)

@@ -122,12 +122,12 @@ def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
 # --------------------------------------------------------------------------------------------------
 # decoding
 
-# charset-normalizer name -> codec we decode with; anything else is refused rather than guessed
-_ACCEPTED_ENCODINGS = {
-    "utf_8": "utf-8", "utf-8": "utf-8", "ascii": "utf-8",
-    "gb18030": "gb18030", "gbk": "gb18030", "gb2312": "gb18030", "hz": "gb18030",
+# legacy Chinese codecs charset-normalizer may name -> the codec we decode with (a superset: GB18030
+# covers GBK and GB2312, Big5-HKSCS covers Big5); any other detection is refused rather than guessed.
+# UTF-8 and UTF-16 are recognised before the detector runs.
+_CHINESE_CODECS = {
+    "gb18030": "gb18030", "gbk": "gb18030", "gb2312": "gb18030",
     "big5": "big5hkscs", "big5hkscs": "big5hkscs", "cp950": "cp950",
-    "utf_16": "utf-16", "utf_16_le": "utf-16-le", "utf_16_be": "utf-16-be",
 }
 # a Chinese document decoded with a legacy codec must look Chinese: at least this share of its
 # visible characters are Han (UN Chinese documents: 70-90%; mis-decoded Latin text: far less)
@@ -202,8 +202,8 @@ def decode_bytes(data: bytes, path: str | Path | None = None) -> tuple[str, str]
     if matches:
         least_chaos = min(match.chaos for match in matches)
         for match in matches:
-            codec = _ACCEPTED_ENCODINGS.get(match.encoding.lower())
-            if codec is None or codec.startswith(("utf-8", "utf-16")) or match.chaos > least_chaos + 0.02:
+            codec = _CHINESE_CODECS.get(match.encoding.lower())
+            if codec is None or match.chaos > least_chaos + 0.02:
                 continue
             try:
                 text = data.decode(codec)
@@ -228,6 +228,7 @@ class Source:
 
 
 _MD_INLINE = [
+    (re.compile(r"^\s{0,3}[*+\-]\s+"), ""),                        # bullet of an unordered list
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),               # ![alt](image)
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),                 # [text](url)
     (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),         # **strong**
@@ -237,6 +238,9 @@ _MD_INLINE = [
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])"), r"\1"),             # backslash escapes
 ]
 _MD_BLOCKQUOTE_RE = re.compile(r"^\s{0,3}>\s?")
+# --- and *** are thematic breaks; ____ is left alone: it is how a footnote rule is pasted
+_MD_THEMATIC_BREAK_RE = re.compile(r"^\s{0,3}([*\-])(?:\s*\1){2,}\s*$")
+_MD_RULE_RE = re.compile(r"^\s*_{3,}\s*$")
 
 
 def markdown_to_text(text: str) -> str:
@@ -247,6 +251,12 @@ def markdown_to_text(text: str) -> str:
     """
     out = []
     for line in text.split("\n"):
+        if _MD_THEMATIC_BREAK_RE.match(line):
+            out.append("")
+            continue
+        if _MD_RULE_RE.match(line):
+            out.append(line)
+            continue
         line = _MD_BLOCKQUOTE_RE.sub("", line)
         for pattern, replacement in _MD_INLINE:
             line = pattern.sub(replacement, line)
@@ -294,14 +304,19 @@ def _read_docx(path: Path, data: bytes) -> tuple[str, frozenset[int]]:
             seen_cells = set()
             for row in table.rows:
                 for cell in row.cells:
-                    if id(cell._tc) in seen_cells:      # a merged cell is returned once per grid column
+                    if cell._tc in seen_cells:          # a merged cell is returned once per grid column
                         continue
-                    seen_cells.add(id(cell._tc))
-                    for block in cell.iter_inner_content():
-                        add_table(block) if isinstance(block, Table) else add_paragraph(block)
+                    seen_cells.add(cell._tc)
+                    add_blocks(cell.iter_inner_content())
 
-        for block in document.iter_inner_content():
-            add_table(block) if isinstance(block, Table) else add_paragraph(block)
+        def add_blocks(blocks) -> None:
+            for block in blocks:
+                if isinstance(block, Table):
+                    add_table(block)
+                else:
+                    add_paragraph(block)
+
+        add_blocks(document.iter_inner_content())
     except Exception as exc:  # zipfile, lxml and python-docx each raise their own types for damaged packages
         raise InputError(path, f"not a readable Word (.docx) document ({type(exc).__name__})") from None
     text = "\n".join(lines)

@@ -30,7 +30,7 @@ FUNCTION_POS = {"c", "p", "u", "uj", "ul", "uz", "ug", "ud", "uv", "y", "e", "o"
 # Tags jieba gives to nominal words; a term's last word should be one of them (or a verb nominalised by a
 # preceding noun, as in 技术转让, 能源转型, 多边环境协定).
 # Pronouns, demonstratives and classifiers (这场, 该, 各) open a noun phrase but are no part of a term's name.
-EDGE_FORBIDDEN_POS = FUNCTION_POS | {"r", "mq", "q", "rz", "rr", "t", "tg"}
+EDGE_FORBIDDEN_POS = FUNCTION_POS | {"r", "mq", "q", "rz", "rr", "tg"}
 # Adverbs open a predicate (仔细挑选…), except the few that form names (最不发达国家): see name_prefixes.txt
 ADVERB_POS = {"d", "ad", "dg"}
 # Aspect particles, time words, modal particles: the marks of a clause, not of a name.
@@ -143,6 +143,9 @@ def is_candidate(words: Sequence[Token], lexicon: Lexicon) -> bool:
         if not (ORDINAL.match(first.word) and NUMBER.match(last.word) and len(words) > 2):
             return False
     if any(lexicon.is_forbidden_inside(w) for w in words[1:-1]):
+        return False
+    # a common verb inside opens a clause (…业务战略|编制|过程); rare verbs name actions in titles (抵御灾害能力)
+    if any(w.pos == "v" and general_zipf(w.word) >= lexicon.verb_start_max_zipf for w in words[1:-1]):
         return False
     if not _well_formed_coordination([w.word for w in words], lexicon):
         return False
@@ -368,6 +371,7 @@ def term_statistics(counts: Counts, n_docs: int, min_freq: int) -> pd.DataFrame:
                 "pmi": pmi_,
                 "llr": llr,
                 "left_entropy": left_h,
+                "enumerated": sum(n for w, n in counts.left[gram].items() if w in COORDINATORS or w == "、") / freq,
                 "general_zipf": min(general_zipf(w) for w in gram),
                 "right_entropy": right_h,
                 "specificity": domain_specificity(gram, freq, total),
@@ -377,7 +381,7 @@ def term_statistics(counts: Counts, n_docs: int, min_freq: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-LINKERS = {"和", "及", "与", "或", "以及", "、", "的", "之"}
+LINKERS = {"和", "及", "与", "或", "以及", "、", "的", "之", "间"}
 
 
 def joins_terms(stats: pd.DataFrame, min_independence: float, max_dice: float) -> pd.Series:
@@ -391,12 +395,14 @@ def joins_terms(stats: pd.DataFrame, min_independence: float, max_dice: float) -
         tuple(tokens.split()) for tokens, ind in zip(stats["tokens"], stats["independence"]) if ind >= min_independence
     }
     flags = []
-    for tokens, association in zip(stats["tokens"], stats["dice"]):
+    for tokens, association, enumerated in zip(stats["tokens"], stats["dice"], stats["enumerated"]):
         words = tuple(tokens.split())
         first_link = next((i for i, w in enumerate(words[1:-1], start=1) if w in LINKERS), None)
         linked = first_link is not None and words[:first_link] in independent
         loose = len(words) > 2 and association < max_dice and (words[1:] in independent or words[:-1] in independent)
-        flags.append(linked or loose)
+        # a coordination that mostly begins right after an enumeration comma is the tail of a longer list
+        tail = first_link is not None and enumerated >= 0.5
+        flags.append(linked or loose or tail)
     return pd.Series(flags, index=stats.index)
 
 
@@ -509,7 +515,9 @@ def mine_corpus(
         stats, float(settings.get("phrase_part_min_independence", 0.5)), float(settings.get("phrase_max_dice", 0.1))
     )
     stats["score"] = rank(
-        stats, float(settings.get("single_word_weight", 0.6)), float(settings.get("attributive_weight", 0.5))
+        stats,
+        float(settings.get("single_word_weight", 0.6)),
+        float(settings.get("attributive_weight", 0.5)),
     )
     excluded = read_patterns(settings.path("excluded_candidates"))
     stats = stats[[not any(p.search(t) for p in excluded) for t in stats["term"]]]

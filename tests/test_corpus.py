@@ -135,6 +135,29 @@ def test_docx_of_seed_000_gives_the_same_document_as_the_txt(tmp_path, settings)
     assert doc.encoding == "docx"
 
 
+def test_docx_heading_styles_merged_cells_and_line_breaks(tmp_path, settings):
+    import docx
+
+    word = docx.Document()
+    word.add_heading("一. 背景", level=1)
+    table = word.add_table(rows=2, cols=2)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "合并单元格。"
+    table.cell(1, 0).text, table.cell(1, 1).text = "甲。", "乙。"
+    paragraph = word.add_paragraph("工发组织与《最不发达国家维也纳")
+    paragraph.add_run().add_break()
+    paragraph.add_run("部长级宣言》有关的活动。")
+    path = tmp_path / "styled.docx"
+    word.save(path)
+    doc = load_document(path, settings)
+    assert [(p.kind, p.label, p.text, p.line) for p in doc.paragraphs] == [
+        ("heading", "一", "背景", 1),
+        ("body", None, "合并单元格。", 2),             # once, although it spans two columns
+        ("body", None, "甲。", 3),
+        ("body", None, "乙。", 4),
+        ("body", None, "工发组织与《最不发达国家维也纳部长级宣言》有关的活动。", 5),
+    ]
+
+
 def test_pdf_text_layer_is_read(tmp_path, settings):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")

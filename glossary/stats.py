@@ -27,6 +27,8 @@ class DocumentStats:
     date: str | None
     organ: str | None
     session: str | None
+    agenda_item: str | None
+    symbols_cited: list[str]
     encoding: str
     characters: int
     cjk_characters: int
@@ -71,7 +73,10 @@ class CorpusStats:
         return pd.DataFrame(rows, columns=["measure", "value"])
 
     def documents_table(self) -> pd.DataFrame:
-        return pd.DataFrame([asdict(d) for d in self.per_document])
+        table = pd.DataFrame([asdict(d) for d in self.per_document])
+        if len(table):
+            table["symbols_cited"] = table["symbols_cited"].map(" ".join)
+        return table
 
     def top_terms_table(self) -> pd.DataFrame:
         return pd.DataFrame(self.top_terms, columns=["word", "pos", "count"])
@@ -127,6 +132,8 @@ def corpus_stats(
                 date=doc.date,
                 organ=doc.organ,
                 session=doc.session,
+                agenda_item=doc.agenda_item,
+                symbols_cited=list(doc.symbols),
                 encoding=doc.encoding,
                 characters=len(text),
                 cjk_characters=len(CJK_CHAR.findall(text)),

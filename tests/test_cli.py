@@ -1,0 +1,156 @@
+"""The command line through Typer's CliRunner: formats, exit codes and error messages a user relies on."""
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from glossary.cli import app
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_000 = SEEDS / "000_93c39d06b608bdfc.txt"
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def stats_json(*paths):
+    result = run("stats", *paths, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("glossary ")
+
+
+def test_stats_json_on_the_bundled_corpus():
+    data = stats_json()  # no PATHS: the bundled seeds
+    assert data["documents"] == 5
+    for key in ("characters", "cjk_characters", "tokens", "types", "sentences", "paragraphs", "top_terms"):
+        assert key in data
+    dates = {Path(d["path"]).name[:3]: d["date"] for d in data["per_document"]}
+    assert dates == {"000": "2024-11-25", "001": "2018-11-26", "002": "2020-11-23", "003": "2021-11-29",
+                     "004": "2023-11-27"}
+    assert {d["title"] for d in data["per_document"]} >= {"中等收入国家的包容可持续发展", "工发组织与《阿布扎比宣言》有关的活动"}
+
+
+def _without_path(data):
+    return {k: v for k, v in data["per_document"][0].items() if k not in ("path", "encoding")}
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+def test_same_statistics_for_other_encodings(tmp_path, encoding):
+    copy = tmp_path / f"seed.{encoding}.txt"
+    copy.write_bytes(SEED_000.read_text(encoding="utf-8").encode(encoding))
+    assert _without_path(stats_json(copy)) == _without_path(stats_json(SEED_000))
+    detected = stats_json(copy)["per_document"][0]["encoding"]
+    assert detected.replace("_", "").replace("-", "").startswith(encoding.replace("-", ""))
+
+
+def test_same_statistics_for_a_docx_copy(tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for line in SEED_000.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            document.add_paragraph(line.strip())
+    copy = tmp_path / "seed.docx"
+    document.save(copy)
+    original, converted = stats_json(SEED_000), stats_json(copy)
+    for key in ("title", "date", "symbol", "tokens", "characters"):
+        assert converted["per_document"][0][key] == original["per_document"][0][key], key
+
+
+def test_stats_table_and_csv(tmp_path):
+    table = run("stats", SEED_000, "--format", "table")
+    assert table.exit_code == 0 and "中等收入国家的包容可持续发展" in table.stdout
+    out = tmp_path / "docs.csv"
+    assert run("stats", SEED_000, "--format", "csv", "--out", out).exit_code == 0
+    frame = pd.read_csv(out)
+    assert {"path", "title", "symbol", "date", "characters", "tokens"} <= set(frame.columns)
+
+
+@pytest.mark.parametrize(
+    "name, content, problem",
+    [
+        ("empty.txt", b"", "empty"),
+        ("binary.txt", bytes(range(256)) * 4, "binary"),
+        ("latin.txt", "Ça coûte très cher à Genève".encode("latin-1"), "decode"),
+        ("notes.rtf", b"{\\rtf1 hello}", "unsupported"),
+    ],
+)
+def test_bad_input_is_one_plain_line_and_exit_2(tmp_path, name, content, problem):
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    result = run("stats", bad)
+    assert result.exit_code == 2
+    assert name in result.stderr and problem in result.stderr.lower()
+    assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) <= 2
+
+
+def test_missing_path_exit_2(tmp_path):
+    result = run("mine", tmp_path / "nowhere.txt")
+    assert result.exit_code == 2 and "nowhere.txt" in result.stderr
+
+
+def test_a_bad_file_in_a_folder_stops_the_run_unless_skipped(tmp_path):
+    (tmp_path / "good.txt").write_text(SEED_000.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"")
+    out = tmp_path / "out.json"
+    stopped = run("stats", tmp_path, "--format", "json", "--out", out)
+    assert stopped.exit_code == 2 and "bad.txt" in stopped.stderr and not out.exists()
+    skipped = run("stats", tmp_path, "--format", "json", "--out", out, "--skip-bad")
+    assert skipped.exit_code == 0 and "bad.txt" in skipped.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["documents"] == 1
+
+
+def test_mine_tsv_has_the_contract_columns():
+    result = run("mine", "--format", "tsv", "--top", "30")
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(io.StringIO(result.stdout), sep="\t")
+    assert list(frame.columns[:7]) == ["term", "freq", "docs", "score", "variants", "tokens", "example"]
+    assert len(frame) == 30 and frame["score"].is_monotonic_decreasing
+    assert "中等收入国家" in frame["term"].tolist()
+
+
+def test_mine_json_and_xlsx(tmp_path):
+    result = run("mine", SEED_000, "--format", "json", "--top", "5")
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) == 5
+    assert run("mine", SEED_000, "--format", "xlsx").exit_code == 2  # xlsx needs --out
+    out = tmp_path / "terms.xlsx"
+    assert run("mine", SEED_000, "--format", "xlsx", "--out", out).exit_code == 0
+    assert pd.read_excel(out)["term"].iloc[0]
+
+
+def test_a_formula_in_the_corpus_stays_text(tmp_path):
+    text = '=HYPERLINK("http://example.com","x")\n\n1. 工发组织与中等收入国家合作。中等收入国家与工发组织合作。\n'
+    (tmp_path / "doc.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "terms.xlsx"
+    assert run("mine", tmp_path, "--format", "xlsx", "--out", out, "--min-freq", "1").exit_code == 0
+    from openpyxl import load_workbook
+
+    cells = [c for row in load_workbook(out).active.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+
+
+def test_evaluate_reports_glossary_and_tfidf(tmp_path):
+    gold = tmp_path / "gold.tsv"
+    gold.write_text("en\tzh\nmiddle-income countries\t中等收入国家\nLDCs\t最不发达国家\n", encoding="utf-8")
+    result = run("evaluate", "--gold", gold, "--top", "10", "--top", "50")
+    assert result.exit_code == 0, result.output
+    assert "glossary mine: P@10=" in result.stdout and "jieba TF-IDF: P@10=" in result.stdout
+    assert "R@50=1.000" in result.stdout.split("jieba TF-IDF:")[0].splitlines()[-1]
+
+
+def test_evaluate_refuses_a_gold_file_without_columns(tmp_path):
+    gold = tmp_path / "gold.tsv"
+    gold.write_text("english\tchinese\nx\ty\n", encoding="utf-8")
+    result = run("evaluate", "--gold", gold)
+    assert result.exit_code == 2 and "gold.tsv" in result.stderr

@@ -124,13 +124,14 @@ def mine(
     """Rank the recurring multiword Chinese terms of a corpus, variants grouped."""
     from .mine import mine_corpus
     from .output import emit
+    from .segment import default_cache_dir
 
     fmt = fmt or default_format("table", "tsv")
     _check_format(fmt, ("table", "tsv", "csv", "json", "xlsx"))
     if fmt == "xlsx" and out is None:
         raise InputError(None, "--format xlsx needs --out FILE")
     corpus, settings = _load(paths, skip_bad)
-    result = mine_corpus(corpus.documents, settings, min_freq=min_freq)
+    result = mine_corpus(corpus.documents, settings, min_freq=min_freq, cache_dir=default_cache_dir())
     terms = result.terms if top <= 0 else result.terms.head(top)
     if fmt == "table":
         emit(terms[["term", "freq", "docs", "score", "variants"]], fmt, out, title="Terms")
@@ -157,6 +158,7 @@ def evaluate(
     from .evaluate import read_gold, read_valid_terms, score_ranking, scores_table, tfidf_baseline
     from .mine import mine_corpus
     from .output import render_table
+    from .segment import default_cache_dir
 
     concepts = read_gold(gold)
     if task != "mine":
@@ -166,7 +168,7 @@ def evaluate(
     default_valid = DATA_DIR / "valid_terms.txt"
     valid_terms = read_valid_terms(valid if valid else (default_valid if default_valid.is_file() else None))
     text = "\n".join(p.text for d in corpus.documents for p in d.paragraphs)
-    ranked = mine_corpus(corpus.documents, settings).terms["term"].tolist()
+    ranked = mine_corpus(corpus.documents, settings, cache_dir=default_cache_dir()).terms["term"].tolist()
     results = [score_ranking(ranked, concepts, text, ks, valid_terms, "glossary mine")]
     if baseline:
         results.append(score_ranking(tfidf_baseline(text, max(ks)), concepts, text, ks, valid_terms, "jieba TF-IDF"))

@@ -194,14 +194,14 @@ COORDINATORS = {"和", "及", "与", "或", "以及"}
 class Counts:
     """Everything counted in one pass over the tagged corpus."""
 
-    ngrams: Counter = field(default_factory=Counter)  # token tuple -> occurrences (all n-grams, unfiltered)
+    # n-grams are keyed by their string, so one term jieba segments two ways (低碳|技术, 低|碳|技术) counts once
+    ngrams: Counter = field(default_factory=Counter)  # string -> occurrences (all n-grams, unfiltered)
+    segmentation: dict = field(default_factory=dict)  # candidate string -> its tokens, as first segmented
     per_doc: dict = field(default_factory=lambda: defaultdict(Counter))  # token tuple -> doc index -> count
     left: dict = field(default_factory=lambda: defaultdict(Counter))  # candidate -> left neighbours
     right: dict = field(default_factory=lambda: defaultdict(Counter))
     pos: dict = field(default_factory=dict)  # candidate -> POS tags of one occurrence
-    titled: Counter = field(default_factory=Counter)  # candidate -> occurrences inside 《》
     tokens: int = 0
-    unigram: Counter = field(default_factory=Counter)
 
 
 BOUNDARY = "<s>"  # clause edge: each one counts as a distinct neighbour (a free boundary)
@@ -215,7 +215,6 @@ def count_ngrams(tagged_docs: Iterable[list[list[Token]]], lexicon: Lexicon, max
             for clause in clauses(tokens, lexicon.pos_overrides):
                 words = [t.word for t in clause]
                 counts.tokens += len(words)
-                counts.unigram.update(words)
                 n = len(words)
                 for i in range(n):
                     chars = 0
@@ -223,13 +222,14 @@ def count_ngrams(tagged_docs: Iterable[list[list[Token]]], lexicon: Lexicon, max
                         chars += len(words[j - 1])
                         if chars > max_chars:
                             break
-                        gram = tuple(words[i:j])
+                        gram = "".join(words[i:j])
                         counts.ngrams[gram] += 1
                         counts.per_doc[gram][doc_index] += 1
                         if not is_candidate(clause[i:j], lexicon):
                             continue
                         if gram not in counts.pos:
                             counts.pos[gram] = tuple(t.pos for t in clause[i:j])
+                            counts.segmentation[gram] = tuple(words[i:j])
                         if i > 0:
                             counts.left[gram][words[i - 1]] += 1
                         else:
@@ -293,14 +293,14 @@ def log_likelihood(joint: int, left: int, right: int, total: int) -> float:
     return 2 * (h(k11, k12, k21, k22) - h(k11 + k12, k21 + k22) - h(k11 + k21, k12 + k22))
 
 
-def weakest_split(gram: tuple[str, ...], ngrams: Counter, total: int) -> tuple[float, float, float]:
-    """Association of a term's parts at its weakest split point: (Dice, PMI, log-likelihood)."""
-    if len(gram) < 2:
+def weakest_split(tokens: tuple[str, ...], ngrams: Counter, total: int) -> tuple[float, float, float]:
+    """Association of a term's parts at its weakest split point (between tokens): (Dice, PMI, log-likelihood)."""
+    if len(tokens) < 2:
         return 1.0, 0.0, 0.0
-    joint = ngrams[gram]
+    joint = ngrams["".join(tokens)]
     best = None
-    for k in range(1, len(gram)):
-        left, right = ngrams[gram[:k]], ngrams[gram[k:]]
+    for k in range(1, len(tokens)):
+        left, right = ngrams["".join(tokens[:k])], ngrams["".join(tokens[k:])]
         scores = (dice(joint, left, right), pmi(joint, left, right, total), log_likelihood(joint, left, right, total))
         if best is None or scores[0] < best[0]:
             best = scores
@@ -315,11 +315,11 @@ def general_zipf(word: str) -> float:
     return zipf_frequency(word, "zh")
 
 
-def domain_specificity(gram: tuple[str, ...], freq: int, total_tokens: int) -> float:
+def domain_specificity(term: str, freq: int, total_tokens: int) -> float:
     # Weirdness ratio (Ahmad, Gillam & Tostevin 1999): log10 of corpus frequency over general-language frequency.
     # For a multiword candidate, wordfreq's own estimate of the whole string (it penalises each inferred boundary,
     # as a compound is rarer than its parts); for one word, that word's frequency.
-    general = max(general_frequency("".join(gram)), 1e-9)
+    general = max(general_frequency(term), 1e-9)
     corpus = freq / max(total_tokens, 1)
     return math.log10(corpus / general)
 
@@ -331,51 +331,49 @@ def general_frequency(text: str) -> float:
     return word_frequency(text, "zh")
 
 
-def nesting_index(candidates: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
-    """For each candidate, the longer candidates that contain it as a contiguous token sequence."""
-    candidate_set = set(candidates)
-    nested_in: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
-    for longer in candidate_set:
-        n = len(longer)
-        for i in range(n):
-            for j in range(i + 1, n + 1):
-                if j - i < n and longer[i:j] in candidate_set:
-                    nested_in[longer[i:j]].append(longer)
+def nesting_index(segmented: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    """For each candidate, the longer candidates that contain it as a contiguous run of their tokens."""
+    nested_in: dict[str, list[str]] = defaultdict(list)
+    for longer, tokens in segmented.items():
+        n = len(tokens)
+        inside = {"".join(tokens[i:j]) for i in range(n) for j in range(i + 1, n + 1) if j - i < n}
+        for shorter in inside & segmented.keys():
+            nested_in[shorter].append(longer)
     return nested_in
 
 
 def term_statistics(counts: Counts, n_docs: int, min_freq: int) -> pd.DataFrame:
     """One row per candidate seen at least `min_freq` times, with every statistic the ranking uses."""
     kept = [gram for gram in counts.left if counts.ngrams[gram] >= min_freq]
-    nested_in = nesting_index(kept)
+    nested_in = nesting_index({gram: counts.segmentation[gram] for gram in kept})
     total = max(counts.tokens, 1)
     rows = []
     for gram in kept:
         freq = counts.ngrams[gram]
         containing = [counts.ngrams[g] for g in set(nested_in.get(gram, ()))]
         docs = len(counts.per_doc[gram])
-        dice_, pmi_, llr = weakest_split(gram, counts.ngrams, total)
+        tokens = counts.segmentation[gram]
+        dice_, pmi_, llr = weakest_split(tokens, counts.ngrams, total)
         left_h, right_h = branching_entropy(counts.left[gram]), branching_entropy(counts.right[gram])
         rows.append(
             {
-                "term": "".join(gram),
-                "tokens": " ".join(gram),
+                "term": gram,
+                "tokens": " ".join(tokens),
                 "pos": " ".join(counts.pos[gram]),
-                "length": len(gram),
+                "length": len(tokens),
                 "freq": freq,
                 "docs": docs,
                 "spread": docs / max(n_docs, 1),
-                "cvalue": c_value(len(gram), freq, containing),
+                "cvalue": c_value(len(tokens), freq, containing),
                 "independence": independence(freq, containing),
                 "dice": dice_,
                 "pmi": pmi_,
                 "llr": llr,
                 "left_entropy": left_h,
                 "enumerated": sum(n for w, n in counts.left[gram].items() if w in COORDINATORS or w == "、") / freq,
-                "general_zipf": min(general_zipf(w) for w in gram),
+                "general_zipf": min(general_zipf(w) for w in tokens),
                 "right_entropy": right_h,
                 "specificity": domain_specificity(gram, freq, total),
-                "titled": counts.titled[gram] / freq,
             }
         )
     return pd.DataFrame(rows)
@@ -491,6 +489,7 @@ def mine_corpus(
     segmenter: Segmenter | None = None,
     curated: Sequence[Sequence[str]] = (),
     min_freq: int | None = None,
+    cache_dir: Path | None = None,
 ) -> MiningResult:
     """Segment, count, score and group: the ranked terms of a corpus."""
     from .variants import group_variants, parenthetical_abbreviations
@@ -499,9 +498,11 @@ def mine_corpus(
     lexicon = Lexicon.from_settings(settings)
     min_freq = int(min_freq if min_freq is not None else settings.get("min_freq", 2))
     curated_forms = [f for entry in curated for f in entry if f]
-    segmenter = segmenter or Segmenter(user_words=[*read_user_dict(settings.path("user_dict")), *curated_forms])
+    segmenter = segmenter or Segmenter(
+        user_words=[*read_user_dict(settings.path("user_dict")), *curated_forms], cache_dir=cache_dir
+    )
     # header lines (organ, session, date, agenda item) are metadata, not running text
-    tagged = [[segmenter.tag(p.text) for p in doc.paragraphs if p.kind != "header"] for doc in documents]
+    tagged = [segmenter.tag_document([p.text for p in doc.paragraphs if p.kind != "header"]) for doc in documents]
     counts = count_ngrams(
         tagged, lexicon, int(settings.get("max_term_tokens", 8)), int(settings.get("max_term_chars", 24))
     )
@@ -524,8 +525,8 @@ def mine_corpus(
     stats = stats[stats["score"] > 0]  # never seen outside a longer candidate: a fragment, not a term
     stats = stats.sort_values(["score", "freq", "term"], ascending=[False, False, True]).reset_index(drop=True)
 
-    forms = {"".join(gram): gram for gram in counts.left}
-    freq = {form: counts.ngrams.get(gram, 0) for form, gram in forms.items()}
+    forms = dict(counts.segmentation)
+    freq = {form: counts.ngrams.get(form, 0) for form in forms}
     texts = [p.text for d in documents for p in d.paragraphs]
     corpus_text = "\n".join(texts)
     for form in curated_forms:  # a curated form that is no candidate n-gram (jieba split it oddly) is counted whole
@@ -540,12 +541,16 @@ def mine_corpus(
         curated=curated,
         defined_abbreviations=parenthetical_abbreviations(texts, set(forms)),
     )
-    per_doc = {form: counts.per_doc.get(gram, {}) for form, gram in forms.items()}
+    per_doc = {form: counts.per_doc.get(form, {}) for form in forms}
     terms = _concept_table(stats, groups, freq, per_doc, documents)
     contexts = find_contexts(documents, {t: groups.members.get(t, [t]) for t in terms["term"]})
     first_context = contexts.drop_duplicates("term").set_index("term")["sentence"] if len(contexts) else {}
     terms["example"] = [first_context.get(t, "") for t in terms["term"]]
     variants = _variant_table(groups, freq, per_doc, documents)
+    # a name mostly written as a title keeps its brackets: 《多哈行动纲领》
+    titled = {t: f"《{t}》" for t, share in zip(stats["term"], stats["titled"]) if share >= 0.5}
+    for table in (terms, contexts, variants):
+        table["term"] = table["term"].map(lambda t: titled.get(t, t))
     return MiningResult(terms, stats, variants, contexts, list(documents))
 
 

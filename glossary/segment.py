@@ -1,4 +1,4 @@
-"""Segmentation stage: jieba word segmentation with POS tags, known terms kept whole, cached per text.
+"""Segmentation stage: jieba word segmentation with POS tags, known terms kept whole, cached per document.
 
 rjieba (a binding of jieba-rs: the same algorithm and dictionary, compiled) is used when installed and
 jieba stays the reference implementation and the fallback; tests compare the two on the seeds.
@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
+import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -109,16 +109,22 @@ class Segmenter:
         return self._backend
 
     def tag(self, text: str) -> list[Token]:
-        """Tokens with POS tags and offsets. Cached in memory and (with cache_dir) on disk by content hash."""
-        key = hashlib.sha256((self.fingerprint + "\0" + text).encode("utf-8")).hexdigest()
-        if key in self._memory:
-            return self._memory[key]
+        """Tokens of one text with POS tags and offsets (memoised: UN documents repeat their lines)."""
+        if text not in self._memory:
+            if len(self._memory) > 50_000:
+                self._memory.clear()
+            self._memory[text] = self._tag_uncached(text)
+        return self._memory[text]
+
+    def tag_document(self, texts: Sequence[str]) -> list[list[Token]]:
+        """Tokens of each paragraph of one document, cached on disk (with cache_dir) by the content's hash."""
+        key = hashlib.sha256("\0".join([self.fingerprint, *texts]).encode("utf-8")).hexdigest()
         cached = self._read_cache(key)
-        if cached is None:
-            cached = self._tag_uncached(text)
-            self._write_cache(key, cached)
-        self._memory[key] = cached
-        return cached
+        if cached is not None and len(cached) == len(texts):
+            return cached
+        tagged = [self._tag_uncached(text) for text in texts]
+        self._write_cache(key, tagged)
+        return tagged
 
     def _tag_uncached(self, text: str) -> list[Token]:
         tokens = []
@@ -129,27 +135,27 @@ class Segmenter:
         return tokens
 
     def _cache_path(self, key: str) -> Path | None:
-        return self.cache_dir / key[:2] / f"{key}.pkl" if self.cache_dir else None
+        return self.cache_dir / key[:2] / f"{key}.json" if self.cache_dir else None
 
-    def _read_cache(self, key: str) -> list[Token] | None:
+    def _read_cache(self, key: str) -> list[list[Token]] | None:
         path = self._cache_path(key)
         if path is None or not path.is_file():
             return None
         try:
-            with path.open("rb") as handle:
-                return [Token(*row) for row in pickle.load(handle)]
-        except (OSError, pickle.PickleError, EOFError, TypeError, ValueError):
+            rows = json.loads(path.read_text(encoding="utf-8"))
+            return [[Token(word, pos, start) for word, pos, start in paragraph] for paragraph in rows]
+        except (OSError, ValueError, TypeError):
             return None  # a damaged cache entry is recomputed, never trusted
 
-    def _write_cache(self, key: str, tokens: list[Token]) -> None:
+    def _write_cache(self, key: str, tagged: list[list[Token]]) -> None:
         path = self._cache_path(key)
         if path is None:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as handle:
-                pickle.dump([(t.word, t.pos, t.start) for t in tokens], handle, protocol=pickle.HIGHEST_PROTOCOL)
+            rows = [[[t.word, t.pos, t.start] for t in paragraph] for paragraph in tagged]
+            tmp.write_text(json.dumps(rows, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
             os.replace(tmp, path)
         except OSError as exc:  # a read-only cache folder slows us down but must not fail the run
             log.debug("segmentation cache not written: %s", exc)

@@ -33,3 +33,17 @@ def seed_corpus(settings):
 def seed_docs(seed_corpus):
     """Seed documents by number: seed_docs["001"]."""
     return {doc.name[:3]: doc for doc in seed_corpus.documents}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_segmentation_cache(tmp_path_factory):
+    """Tests never write to the user's ~/.cache: the CLI's segmentation cache goes to a temporary folder."""
+    import os
+
+    previous = os.environ.get("GLOSSARY_CACHE")
+    os.environ["GLOSSARY_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("GLOSSARY_CACHE", None)
+    else:
+        os.environ["GLOSSARY_CACHE"] = previous

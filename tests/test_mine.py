@@ -133,3 +133,19 @@ def test_contexts_name_document_and_paragraph(mined):
     assert len(rows) >= 2
     first = rows.iloc[0]
     assert first["form"] in first["sentence"] and first["document"].endswith(".txt") and first["paragraph"]
+
+
+def test_unseen_traditional_script_news_gives_simplified_terms(tmp_path):
+    from glossary.corpus import load_corpus
+
+    news = (
+        "聯合國工業發展組織（工發組織）週二在維也納發佈新報告，呼籲各國加快推動綠色氫能和低碳技術在製造業中的應用。\n\n"
+        "報告指出，發展中國家的製造業仍然高度依賴化石燃料。工發組織表示，綠色氫能可以幫助發展中國家實現工業脫碳。\n\n"
+        "報告建議各國加強技術轉讓，並與私營部門建立夥伴關係，共同推動綠色氫能項目。工發組織將繼續提供低碳技術援助。\n"
+    )
+    path = tmp_path / "news.txt"
+    path.write_text(news, encoding="utf-8")
+    result = mine_corpus(load_corpus([path]).documents, load_settings())
+    terms = result.terms.set_index("term")
+    assert {"工发组织", "绿色氢能", "发展中国家", "低碳技术"} <= set(terms.index)
+    assert "联合国工业发展组织" in terms.loc["工发组织", "variants"].split("|")

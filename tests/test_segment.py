@@ -44,8 +44,19 @@ def test_rjieba_gives_the_same_tokens_as_jieba_on_chinese_text():
 
 
 def test_disk_cache_round_trip(tmp_path):
-    first = Segmenter(engine="jieba", cache_dir=tmp_path).tag(EXCERPT)
-    assert list(tmp_path.rglob("*.pkl"))
+    paragraphs = [EXCERPT, "国别伙伴关系方案"]
+    first = Segmenter(engine="jieba", cache_dir=tmp_path).tag_document(paragraphs)
+    assert len(list(tmp_path.rglob("*.json"))) == 1  # one entry per document
     again = Segmenter(engine="jieba", cache_dir=tmp_path)
-    again._load_backend = lambda: pytest.fail("a cached text must not be segmented again")
-    assert again.tag(EXCERPT) == first
+    again._load_backend = lambda: pytest.fail("a cached document must not be segmented again")
+    assert again.tag_document(paragraphs) == first
+    other_dictionary = Segmenter(["国别伙伴关系方案"], engine="jieba", cache_dir=tmp_path)
+    assert other_dictionary.tag_document(paragraphs)[1][0].word == "国别伙伴关系方案"  # a new dictionary, a new key
+
+
+def test_a_damaged_cache_entry_is_recomputed(tmp_path):
+    segmenter = Segmenter(engine="jieba", cache_dir=tmp_path)
+    expected = segmenter.tag_document([EXCERPT])
+    for entry in tmp_path.rglob("*.json"):
+        entry.write_text("not json", encoding="utf-8")
+    assert Segmenter(engine="jieba", cache_dir=tmp_path).tag_document([EXCERPT]) == expected

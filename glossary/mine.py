@@ -164,7 +164,10 @@ def is_candidate(words: Sequence[Token], lexicon: Lexicon) -> bool:
         return False
     if last.pos in NOMINAL_POS or (ORDINAL.match(first.word) and NUMBER.match(last.word)):
         return True
-    # a verb or adjective heads a compound when a common noun modifies it: 技术转让, 能源转型, 性别平等
+    # a verb or adjective heads a compound when a common noun modifies it (技术转让, 能源转型, 性别平等), but a
+    # common verb after a noun is a clause's predicate (组织|宣布)
+    if last.pos == "v" and general_zipf(last.word) >= lexicon.verb_start_max_zipf:
+        return False
     return words[-2].pos in COMMON_NOUN_POS and last.pos in {"v", "a", "ad"} and len(last.word) >= 2
 
 
@@ -342,9 +345,14 @@ def nesting_index(segmented: dict[str, tuple[str, ...]]) -> dict[str, list[str]]
     return nested_in
 
 
-def term_statistics(counts: Counts, n_docs: int, min_freq: int) -> pd.DataFrame:
-    """One row per candidate seen at least `min_freq` times, with every statistic the ranking uses."""
-    kept = [gram for gram in counts.left if counts.ngrams[gram] >= min_freq]
+def term_statistics(
+    counts: Counts, n_docs: int, min_freq: int, also: Iterable[str] = (), excluded: Sequence[re.Pattern] = ()
+) -> pd.DataFrame:
+    """One row per candidate seen at least `min_freq` times (and per form in `also`), with every statistic the
+    ranking uses. Candidates matching an `excluded` pattern (document furniture: 总干事的报告) are dropped first,
+    so they neither rank nor make their parts (总干事) look like fragments."""
+    kept = [gram for gram in counts.left if counts.ngrams[gram] >= min_freq] + [g for g in also if g in counts.left]
+    kept = [gram for gram in kept if not any(pattern.search(gram) for pattern in excluded)]
     nested_in = nesting_index({gram: counts.segmentation[gram] for gram in kept})
     total = max(counts.tokens, 1)
     rows = []
@@ -411,9 +419,9 @@ def rank(stats: pd.DataFrame, single_word_weight: float = 0.6, attributive_weigh
     frequency = (1 + stats["cvalue"].clip(lower=0)).map(math.log2)
     # weirdness mapped to 0..1: a term used 10 times more often here than in general Chinese gets one half
     specificity = 1 / (1 + (-2 * (stats["specificity"] - 1)).map(math.exp))
-    # weak parts association only dampens: frequent generic parts (国家|伙伴关系方案) lower Dice without making
-    # the whole less of a term
-    association = stats["dice"].clip(lower=1e-6) ** 0.25
+    # significance of the parts' association (log-likelihood, which unlike Dice does not punish frequent generic
+    # parts: 工业|政策) mapped to 0..1, half at G² = 10.83 (p = 0.001); a single word is its own unit
+    association = (stats["llr"] / (stats["llr"] + 10.83)).where(stats["length"] > 1, 1.0)
     # the multiword terms UN documents repeat are what a glossary is for; a one-word term must be more frequent
     shape = stats["length"].map(lambda n: single_word_weight if n == 1 else 1.0) * (~stats["joins_terms"])
     # an enumeration (贸易、旅游、工业和矿产事务) is rarely one name, nor is a possessive phrase (领域的优先)
@@ -507,7 +515,13 @@ def mine_corpus(
         tagged, lexicon, int(settings.get("max_term_tokens", 8)), int(settings.get("max_term_chars", 24))
     )
     titles = _count_titles(documents)
-    stats = term_statistics(counts, len(documents), min_freq)
+    texts = [p.text for d in documents for p in d.paragraphs]
+    corpus_text = "\n".join(texts)
+    ignored = str(settings.get("variant_ignored_chars", "和及与的、"))
+    scan = len(corpus_text) <= int(settings.get("reorder_scan_max_chars", 5_000_000))
+    rare_recurring, typos = recurring_variant_forms(counts, min_freq, ignored, texts if scan else [])
+    excluded = read_patterns(settings.path("excluded_candidates"))
+    stats = term_statistics(counts, len(documents), min_freq, also=rare_recurring, excluded=excluded)
     if stats.empty:
         empty = pd.DataFrame(columns=TERM_COLUMNS)
         return MiningResult(empty, stats, pd.DataFrame(), pd.DataFrame(), list(documents))
@@ -520,24 +534,25 @@ def mine_corpus(
         float(settings.get("single_word_weight", 0.6)),
         float(settings.get("attributive_weight", 0.5)),
     )
-    excluded = read_patterns(settings.path("excluded_candidates"))
-    stats = stats[[not any(p.search(t) for p in excluded) for t in stats["term"]]]
     stats = stats[stats["score"] > 0]  # never seen outside a longer candidate: a fragment, not a term
     stats = stats.sort_values(["score", "freq", "term"], ascending=[False, False, True]).reset_index(drop=True)
 
     forms = dict(counts.segmentation)
     freq = {form: counts.ngrams.get(form, 0) for form in forms}
-    texts = [p.text for d in documents for p in d.paragraphs]
-    corpus_text = "\n".join(texts)
-    for form in curated_forms:  # a curated form that is no candidate n-gram (jieba split it oddly) is counted whole
-        if form not in forms and form in corpus_text:
-            forms[form] = tuple(t.word for t in segmenter.tag(form))
-            freq[form] = corpus_text.count(form)
+    # forms that are no candidate n-gram of their own: curated forms jieba splits oddly, reordering typos of names
+    extra = [f for f in curated_forms if f not in forms and f in corpus_text]
+    extra += [f for f in typos if f not in forms and f not in extra]
+    for form in extra:
+        forms[form] = tuple(t.word for t in segmenter.tag(form))
+        freq[form] = corpus_text.count(form)
+        counts.per_doc[form] = Counter(
+            {i: n for i, doc in enumerate(documents) if (n := sum(p.text.count(form) for p in doc.paragraphs))}
+        )
     groups = group_variants(
         forms,
         freq,
         anchors=set(stats["term"]),
-        ignored=str(settings.get("variant_ignored_chars", "和及与的、")),
+        ignored=ignored,
         curated=curated,
         defined_abbreviations=parenthetical_abbreviations(texts, set(forms)),
     )
@@ -552,6 +567,31 @@ def mine_corpus(
     for table in (terms, contexts, variants):
         table["term"] = table["term"].map(lambda t: titled.get(t, t))
     return MiningResult(terms, stats, variants, contexts, list(documents))
+
+
+def recurring_variant_forms(
+    counts: Counts, min_freq: int, ignored: str, texts: Sequence[str]
+) -> tuple[set[str], dict[str, str]]:
+    """Candidates rarer than `min_freq` whose concept still recurs, in several forms: 私营部门制造商全球联盟 once
+    and 全球私营部门制造商联盟 once make one concept seen twice. Returns those forms, and the reordering typos of
+    rare names found in `texts` (strings that are no candidate: 最不发达等国家高代办)."""
+    from .variants import find_reorderings, variant_key
+
+    rare = [g for g in counts.left if counts.ngrams[g] < min_freq]
+    typos = find_reorderings(texts, [g for g in rare if len(g) >= 8]) if texts else {}
+    occurrences = {typo: sum(text.count(typo) for text in texts) for typo in typos}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for form in [*counts.left, *typos]:
+        groups["k:" + variant_key(form, ignored)].append(form)
+        if len(form) >= 6:
+            groups["c:" + "".join(sorted(form))].append(form)
+    recurring: set[str] = set()
+    for members in groups.values():
+        if len(members) < 2 or any(counts.ngrams[m] >= min_freq for m in members):
+            continue  # a lone form, or a group a ranked form already represents
+        if sum(counts.ngrams[m] or occurrences.get(m, 0) for m in members) >= min_freq:
+            recurring.update(m for m in members if m in counts.left)
+    return recurring, {typo: name for typo, name in typos.items() if name in recurring}
 
 
 TERM_COLUMNS = ["term", "freq", "docs", "score", "variants", "tokens", "example"]

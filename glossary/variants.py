@@ -50,6 +50,26 @@ def reordering(a: str, b: str, min_chars: int = 6) -> bool:
     return a != b and len(a) >= min_chars and sorted(a) == sorted(b)
 
 
+def find_reorderings(texts: Sequence[str], names: Iterable[str], min_chars: int = 6) -> dict[str, str]:
+    """Strings of the texts that are reorderings of a name (最不发达等国家高代办 for 最不发达国家等高代办) even where
+    the reordered string is no candidate of its own. A typo keeps the name's first and last characters, which
+    makes the scan a dictionary lookup per position."""
+    by_ends: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+    for name in names:
+        if len(name) >= min_chars:
+            by_ends[(name[0], name[-1], len(name))].append(name)
+    lengths = sorted({key[2] for key in by_ends})
+    found: dict[str, str] = {}
+    for text in texts:
+        for i, first in enumerate(text):
+            for length in lengths:
+                window = text[i : i + length]
+                for name in by_ends.get((first, window[-1:], length), ()):
+                    if window != name and window not in found and reordering(name, window):
+                        found[window] = name
+    return found
+
+
 def abbreviation_of(short: str, full_tokens: Sequence[str], function_words: str = "和及与的、") -> bool:
     """`short` keeps the head word of the full name whole and takes a leading part of every other content word, in
     order, except at most one leading qualifier: 工发组织 ← (联合国)|工业|发展|组织, 非加太国家组织 ←

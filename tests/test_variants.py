@@ -59,3 +59,31 @@ def test_rare_forms_attach_only_to_ranked_terms():
     forms = {"国别伙伴关系方案": ("国别", "伙伴关系", "方案"), "国家伙伴关系方案": ("国家", "伙伴关系", "方案")}
     groups = group_variants(forms, {"国别伙伴关系方案": 1, "国家伙伴关系方案": 1}, set(), IGNORED)
     assert groups.members == {}
+
+
+def test_reordering_typos_are_found_in_text_even_when_no_candidate():
+    from glossary.variants import find_reorderings
+
+    texts = [
+        "与联合国最不发达国家、内陆发展中国家和小岛屿发展中国家高级代表办公室（最不发达国家等高代办）进行了协商。",
+        "代表以最不发达国家主席、最不发达等国家高代办和非洲、加勒比和太平洋国家组织的身份发了言。",
+    ]
+    assert find_reorderings(texts, ["最不发达国家等高代办"]) == {"最不发达等国家高代办": "最不发达国家等高代办"}
+
+
+def test_a_concept_seen_once_in_each_of_two_forms_recurs(tmp_path):
+    from glossary.config import load_settings
+    from glossary.corpus import load_corpus
+    from glossary.mine import mine_corpus
+
+    text = (
+        "1. 工发组织支持最不发达国家等高代办的工作，并与最不发达国家合作。\n\n"
+        "2. 最不发达国家代表与最不发达等国家高代办进行了协商。\n\n"
+        "3. 私营部门制造商全球联盟成立。全球私营部门制造商联盟支持最不发达国家。\n"
+    )
+    (tmp_path / "doc.txt").write_text(text, encoding="utf-8")
+    terms = mine_corpus(load_corpus([tmp_path]).documents, load_settings()).terms.set_index("term")
+    assert terms.loc["最不发达国家等高代办", "variants"] == "最不发达等国家高代办"
+    assert terms.loc["最不发达国家等高代办", "freq"] == 2
+    alliance = [t for t in terms.index if "制造商" in t and "联盟" in t]
+    assert len(alliance) == 1 and terms.loc[alliance[0], "freq"] == 2

@@ -205,6 +205,7 @@ class Counts:
     right: dict = field(default_factory=lambda: defaultdict(Counter))
     pos: dict = field(default_factory=dict)  # candidate -> POS tags of one occurrence
     tokens: int = 0
+    serial: int = 0  # numbers clause edges: each one counts as a distinct neighbour (a free boundary)
 
 
 BOUNDARY = "<s>"  # clause edge: each one counts as a distinct neighbour (a free boundary)
@@ -212,38 +213,59 @@ BOUNDARY = "<s>"  # clause edge: each one counts as a distinct neighbour (a free
 
 def count_ngrams(tagged_docs: Iterable[list[list[Token]]], lexicon: Lexicon, max_tokens: int, max_chars: int) -> Counts:
     counts = Counts()
-    boundary_serial = 0
     for doc_index, paragraphs in enumerate(tagged_docs):
-        for tokens in paragraphs:
-            for clause in clauses(tokens, lexicon.pos_overrides):
-                words = [t.word for t in clause]
-                counts.tokens += len(words)
-                n = len(words)
-                for i in range(n):
-                    chars = 0
-                    for j in range(i + 1, min(n, i + max_tokens) + 1):
-                        chars += len(words[j - 1])
-                        if chars > max_chars:
-                            break
-                        gram = "".join(words[i:j])
-                        counts.ngrams[gram] += 1
-                        counts.per_doc[gram][doc_index] += 1
-                        if not is_candidate(clause[i:j], lexicon):
-                            continue
-                        if gram not in counts.pos:
-                            counts.pos[gram] = tuple(t.pos for t in clause[i:j])
-                            counts.segmentation[gram] = tuple(words[i:j])
-                        if i > 0:
-                            counts.left[gram][words[i - 1]] += 1
-                        else:
-                            boundary_serial += 1
-                            counts.left[gram][f"{BOUNDARY}{boundary_serial}"] += 1
-                        if j < n:
-                            counts.right[gram][words[j]] += 1
-                        else:
-                            boundary_serial += 1
-                            counts.right[gram][f"{BOUNDARY}{boundary_serial}"] += 1
+        count_document(paragraphs, doc_index, lexicon, max_tokens, max_chars, counts)
     return counts
+
+
+def count_document(
+    paragraphs: list[list[Token]], doc_index: int, lexicon: Lexicon, max_tokens: int, max_chars: int, counts: Counts
+) -> None:
+    """Add one document's n-grams to `counts`. Cheap per-token flags rule most windows out before is_candidate."""
+    for tokens in paragraphs:
+        for clause in clauses(tokens, lexicon.pos_overrides):
+            words = [t.word for t in clause]
+            counts.tokens += len(words)
+            n = len(words)
+            may_start = [_may_start(t, lexicon) for t in clause]
+            may_end = [_is_edge_word(t, lexicon) or bool(NUMBER.match(t.word)) for t in clause]
+            bad_inside = [_bad_inside(t, lexicon) for t in clause]
+            for i in range(n):
+                gram = ""
+                clean_inside = True  # no clause word strictly inside the window so far
+                for j in range(i + 1, min(n, i + max_tokens) + 1):
+                    if j - 1 > i + 1 and bad_inside[j - 2]:
+                        clean_inside = False
+                    gram += words[j - 1]
+                    if len(gram) > max_chars:
+                        break
+                    counts.ngrams[gram] += 1
+                    if not (may_start[i] and may_end[j - 1] and clean_inside):
+                        continue
+                    if gram not in counts.segmentation:
+                        if not is_candidate(clause[i:j], lexicon):
+                            counts.segmentation[gram] = None  # remembered as no candidate
+                            continue
+                        counts.pos[gram] = tuple(t.pos for t in clause[i:j])
+                        counts.segmentation[gram] = tuple(words[i:j])
+                    elif counts.segmentation[gram] is None:
+                        continue
+                    counts.per_doc[gram][doc_index] += 1
+                    counts.serial += 1
+                    counts.left[gram][words[i - 1] if i > 0 else f"{BOUNDARY}{counts.serial}"] += 1
+                    counts.right[gram][words[j] if j < n else f"{BOUNDARY}{counts.serial}"] += 1
+
+
+def _may_start(token: Token, lexicon: Lexicon) -> bool:
+    if token.pos in ADVERB_POS and token.word not in lexicon.name_prefixes:
+        return False
+    return _is_edge_word(token, lexicon) or bool(ORDINAL.match(token.word))
+
+
+def _bad_inside(token: Token, lexicon: Lexicon) -> bool:
+    return lexicon.is_forbidden_inside(token) or (
+        token.pos == "v" and general_zipf(token.word) >= lexicon.verb_start_max_zipf
+    )
 
 
 # --- statistics -----------------------------------------------------------------------------------------------
@@ -433,7 +455,6 @@ def rank(stats: pd.DataFrame, single_word_weight: float = 0.6, attributive_weigh
 
 # --- the whole stage ------------------------------------------------------------------------------------------
 
-SENTENCE_END = re.compile(r"(?<=[。！？；])")
 
 
 @dataclass
@@ -445,42 +466,62 @@ class MiningResult:
     documents: list[Document]
 
 
-def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
-
-
 def find_contexts(documents: Sequence[Document], groups: dict[str, list[str]], per_term: int = 3) -> pd.DataFrame:
-    """Keyword-in-context sentences for each concept, spread over documents first."""
-    rows = []
+    """Keyword-in-context sentences for each concept, one from each document before a second from any.
+    One pass over each paragraph with an Aho-Corasick automaton over every form of every concept."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
     for concept, forms in groups.items():
-        found = []  # (nth sentence from its document, document order, ...)
-        longest_first = sorted(forms, key=len, reverse=True)
-        for doc_order, doc in enumerate(documents):
-            nth = 0
-            for paragraph in doc.paragraphs:
-                if nth >= per_term:
-                    break
-                if not any(f in paragraph.text for f in forms):
+        for form in forms:
+            if form:
+                automaton.add_word(form, (concept, form))
+    if len(automaton) == 0:
+        return pd.DataFrame(columns=CONTEXT_COLUMNS)
+    automaton.make_automaton()
+    found: dict[str, list] = defaultdict(list)  # concept -> (nth in its document, document order, row)
+    for doc_order, doc in enumerate(documents):
+        taken: Counter = Counter()  # concept -> sentences taken from this document
+        for paragraph in doc.paragraphs:
+            seen_here: dict[str, tuple[int, str]] = {}  # concept -> (start, form) of its longest first match
+            for end, (concept, form) in automaton.iter(paragraph.text):
+                if taken[concept] >= per_term:
                     continue
-                for sentence in _sentences(paragraph.text):
-                    form = next((f for f in longest_first if f in sentence), None)
-                    if form:
-                        found.append((nth, doc_order, doc, paragraph, sentence, form))
-                        nth += 1
-                        break
-        found.sort(key=lambda item: (item[0], item[1]))  # one sentence from each document before a second from any
-        for _, _, doc, paragraph, sentence, form in found[:per_term]:
-            rows.append(
-                {
-                    "term": concept,
-                    "form": form,
-                    "document": doc.name,
-                    "year": doc.year,
-                    "paragraph": paragraph.number or str(paragraph.index + 1),
-                    "sentence": sentence,
-                }
-            )
-    return pd.DataFrame(rows, columns=["term", "form", "document", "year", "paragraph", "sentence"])
+                start = end - len(form) + 1
+                best = seen_here.get(concept)
+                if best is None or (start == best[0] and len(form) > len(best[1])):
+                    seen_here[concept] = (start, form)
+            for concept, (start, form) in seen_here.items():
+                found[concept].append(
+                    (
+                        taken[concept],
+                        doc_order,
+                        {
+                            "term": concept,
+                            "form": form,
+                            "document": doc.name,
+                            "year": doc.year,
+                            "paragraph": paragraph.number or str(paragraph.index + 1),
+                            "sentence": _sentence_at(paragraph.text, start),
+                        },
+                    )
+                )
+                taken[concept] += 1
+    rows = []
+    for concept in groups:
+        ranked = sorted(found.get(concept, []), key=lambda item: (item[0], item[1]))
+        rows.extend(row for _, _, row in ranked[:per_term])
+    return pd.DataFrame(rows, columns=CONTEXT_COLUMNS)
+
+
+CONTEXT_COLUMNS = ["term", "form", "document", "year", "paragraph", "sentence"]
+
+
+def _sentence_at(text: str, position: int) -> str:
+    """The sentence of `text` around character `position`."""
+    start = max(text.rfind(mark, 0, position) for mark in "。！？；") + 1
+    ends = [i for i in (text.find(mark, position) for mark in "。！？；") if i >= 0]
+    return text[start : (min(ends) + 1 if ends else len(text))].strip()
 
 
 def _count_titles(documents: Sequence[Document]) -> Counter:
@@ -537,7 +578,7 @@ def mine_corpus(
     stats = stats[stats["score"] > 0]  # never seen outside a longer candidate: a fragment, not a term
     stats = stats.sort_values(["score", "freq", "term"], ascending=[False, False, True]).reset_index(drop=True)
 
-    forms = dict(counts.segmentation)
+    forms = {form: tokens for form, tokens in counts.segmentation.items() if tokens is not None}
     freq = {form: counts.ngrams.get(form, 0) for form in forms}
     # forms that are no candidate n-gram of their own: curated forms jieba splits oddly, reordering typos of names
     extra = [f for f in curated_forms if f not in forms and f in corpus_text]

@@ -54,17 +54,22 @@ def find_reorderings(texts: Sequence[str], names: Iterable[str], min_chars: int 
     """Strings of the texts that are reorderings of a name (最不发达等国家高代办 for 最不发达国家等高代办) even where
     the reordered string is no candidate of its own. A typo keeps the name's first and last characters, which
     makes the scan a dictionary lookup per position."""
-    by_ends: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+    by_first: dict[str, dict[int, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     for name in names:
         if len(name) >= min_chars:
-            by_ends[(name[0], name[-1], len(name))].append(name)
-    lengths = sorted({key[2] for key in by_ends})
+            by_first[name[0]][len(name)][name[-1]].append(name)
     found: dict[str, str] = {}
     for text in texts:
+        size = len(text)
         for i, first in enumerate(text):
-            for length in lengths:
-                window = text[i : i + length]
-                for name in by_ends.get((first, window[-1:], length), ()):
+            lengths = by_first.get(first)
+            if not lengths:
+                continue
+            for length, by_last in lengths.items():
+                if i + length > size:
+                    continue
+                for name in by_last.get(text[i + length - 1], ()):
+                    window = text[i : i + length]
                     if window != name and window not in found and reordering(name, window):
                         found[window] = name
     return found

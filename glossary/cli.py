@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -21,6 +23,22 @@ app = typer.Typer(
 
 PathsArg = typer.Argument(None, help="Files or folders (searched recursively). Default: the bundled seeds/ corpus.")
 SkipBad = typer.Option(False, "--skip-bad", help="Report unreadable files and go on without them.")
+JobsOption = typer.Option(
+    os.cpu_count() or 1, "--jobs", "-j", min=1, help="Worker processes for segmenting and counting documents."
+)
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, total: int):
+    """A rich progress bar on stderr, only when stderr is a terminal; yields the function that advances it."""
+    if not sys.stderr.isatty() or total < 2:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=__import__("rich.console").console.Console(stderr=True)) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task)
 
 
 def fails_cleanly(command):
@@ -79,6 +97,8 @@ def stats(
     fmt: Optional[str] = typer.Option(None, "--format", help="table | json | csv"),
     out: Optional[Path] = typer.Option(None, "--out", help="Write to FILE instead of stdout."),
     top: int = typer.Option(30, "--top", help="How many frequent content words to list."),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw FILE.png (term frequency by document), "
+                                        "FILE-drift.png (variants by year) and FILE-zipf.png (rank/frequency)."),
     skip_bad: bool = SkipBad,
 ):
     """Corpus statistics: documents, characters, tokens, types, repairs, frequent content words."""
@@ -87,8 +107,12 @@ def stats(
 
     fmt = fmt or default_format("table", "json")
     _check_format(fmt, ("table", "json", "csv"))
+    if plot is not None and plot.suffix.lower() != ".png":
+        raise InputError(plot, "--plot writes PNG images: give a FILE.png")
     corpus, settings = _load(paths, skip_bad)
     result = corpus_stats(corpus.documents, settings, top=top)
+    if plot is not None:  # glossary.plots: the pictures of the same corpus
+        _write_stats_plots(plot, corpus.documents, settings)
     if fmt == "csv":
         emit(result.documents_table(), "csv", out)
         return
@@ -107,6 +131,16 @@ def stats(
         sys.stdout.write(text)
 
 
+def _write_stats_plots(plot: Path, documents, settings) -> None:
+    from .mine import mine_corpus
+    from .plots import token_frequencies, write_plots
+    from .segment import default_cache_dir
+
+    mining = mine_corpus(documents, settings, cache_dir=default_cache_dir())
+    for written in write_plots(plot, mining, documents, token_frequencies(documents, settings)):
+        typer.echo(f"wrote {written}", err=True)
+
+
 MINE_COLUMNS = ["term", "freq", "docs", "score", "variants", "tokens", "example"]
 
 
@@ -119,6 +153,7 @@ def mine(
     fmt: Optional[str] = typer.Option(None, "--format", help="table | tsv | csv | json | xlsx"),
     out: Optional[Path] = typer.Option(None, "--out", help="Write to FILE instead of stdout."),
     all_columns: bool = typer.Option(False, "--all-columns", help="Add every statistic behind the score."),
+    jobs: int = JobsOption,
     skip_bad: bool = SkipBad,
 ):
     """Rank the recurring multiword Chinese terms of a corpus, variants grouped."""
@@ -131,7 +166,10 @@ def mine(
     if fmt == "xlsx" and out is None:
         raise InputError(None, "--format xlsx needs --out FILE")
     corpus, settings = _load(paths, skip_bad)
-    result = mine_corpus(corpus.documents, settings, min_freq=min_freq, cache_dir=default_cache_dir())
+    with progress_bar("Mining", len(corpus.documents)) as advance:
+        result = mine_corpus(
+            corpus.documents, settings, min_freq=min_freq, cache_dir=default_cache_dir(), jobs=jobs, progress=advance
+        )
     terms = result.terms if top <= 0 else result.terms.head(top)
     if fmt == "table":
         emit(terms[["term", "freq", "docs", "score", "variants"]], fmt, out, title="Terms")
@@ -180,6 +218,63 @@ def evaluate(
             + "; "
             + ", ".join(f"R@{k}={result.recall[k]:.3f}" for k in ks)
         )
+
+
+@app.command()
+@fails_cleanly
+def build(
+    paths: Optional[List[Path]] = PathsArg,
+    terms: Optional[Path] = typer.Option(None, "--terms", help="Curated English terms (CSV, TSV or XLSX with column "
+                                         "en, optional zh). Default: data/terms_en.csv."),
+    out_dir: Path = typer.Option(Path("glossaries"), "--out-dir", help="Folder of glossary versions."),
+    skip_bad: bool = SkipBad,
+):
+    """Write the next glossary-vN.xlsx, keeping every review decision of the newest version; prints its path last."""
+    from .config import load_settings
+    from .workbook import build_glossary
+
+    result = build_glossary(paths, terms, out_dir, load_settings(), skip_bad=skip_bad)
+    for problem in result.skipped:
+        typer.echo(f"skipped: {problem}", err=True)
+    typer.echo(result.summary())
+    typer.echo(str(result.path))
+
+
+@app.command()
+@fails_cleanly
+def diff(
+    old: Path = typer.Argument(..., help="The older glossary workbook (or a folder: its newest version)."),
+    new: Path = typer.Argument(..., help="The newer glossary workbook (or a folder: its newest version)."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="table | json"),
+    reviewed: bool = typer.Option(False, "--reviewed", help="Take OLD as reviewers left it, not as it was built."),
+):
+    """Concepts added and removed and cells changed (zh, en, status, note, score...) between two versions."""
+    from .config import load_settings
+    from .output import emit
+    from .workbook import diff_glossaries
+
+    fmt = fmt or default_format("table", "json")
+    _check_format(fmt, ("table", "json"))
+    emit(diff_glossaries(old, new, load_settings(), reviewed_old=reviewed), fmt, None, title=f"{old} -> {new}")
+
+
+@app.command("export")
+@fails_cleanly
+def export_(
+    glossary: Path = typer.Argument(Path("glossaries"), help="A glossary workbook, or a folder (its newest version)."),
+    fmt: str = typer.Option(..., "--format", help="tbx | csv | tsv | xlsx"),
+    status: str = typer.Option("approved", "--status", help="Statuses to export, comma-separated. Default: approved. "
+                               "Add deprecated to export the forms not to use, marked deprecated."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write to FILE instead of stdout (required for xlsx)."),
+):
+    """Export a reviewed glossary for translation tools: TBX-Basic, CSV or TSV (en, zh-CN), or XLSX."""
+    from .config import load_settings
+    from .export import export_glossary
+
+    result = export_glossary(glossary, fmt, status, out, load_settings())
+    if result.skipped:
+        typer.echo(f"skipped {result.skipped} rows without both en and zh", err=True)
+    typer.echo(f"{result.concepts} concepts from {result.source} -> {out or 'stdout'}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

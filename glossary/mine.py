@@ -14,7 +14,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -90,6 +90,16 @@ class Lexicon:
             read_word_list(settings.path("name_prefixes")),
             read_word_list(settings.path("verb_suffixes")),
         )
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Identifies the word lists and thresholds: what a cached count or verdict depends on."""
+        import hashlib
+
+        parts = (sorted(self.edge_stopwords), sorted(self.generic_words), sorted(self.internal_words),
+                 sorted(self.pos_overrides.items()), self.single_word_max_zipf, self.verb_start_max_zipf,
+                 sorted(self.name_prefixes), sorted(self.verb_suffixes))
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
 
     def is_forbidden_inside(self, token: Token) -> bool:
         """Clause-level words (predicates, aspect particles, pronouns) never occur inside a term."""
@@ -218,6 +228,133 @@ def count_ngrams(tagged_docs: Iterable[list[list[Token]]], lexicon: Lexicon, max
     return counts
 
 
+def merge_counts(total: Counts, part: Counts, doc_index: int) -> None:
+    """Add one document's counts (counted as document 0) to the corpus counts as document `doc_index`."""
+    total.ngrams.update(part.ngrams)
+    total.tokens += part.tokens
+    for gram, tokens in part.segmentation.items():
+        total.segmentation.setdefault(gram, tokens)
+    for gram, tags in part.pos.items():
+        total.pos.setdefault(gram, tags)
+    for gram, by_doc in part.per_doc.items():
+        total.per_doc[gram][doc_index] += sum(by_doc.values())
+    for side_total, side_part in ((total.left, part.left), (total.right, part.right)):
+        for gram, neighbours in side_part.items():
+            merged = side_total[gram]
+            for word, n in neighbours.items():
+                # clause edges stay distinct neighbours across documents
+                merged[f"{word}:{doc_index}" if word.startswith(BOUNDARY) else word] += n
+
+
+_WORKER: dict = {}
+
+
+def _start_worker(user_words: tuple, engine: str, lexicon: Lexicon, max_tokens: int, max_chars: int) -> None:
+    """What every document's counting needs, set once per worker process."""
+    _WORKER.update(segmenter=Segmenter(user_words, engine=engine), lexicon=lexicon, max_tokens=max_tokens,
+                   max_chars=max_chars)
+
+
+def _count_one_document(texts: list[str]) -> Counts:
+    """Segment and count one document's paragraphs (runs in a worker process after _start_worker)."""
+    segmenter, lexicon = _WORKER["segmenter"], _WORKER["lexicon"]
+    max_tokens, max_chars = _WORKER["max_tokens"], _WORKER["max_chars"]
+    counts = Counts()
+    count_document([segmenter._tag_uncached(t) for t in texts], 0, lexicon, max_tokens, max_chars, counts)
+    keep_needed_ngrams(counts)
+    return counts
+
+
+def keep_needed_ngrams(counts: Counts) -> None:
+    """Bound memory: of all the n-grams a document has, keep the counts the statistics read (its candidates and
+    the two parts of every split of a candidate) and drop the rest. The counts kept are exact for the document;
+    summed over documents, a part's count misses only the documents where no candidate contains it, which lowers
+    the association of a candidate's parts (Dice, log-likelihood) by at most those occurrences."""
+    needed = set()
+    for gram, tokens in counts.segmentation.items():
+        if tokens is None:
+            continue
+        needed.add(gram)
+        for k in range(1, len(tokens)):
+            needed.add("".join(tokens[:k]))
+            needed.add("".join(tokens[k:]))
+    counts.ngrams = Counter({gram: counts.ngrams[gram] for gram in needed if gram in counts.ngrams})
+    counts.segmentation = {gram: tokens for gram, tokens in counts.segmentation.items() if tokens is not None}
+
+
+def count_corpus(
+    documents: Sequence[Document],
+    lexicon: Lexicon,
+    segmenter: Segmenter,
+    max_tokens: int,
+    max_chars: int,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
+    progress=None,
+    parallel_min_chars: int = 2_000_000,
+) -> Counts:
+    """Count every document, in `jobs` worker processes, each document's counts cached on disk by the hash of its
+    text and of everything that shapes the counting, so a re-run after adding one document counts only that one."""
+    import hashlib
+    import pickle
+
+    fingerprint = repr((segmenter.fingerprint, lexicon.fingerprint, max_tokens, max_chars, COUNTS_VERSION))
+    # header lines (organ, session, date, agenda item) are metadata, not running text
+    texts = [[p.text for p in doc.paragraphs if p.kind != "header"] for doc in documents]
+    keys = [hashlib.sha256("\0".join([fingerprint, *t]).encode("utf-8")).hexdigest() for t in texts]
+    parts: dict[int, Counts] = {}
+    for index, key in enumerate(keys):
+        path = cache_dir / "counts" / key[:2] / f"{key}.pickle" if cache_dir else None
+        if path is not None and path.is_file():
+            try:
+                # our own cache folder, written below; a damaged entry is recounted
+                parts[index] = pickle.loads(path.read_bytes())
+            except Exception:  # noqa: BLE001
+                path.unlink(missing_ok=True)
+    missing = [i for i in range(len(documents)) if i not in parts]
+    tasks = [texts[i] for i in missing]
+    setup = (tuple(segmenter.user_words), segmenter.engine, lexicon, max_tokens, max_chars)
+    # worker processes pay a start-up (dictionaries, word frequencies) that only a large corpus repays
+    if jobs > 1 and len(missing) > 1 and sum(len(t) for i in missing for t in texts[i]) >= parallel_min_chars:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=setup) as pool:
+            results = pool.map(_count_one_document, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+            for index, part in zip(missing, results):
+                parts[index] = part
+                if progress:
+                    progress()
+    else:
+        _start_worker(*setup)
+        for index, task in zip(missing, tasks):
+            parts[index] = _count_one_document(task)
+            if progress:
+                progress()
+    if cache_dir is not None:
+        for index in missing:
+            _write_pickle(cache_dir / "counts" / keys[index][:2] / f"{keys[index]}.pickle", parts[index])
+    total = Counts()
+    for index in range(len(documents)):
+        merge_counts(total, parts.pop(index), index)
+    return total
+
+
+COUNTS_VERSION = "1"
+
+
+def _write_pickle(path: Path, value) -> None:
+    import os
+    import pickle
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache slows the next run down but must not fail this one
+
+
 def count_document(
     paragraphs: list[list[Token]], doc_index: int, lexicon: Lexicon, max_tokens: int, max_chars: int, counts: Counts
 ) -> None:
@@ -227,6 +364,7 @@ def count_document(
             words = [t.word for t in clause]
             counts.tokens += len(words)
             n = len(words)
+            tags = [t.pos for t in clause]
             may_start = [_may_start(t, lexicon) for t in clause]
             may_end = [_is_edge_word(t, lexicon) or bool(NUMBER.match(t.word)) for t in clause]
             bad_inside = [_bad_inside(t, lexicon) for t in clause]
@@ -243,7 +381,7 @@ def count_document(
                     if not (may_start[i] and may_end[j - 1] and clean_inside):
                         continue
                     if gram not in counts.segmentation:
-                        if not is_candidate(clause[i:j], lexicon):
+                        if not _memo_is_candidate(clause, i, j, tags, lexicon):
                             counts.segmentation[gram] = None  # remembered as no candidate
                             continue
                         counts.pos[gram] = tuple(t.pos for t in clause[i:j])
@@ -254,6 +392,20 @@ def count_document(
                     counts.serial += 1
                     counts.left[gram][words[i - 1] if i > 0 else f"{BOUNDARY}{counts.serial}"] += 1
                     counts.right[gram][words[j] if j < n else f"{BOUNDARY}{counts.serial}"] += 1
+
+
+_VERDICTS: dict[tuple, bool] = {}
+
+
+def _memo_is_candidate(clause: list[Token], i: int, j: int, tags: list[str], lexicon: Lexicon) -> bool:
+    """is_candidate, remembered per (words, tags): a pure function of them, so the same in every process."""
+    key = (lexicon.fingerprint, *(t.word for t in clause[i:j]), *tags[i:j])
+    verdict = _VERDICTS.get(key)
+    if verdict is None:
+        if len(_VERDICTS) > 2_000_000:
+            _VERDICTS.clear()
+        verdict = _VERDICTS[key] = is_candidate(clause[i:j], lexicon)
+    return verdict
 
 
 def _may_start(token: Token, lexicon: Lexicon) -> bool:
@@ -539,6 +691,8 @@ def mine_corpus(
     curated: Sequence[Sequence[str]] = (),
     min_freq: int | None = None,
     cache_dir: Path | None = None,
+    jobs: int = 1,
+    progress=None,
 ) -> MiningResult:
     """Segment, count, score and group: the ranked terms of a corpus."""
     from .variants import group_variants, parenthetical_abbreviations
@@ -547,13 +701,17 @@ def mine_corpus(
     lexicon = Lexicon.from_settings(settings)
     min_freq = int(min_freq if min_freq is not None else settings.get("min_freq", 2))
     curated_forms = [f for entry in curated for f in entry if f]
-    segmenter = segmenter or Segmenter(
-        user_words=[*read_user_dict(settings.path("user_dict")), *curated_forms], cache_dir=cache_dir
-    )
-    # header lines (organ, session, date, agenda item) are metadata, not running text
-    tagged = [segmenter.tag_document([p.text for p in doc.paragraphs if p.kind != "header"]) for doc in documents]
-    counts = count_ngrams(
-        tagged, lexicon, int(settings.get("max_term_tokens", 8)), int(settings.get("max_term_chars", 24))
+    segmenter = segmenter or Segmenter(user_words=[*read_user_dict(settings.path("user_dict")), *curated_forms])
+    counts = count_corpus(
+        documents,
+        lexicon,
+        segmenter,
+        int(settings.get("max_term_tokens", 8)),
+        int(settings.get("max_term_chars", 24)),
+        jobs=jobs,
+        cache_dir=cache_dir,
+        progress=progress,
+        parallel_min_chars=int(settings.get("parallel_min_chars", 2_000_000)),
     )
     titles = _count_titles(documents)
     texts = [p.text for d in documents for p in d.paragraphs]

@@ -149,3 +149,15 @@ def test_unseen_traditional_script_news_gives_simplified_terms(tmp_path):
     terms = result.terms.set_index("term")
     assert {"工发组织", "绿色氢能", "发展中国家", "低碳技术"} <= set(terms.index)
     assert "联合国工业发展组织" in terms.loc["工发组织", "variants"].split("|")
+
+
+def test_parallel_and_cached_mining_give_the_same_ranking(tmp_path):
+    documents = make_documents()
+    settings = load_settings()
+    single = mine_corpus(documents, settings).terms
+    settings.values["parallel_min_chars"] = 0  # force worker processes even for this small corpus
+    parallel = mine_corpus(documents, settings, jobs=2, cache_dir=tmp_path).terms
+    cached = mine_corpus(documents, settings, jobs=2, cache_dir=tmp_path).terms
+    assert list(tmp_path.rglob("*.pickle"))
+    for other in (parallel, cached):
+        assert other[["term", "freq", "docs", "score", "variants"]].equals(single[["term", "freq", "docs", "score", "variants"]])

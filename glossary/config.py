@@ -69,3 +69,13 @@ def load_settings(start: Path | None = None, overrides: dict[str, Any] | None = 
     if overrides:
         values.update(overrides)
     return Settings(values, sources)
+
+
+def cache_root() -> Path:
+    """Where caches live: $GLOSSARY_CACHE, else $XDG_CACHE_HOME/glossary, else ~/.cache/glossary."""
+    import os
+
+    base = os.environ.get("GLOSSARY_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "glossary"
+    )
+    return Path(base)

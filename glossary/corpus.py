@@ -578,7 +578,13 @@ def load_document(path: str | Path, settings: Mapping[str, Any] | Any = None, bo
     return build_document(read_source(path), settings, boilerplate_lines)
 
 
-def load_corpus(paths: Iterable[str | Path], settings: Mapping[str, Any] | Any = None, skip_bad: bool = False) -> Corpus:
+def load_corpus(
+    paths: Iterable[str | Path],
+    settings: Mapping[str, Any] | Any = None,
+    skip_bad: bool = False,
+    cache_dir: Path | None = None,
+    jobs: int = 1,
+) -> Corpus:
     """Load every supported file under `paths` (callers pass [config.SEEDS_DIR] when the user gave none).
 
     skip_bad=False: the first bad file raises InputError. skip_bad=True: bad files (and missing
@@ -620,5 +626,38 @@ def load_corpus(paths: Iterable[str | Path], settings: Mapping[str, Any] | Any =
             min_share=float(settings.get("boilerplate_min_share", 0.0)),
             min_chars=int(settings.get("boilerplate_min_chars", 10)),
         )
-    documents = [build_document(source, settings, recurring) for source in sources]
+    documents = build_documents(sources, settings, recurring, cache_dir, jobs)
     return Corpus(documents, skipped)
+
+
+def build_documents(
+    sources: list[Source], settings, recurring: frozenset[str], cache_dir: Path | None = None, jobs: int = 1
+) -> list[Document]:
+    """Repair every source, in `jobs` worker processes for a large corpus, each repaired document cached on disk
+    by the hash of its bytes and of everything the repair reads (settings, data files, recurring lines)."""
+    from .cache import cache_key, code_fingerprint, entry_path, read_entry, settings_fingerprint, write_entry
+
+    fingerprint = repr((code_fingerprint("corpus", "repair"), settings_fingerprint(settings), sorted(recurring)))
+    paths = [entry_path(cache_dir, "documents", cache_key(fingerprint, s.sha256, s.text)) for s in sources]
+    documents: dict[int, Document] = {}
+    for index, path in enumerate(paths):
+        document = read_entry(path)
+        if document is not None:
+            document.path = sources[index].path  # the same bytes may sit at another path
+            documents[index] = document
+    missing = [i for i in range(len(sources)) if i not in documents]
+    large = sum(len(sources[i].text) for i in missing) >= int(settings.get("parallel_min_chars", 2_000_000))
+    if jobs > 1 and len(missing) > 1 and large:
+        from concurrent.futures import ProcessPoolExecutor
+        from functools import partial
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            built = pool.map(partial(build_document, settings=settings, boilerplate_lines=recurring),
+                             [sources[i] for i in missing], chunksize=max(1, len(missing) // (jobs * 8)))
+            documents.update(zip(missing, built))
+    else:
+        documents.update((i, build_document(sources[i], settings, recurring)) for i in missing)
+    for index in missing:
+        write_entry(paths[index], documents[index])
+    return [documents[i] for i in range(len(sources))]
+

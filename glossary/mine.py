@@ -295,22 +295,18 @@ def count_corpus(
 ) -> Counts:
     """Count every document, in `jobs` worker processes, each document's counts cached on disk by the hash of its
     text and of everything that shapes the counting, so a re-run after adding one document counts only that one."""
-    import hashlib
-    import pickle
+    from .cache import cache_key, code_fingerprint, entry_path, read_entry, write_entry
 
-    fingerprint = repr((segmenter.fingerprint, lexicon.fingerprint, max_tokens, max_chars, COUNTS_VERSION))
+    fingerprint = repr((segmenter.fingerprint, lexicon.fingerprint, max_tokens, max_chars,
+                        code_fingerprint("mine", "segment")))
     # header lines (organ, session, date, agenda item) are metadata, not running text
     texts = [[p.text for p in doc.paragraphs if p.kind != "header"] for doc in documents]
-    keys = [hashlib.sha256("\0".join([fingerprint, *t]).encode("utf-8")).hexdigest() for t in texts]
+    paths = [entry_path(cache_dir, "counts", cache_key(fingerprint, *t)) for t in texts]
     parts: dict[int, Counts] = {}
-    for index, key in enumerate(keys):
-        path = cache_dir / "counts" / key[:2] / f"{key}.pickle" if cache_dir else None
-        if path is not None and path.is_file():
-            try:
-                # our own cache folder, written below; a damaged entry is recounted
-                parts[index] = pickle.loads(path.read_bytes())
-            except Exception:  # noqa: BLE001
-                path.unlink(missing_ok=True)
+    for index, path in enumerate(paths):
+        cached = read_entry(path)
+        if cached is not None:
+            parts[index] = cached
     missing = [i for i in range(len(documents)) if i not in parts]
     tasks = [texts[i] for i in missing]
     setup = (tuple(segmenter.user_words), segmenter.engine, lexicon, max_tokens, max_chars)
@@ -330,29 +326,14 @@ def count_corpus(
             parts[index] = _count_one_document(task)
             if progress:
                 progress()
-    if cache_dir is not None:
-        for index in missing:
-            _write_pickle(cache_dir / "counts" / keys[index][:2] / f"{keys[index]}.pickle", parts[index])
+    for index in missing:
+        write_entry(paths[index], parts[index])
     total = Counts()
     for index in range(len(documents)):
         merge_counts(total, parts.pop(index), index)
     return total
 
 
-COUNTS_VERSION = "1"
-
-
-def _write_pickle(path: Path, value) -> None:
-    import os
-    import pickle
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache slows the next run down but must not fail this one
 
 
 def count_document(
@@ -697,10 +678,22 @@ def mine_corpus(
     """Segment, count, score and group: the ranked terms of a corpus."""
     from .variants import group_variants, parenthetical_abbreviations
 
+    from .cache import cache_key, code_fingerprint, entry_path, read_entry, settings_fingerprint, write_entry
+
     settings = settings or load_settings()
     lexicon = Lexicon.from_settings(settings)
     min_freq = int(min_freq if min_freq is not None else settings.get("min_freq", 2))
     curated_forms = [f for entry in curated for f in entry if f]
+    # an unchanged corpus with unchanged settings is answered from the cache
+    result_path = None
+    if cache_dir is not None and segmenter is None:
+        result_path = entry_path(cache_dir, "mining", cache_key(
+            code_fingerprint("mine", "variants", "segment"), settings_fingerprint(settings), curated, min_freq,
+            *(f"{d.name}|{d.year}|{d.sha256}|" + "\n".join(p.kind + p.text for p in d.paragraphs) for d in documents),
+        ))
+        cached = read_entry(result_path)
+        if cached is not None:
+            return MiningResult(*cached, list(documents))
     segmenter = segmenter or Segmenter(user_words=[*read_user_dict(settings.path("user_dict")), *curated_forms])
     counts = count_corpus(
         documents,
@@ -765,6 +758,7 @@ def mine_corpus(
     titled = {t: f"《{t}》" for t, share in zip(stats["term"], stats["titled"]) if share >= 0.5}
     for table in (terms, contexts, variants):
         table["term"] = table["term"].map(lambda t: titled.get(t, t))
+    write_entry(result_path, (terms, stats, variants, contexts))
     return MiningResult(terms, stats, variants, contexts, list(documents))
 
 

@@ -162,7 +162,6 @@ class Segmenter:
 
 
 def default_cache_dir() -> Path:
-    base = os.environ.get("GLOSSARY_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "glossary"
-    )
-    return Path(base) / "segment"
+    from .config import cache_root
+
+    return cache_root() / "segment"

@@ -294,3 +294,22 @@ def test_seeds_folder_is_where_config_says(seed_corpus):
     from glossary.config import SEEDS_DIR as CONFIGURED
 
     assert CONFIGURED.resolve() == SEEDS_DIR.resolve()
+
+
+def test_repaired_documents_are_cached_by_content(tmp_path):
+    from glossary.config import load_settings
+    from glossary.corpus import load_corpus
+
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "a.txt").write_text(seed_path("001").read_text(encoding="utf-8"), encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = load_corpus([corpus_dir], load_settings(), cache_dir=cache)
+    assert len(list(cache.rglob("*.pickle"))) == 1
+    again = load_corpus([corpus_dir], load_settings(), cache_dir=cache)
+    assert [p.text for p in again.documents[0].paragraphs] == [p.text for p in first.documents[0].paragraphs]
+    settings = load_settings()
+    settings.values["rejoin_broken_lines"] = False  # another setting: another entry, not the cached one
+    unjoined = load_corpus([corpus_dir], settings, cache_dir=cache)
+    assert len(list(cache.rglob("*.pickle"))) == 2
+    assert len(unjoined.documents[0].paragraphs) > len(first.documents[0].paragraphs)

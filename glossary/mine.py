@@ -542,7 +542,7 @@ def term_statistics(
     return pd.DataFrame(rows)
 
 
-LINKERS = {"和", "及", "与", "或", "以及", "、", "的", "之", "间"}
+LINKERS = {"和", "及", "与", "或", "以及", "、", "的", "之", "间", "/"}
 
 
 def joins_terms(stats: pd.DataFrame, min_independence: float, max_dice: float) -> pd.Series:
@@ -726,10 +726,12 @@ def mine_corpus(
         float(settings.get("single_word_weight", 0.6)),
         float(settings.get("attributive_weight", 0.5)),
     )
+    fragments = set(stats.loc[stats["score"] <= 0, "term"])
     stats = stats[stats["score"] > 0]  # never seen outside a longer candidate: a fragment, not a term
     stats = stats.sort_values(["score", "freq", "term"], ascending=[False, False, True]).reset_index(drop=True)
 
-    forms = {form: tokens for form, tokens in counts.segmentation.items() if tokens is not None}
+    # a fragment (可持续的工业发展, always inside 包容和可持续的工业发展) is no form of a concept of its own
+    forms = {form: tokens for form, tokens in counts.segmentation.items() if tokens is not None and form not in fragments}
     freq = {form: counts.ngrams.get(form, 0) for form in forms}
     # forms that are no candidate n-gram of their own: curated forms jieba splits oddly, reordering typos of names
     extra = [f for f in curated_forms if f not in forms and f in corpus_text]

@@ -59,12 +59,14 @@ def default_format(table_format: str, piped_format: str) -> str:
     return table_format if sys.stdout.isatty() else piped_format
 
 
-def _load(paths: Optional[List[Path]], skip_bad: bool):
-    from .config import SEEDS_DIR, load_settings
+def _load(paths: Optional[List[Path]], skip_bad: bool, jobs: int = 1):
+    from .config import SEEDS_DIR, cache_root, load_settings
     from .corpus import load_corpus
 
     settings = load_settings()
-    corpus = load_corpus(list(paths) if paths else [SEEDS_DIR], settings=settings, skip_bad=skip_bad)
+    corpus = load_corpus(
+        list(paths) if paths else [SEEDS_DIR], settings=settings, skip_bad=skip_bad, cache_dir=cache_root(), jobs=jobs
+    )
     for problem in corpus.skipped:
         typer.echo(f"skipped: {problem}", err=True)
     if not corpus.documents:
@@ -134,9 +136,9 @@ def stats(
 def _write_stats_plots(plot: Path, documents, settings) -> None:
     from .mine import mine_corpus
     from .plots import token_frequencies, write_plots
-    from .segment import default_cache_dir
+    from .config import cache_root
 
-    mining = mine_corpus(documents, settings, cache_dir=default_cache_dir())
+    mining = mine_corpus(documents, settings, cache_dir=cache_root())
     for written in write_plots(plot, mining, documents, token_frequencies(documents, settings)):
         typer.echo(f"wrote {written}", err=True)
 
@@ -159,16 +161,16 @@ def mine(
     """Rank the recurring multiword Chinese terms of a corpus, variants grouped."""
     from .mine import mine_corpus
     from .output import emit
-    from .segment import default_cache_dir
+    from .config import cache_root
 
     fmt = fmt or default_format("table", "tsv")
     _check_format(fmt, ("table", "tsv", "csv", "json", "xlsx"))
     if fmt == "xlsx" and out is None:
         raise InputError(None, "--format xlsx needs --out FILE")
-    corpus, settings = _load(paths, skip_bad)
+    corpus, settings = _load(paths, skip_bad, jobs)
     with progress_bar("Mining", len(corpus.documents)) as advance:
         result = mine_corpus(
-            corpus.documents, settings, min_freq=min_freq, cache_dir=default_cache_dir(), jobs=jobs, progress=advance
+            corpus.documents, settings, min_freq=min_freq, cache_dir=cache_root(), jobs=jobs, progress=advance
         )
     terms = result.terms if top <= 0 else result.terms.head(top)
     if fmt == "table":
@@ -187,8 +189,10 @@ def evaluate(
     gold: Path = typer.Option(..., "--gold", help="Reference TSV with columns en and zh (forms |-separated)."),
     top: Optional[List[int]] = typer.Option(None, "--top", help="K for precision and recall at K (repeatable)."),
     valid: Optional[Path] = typer.Option(None, "--valid", help="Further terms judged valid, one per line."),
-    task: str = typer.Option("mine", "--task", help="mine (alignment is not built yet)"),
-    baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also score jieba TF-IDF (mine task)."),
+    task: str = typer.Option("mine", "--task", help="mine | align (accuracy at 1 and 3 of the Chinese proposed "
+                             "for the gold file's en column)"),
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also score jieba TF-IDF (mine task) or "
+                                  "a plain CC-CEDICT lookup of the whole English term (align task)."),
     skip_bad: bool = SkipBad,
 ):
     """Precision and recall at K of the ranked terms against a reference list, beside jieba TF-IDF."""
@@ -196,17 +200,20 @@ def evaluate(
     from .evaluate import read_gold, read_valid_terms, score_ranking, scores_table, tfidf_baseline
     from .mine import mine_corpus
     from .output import render_table
-    from .segment import default_cache_dir
+    from .config import cache_root
 
     concepts = read_gold(gold)
-    if task != "mine":
-        raise InputError(None, f"--task {task!r} is not available: this version evaluates term mining only")
+    if task not in ("mine", "align"):
+        raise InputError(None, f"--task must be mine or align, not {task!r}")
     corpus, settings = _load(paths, skip_bad)
+    if task == "align":
+        _evaluate_alignment(concepts, corpus.documents, settings, gold, baseline)
+        return
     ks = list(top) if top else [50, 100, 200]
     default_valid = DATA_DIR / "valid_terms.txt"
     valid_terms = read_valid_terms(valid if valid else (default_valid if default_valid.is_file() else None))
     text = "\n".join(p.text for d in corpus.documents for p in d.paragraphs)
-    ranked = mine_corpus(corpus.documents, settings, cache_dir=default_cache_dir()).terms["term"].tolist()
+    ranked = mine_corpus(corpus.documents, settings, cache_dir=cache_root()).terms["term"].tolist()
     results = [score_ranking(ranked, concepts, text, ks, valid_terms, "glossary mine")]
     if baseline:
         results.append(score_ranking(tfidf_baseline(text, max(ks)), concepts, text, ks, valid_terms, "jieba TF-IDF"))
@@ -220,6 +227,91 @@ def evaluate(
         )
 
 
+def _evaluate_alignment(concepts, documents, settings, gold: Path, baseline: bool) -> None:
+    """Hand only the gold file's en column to align_terms; print the failures and accuracy at 1 and 3."""
+    import pandas as pd
+
+    from .align import align_terms, cedict_lookup_baseline
+    from .evaluate import score_alignment
+    from .output import render_table
+
+    english = pd.DataFrame({"en": [concept.en for concept in concepts]})
+    proposals = align_terms(english, documents, settings, use_curated=False)
+    scores = score_alignment(proposals, concepts)
+    details = scores.details.merge(proposals[["en", "score", "alternatives"]], on="en", how="left")
+    failures = details[~details["at_1"]][["en", "proposed", "score", "alternatives", "accepted", "at_3"]]
+    sys.stdout.write(render_table(failures, f"Alignment failures at 1 against {gold.name} ({len(failures)} of "
+                                            f"{scores.terms})"))
+    typer.echo(f"alignment accuracy at 1: {scores.accuracy_at_1:.3f}")
+    typer.echo(f"alignment accuracy at 3: {scores.accuracy_at_3:.3f}")
+    if baseline:
+        plain = score_alignment(cedict_lookup_baseline(english, documents), concepts)
+        typer.echo(f"plain CC-CEDICT lookup of the whole English term: accuracy at 1: {plain.accuracy_at_1:.3f}, "
+                   f"at 3: {plain.accuracy_at_3:.3f}")
+
+
+ALIGN_TABLE_COLUMNS = ["en", "zh", "score", "method", "alternatives", "freq"]
+
+
+@app.command()
+@fails_cleanly
+def align(
+    paths: Optional[List[Path]] = PathsArg,
+    terms: Optional[Path] = typer.Option(None, "--terms", help="Curated English terms (CSV, TSV or XLSX with column "
+                                         "en; optional zh, abbr, domain, note, source). Default: data/terms_en.csv."),
+    parallel: Optional[List[Path]] = typer.Option(None, "--parallel", help="English versions of the documents "
+                                                  "(files or folders, repeatable), paired by symbol or file name "
+                                                  "and aligned by paragraph number."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="table | tsv | csv | json | xlsx"),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write to FILE instead of stdout."),
+    drafts: bool = typer.Option(False, "--drafts", help="English drafts for the mined Chinese terms no English "
+                                "entry covers: a second table (table), a second sheet (xlsx), or instead of the "
+                                "alignment (tsv, csv, json)."),
+    skip_bad: bool = SkipBad,
+):
+    """The Chinese equivalent, found in the corpus, of every English term of a curated list (one row per term,
+    in the list's order; zh empty when the corpus has none)."""
+    import warnings
+
+    from .align import TermsFileWarning, align_terms, covered_forms, draft_english, read_terms, split_forms
+    from .config import DATA_DIR, cache_root
+    from .corpus import load_corpus
+    from .mine import mine_corpus
+    from .output import emit, render_table, write_text_atomic, write_xlsx_sheets
+
+    fmt = fmt or default_format("table", "tsv")
+    _check_format(fmt, ("table", "tsv", "csv", "json", "xlsx"))
+    if fmt == "xlsx" and out is None:
+        raise InputError(None, "--format xlsx needs --out FILE")
+    corpus, settings = _load(paths, skip_bad)
+    terms_path = terms or Path(settings.get("terms") or DATA_DIR / "terms_en.csv")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TermsFileWarning)
+        frame = read_terms(terms_path)
+    for warning in caught:
+        typer.echo(f"warning: {warning.message}", err=True)
+    english_documents = None
+    if parallel:
+        english = load_corpus(list(parallel), settings=settings, skip_bad=skip_bad)
+        for problem in english.skipped:
+            typer.echo(f"skipped: {problem}", err=True)
+        english_documents = english.documents
+    curated = [forms for forms in map(split_forms, frame["zh"]) if forms]
+    mining = mine_corpus(corpus.documents, settings, curated=curated, cache_dir=cache_root())
+    result = align_terms(frame, corpus.documents, settings, mining=mining, parallel=english_documents)
+    draft_table = draft_english(mining, covered_forms(result), settings) if drafts else None
+    if fmt == "xlsx":
+        sheets = {"Alignment": result} | ({"Drafts": draft_table} if draft_table is not None else {})
+        write_xlsx_sheets(out, sheets)
+    elif fmt == "table":
+        text = render_table(result[ALIGN_TABLE_COLUMNS], "Alignment")
+        if draft_table is not None:
+            text += render_table(draft_table, "English drafts for new Chinese terms")
+        write_text_atomic(out, text) if out else sys.stdout.write(text)
+    else:
+        emit(draft_table if draft_table is not None else result, fmt, out)
+
+
 @app.command()
 @fails_cleanly
 def build(
@@ -230,10 +322,10 @@ def build(
     skip_bad: bool = SkipBad,
 ):
     """Write the next glossary-vN.xlsx, keeping every review decision of the newest version; prints its path last."""
-    from .config import load_settings
+    from .config import cache_root, load_settings
     from .workbook import build_glossary
 
-    result = build_glossary(paths, terms, out_dir, load_settings(), skip_bad=skip_bad)
+    result = build_glossary(paths, terms, out_dir, load_settings(), skip_bad=skip_bad, cache_dir=cache_root())
     for problem in result.skipped:
         typer.echo(f"skipped: {problem}", err=True)
     typer.echo(result.summary())
@@ -275,6 +367,52 @@ def export_(
     if result.skipped:
         typer.echo(f"skipped {result.skipped} rows without both en and zh", err=True)
     typer.echo(f"{result.concepts} concepts from {result.source} -> {out or 'stdout'}", err=True)
+
+
+@app.command()
+@fails_cleanly
+def check(
+    paths: List[Path] = typer.Argument(..., help="Files or folders (searched recursively) to check."),
+    glossary: Optional[Path] = typer.Option(None, "--glossary", help="A glossary workbook, or a folder (its newest "
+                                            "version). Default: glossaries/ when it holds a version."),
+    terms: Optional[Path] = typer.Option(None, "--terms", help="A terms file instead of a glossary (first zh form "
+                                         "preferred, the others deprecated). Default: data/terms_en.csv."),
+    source: Optional[List[Path]] = typer.Option(None, "--source", help="English source files or folders, paired "
+                                                "with PATHS by name, for the bilingual rules (repeatable)."),
+    fmt: str = typer.Option("text", "--format", help="text | json | sarif | junit | github"),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the report to FILE instead of stdout."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Findings recorded in FILE are not reported."),
+    update_baseline: bool = typer.Option(False, "--update-baseline", help="Write the current findings to the "
+                                         "--baseline FILE and exit 0."),
+):
+    """Check translations against the glossary: deprecated and unlisted variants, deprecated terms, and (with
+    --source, or XLIFF/TMX) key terms missing or translated inconsistently. Exit 1 on error findings."""
+    from .check import apply_baseline, has_errors, load_rulebook, read_baseline, run_check, write_baseline
+    from .config import load_settings
+    from .output import write_text_atomic
+    from .reporters import FORMATS, render
+
+    _check_format(fmt, FORMATS)
+    if update_baseline and baseline is None:
+        raise InputError(None, "--update-baseline needs --baseline FILE")
+    settings = load_settings()
+    accepted = read_baseline(baseline) if baseline is not None and not update_baseline else None
+    rulebook = load_rulebook(glossary, terms, settings)
+    result = run_check(paths, rulebook, settings, sources=source or ())
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+    if update_baseline:
+        write_baseline(baseline, result.findings)
+        typer.echo(f"wrote {len(result.findings)} findings to {baseline}", err=True)
+        return
+    findings = apply_baseline(result.findings, accepted) if accepted is not None else result.findings
+    report = render(fmt, findings, result.files, __version__)
+    if out:
+        write_text_atomic(out, report)
+    else:
+        sys.stdout.write(report)
+    if has_errors(findings):
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

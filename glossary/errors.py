@@ -12,3 +12,7 @@ class InputError(Exception):
         self.path = str(path) if path is not None else None
         self.problem = problem
         super().__init__(f"{self.path}: {problem}" if self.path else problem)
+
+    def __reduce__(self):
+        # rebuilt from its two fields, so an error raised in a worker process reaches the parent intact
+        return (type(self), (self.path, self.problem))

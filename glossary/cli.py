@@ -155,22 +155,33 @@ def mine(
     fmt: Optional[str] = typer.Option(None, "--format", help="table | tsv | csv | json | xlsx"),
     out: Optional[Path] = typer.Option(None, "--out", help="Write to FILE instead of stdout."),
     all_columns: bool = typer.Option(False, "--all-columns", help="Add every statistic behind the score."),
+    terms_file: Optional[Path] = typer.Option(
+        None, "--terms", help="Curated terms (CSV/TSV/XLSX with a zh column): kept whole by the segmenter, and the "
+        "canonical form of their variant group."
+    ),
     jobs: int = JobsOption,
     skip_bad: bool = SkipBad,
 ):
     """Rank the recurring multiword Chinese terms of a corpus, variants grouped."""
+    from .config import cache_root
     from .mine import mine_corpus
     from .output import emit
-    from .config import cache_root
 
     fmt = fmt or default_format("table", "tsv")
     _check_format(fmt, ("table", "tsv", "csv", "json", "xlsx"))
     if fmt == "xlsx" and out is None:
         raise InputError(None, "--format xlsx needs --out FILE")
+    curated = []
+    if terms_file is not None:
+        from .align import read_terms
+        from .workbook import split_forms
+
+        curated = [split_forms(z) for z in read_terms(terms_file).get("zh", []) if split_forms(z)]
     corpus, settings = _load(paths, skip_bad, jobs)
     with progress_bar("Mining", len(corpus.documents)) as advance:
         result = mine_corpus(
-            corpus.documents, settings, min_freq=min_freq, cache_dir=cache_root(), jobs=jobs, progress=advance
+            corpus.documents, settings, curated=curated, min_freq=min_freq, cache_dir=cache_root(), jobs=jobs,
+            progress=advance,
         )
     terms = result.terms if top <= 0 else result.terms.head(top)
     if fmt == "table":

@@ -154,3 +154,12 @@ def test_evaluate_refuses_a_gold_file_without_columns(tmp_path):
     gold.write_text("english\tchinese\nx\ty\n", encoding="utf-8")
     result = run("evaluate", "--gold", gold)
     assert result.exit_code == 2 and "gold.tsv" in result.stderr
+
+
+def test_mine_with_curated_terms_takes_their_form(tmp_path):
+    terms = tmp_path / "terms.csv"
+    terms.write_text("en,zh\ninclusive and sustainable industrial development,包容和可持续工业发展\n", encoding="utf-8")
+    result = run("mine", "--terms", terms, "--format", "tsv", "--top", "40")
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(io.StringIO(result.stdout), sep="\t").set_index("term")
+    assert "包容及可持续工业发展" in frame.loc["包容和可持续工业发展", "variants"].split("|")

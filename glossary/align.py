@@ -203,13 +203,11 @@ class CandidatePool:
     candidates: dict[str, Candidate] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)  # concept -> forms (mined variant groups)
     clauses: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)  # (words, POS tags)
-    clauses_with: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # word -> clause ids
     corpus_text: str = ""
     flat_text: str = ""  # corpus text without spaces (PDF paste leaves them inside terms)
     stem_index: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # gloss stem -> forms
     flat_documents: list[str] = field(default_factory=list)  # each document's text without spaces
     _vocabulary: list[str] | None = None
-    _word_index: dict[str, set[str]] | None = None
     _clause_index: dict[str, list[tuple[int, int, int]]] | None = None
     _counts: dict[str, int] = field(default_factory=dict)
     clause_words: frozenset[str] = frozenset()  # glossary.mine's stopwords that may not sit inside a term
@@ -261,21 +259,6 @@ class CandidatePool:
             self._clause_index = index
         return self._clause_index
 
-    def words_glossed_by(self, stems: set[str]) -> set[str]:
-        """Corpus words (tokens) with a dictionary piece glossed by one of `stems`."""
-        if self._word_index is None:
-            index: dict[str, set[str]] = defaultdict(set)
-            for word in self.clauses_with:
-                for piece in self.dictionary.pieces(word):
-                    if not piece.function_word:
-                        for stem in piece.stems:
-                            index[stem].add(word)
-            self._word_index = index
-        found: set[str] = set()
-        for stem in stems:
-            found |= self._word_index.get(stem, set())
-        return found
-
     def context(self, form: str) -> str:
         """One corpus sentence using the form, with its document's name."""
         target = normalise_zh(form)
@@ -325,10 +308,7 @@ def build_candidate_pool(
                 if (words, tags) in seen_clauses:  # a repeated clause offers no new span
                     continue
                 seen_clauses.add((words, tags))
-                index = len(pool.clauses)
                 pool.clauses.append((words, tags))
-                for word in set(words):
-                    pool.clauses_with[word].append(index)
     independence = candidate_independence(list(counts.left), counts.ngrams)
     for gram in counts.left:
         pool.add(Candidate("".join(gram), gram, counts.ngrams[gram], len(counts.per_doc[gram]), independence[gram]))

@@ -24,7 +24,7 @@ app = typer.Typer(
 PathsArg = typer.Argument(None, help="Files or folders (searched recursively). Default: the bundled seeds/ corpus.")
 SkipBad = typer.Option(False, "--skip-bad", help="Report unreadable files and go on without them.")
 JobsOption = typer.Option(
-    os.cpu_count() or 1, "--jobs", "-j", min=1, help="Worker processes for segmenting and counting documents."
+    1, "--jobs", "-j", min=1, help="Worker processes for repairing, segmenting and counting a large corpus."
 )
 
 

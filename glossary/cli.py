@@ -23,6 +23,10 @@ app = typer.Typer(
 
 PathsArg = typer.Argument(None, help="Files or folders (searched recursively). Default: the bundled seeds/ corpus.")
 SkipBad = typer.Option(False, "--skip-bad", help="Report unreadable files and go on without them.")
+TermsOption = typer.Option(
+    None, "--terms", help="Curated English terms (CSV, TSV or XLSX with column en; optional zh, abbr, domain, note, "
+    "source). Default: data/terms_en.csv."
+)
 JobsOption = typer.Option(
     1, "--jobs", "-j", min=1, help="Worker processes for repairing, segmenting and counting a large corpus."
 )
@@ -268,8 +272,7 @@ ALIGN_TABLE_COLUMNS = ["en", "zh", "score", "method", "alternatives", "freq"]
 @fails_cleanly
 def align(
     paths: Optional[List[Path]] = PathsArg,
-    terms: Optional[Path] = typer.Option(None, "--terms", help="Curated English terms (CSV, TSV or XLSX with column "
-                                         "en; optional zh, abbr, domain, note, source). Default: data/terms_en.csv."),
+    terms: Optional[Path] = TermsOption,
     parallel: Optional[List[Path]] = typer.Option(None, "--parallel", help="English versions of the documents "
                                                   "(files or folders, repeatable), paired by symbol or file name "
                                                   "and aligned by paragraph number."),
@@ -327,8 +330,7 @@ def align(
 @fails_cleanly
 def build(
     paths: Optional[List[Path]] = PathsArg,
-    terms: Optional[Path] = typer.Option(None, "--terms", help="Curated English terms (CSV, TSV or XLSX with column "
-                                         "en, optional zh). Default: data/terms_en.csv."),
+    terms: Optional[Path] = TermsOption,
     out_dir: Path = typer.Option(Path("glossaries"), "--out-dir", help="Folder of glossary versions."),
     skip_bad: bool = SkipBad,
 ):

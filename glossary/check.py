@@ -194,13 +194,14 @@ def _forms(value: Any) -> list[str]:
 
 def rulebook_from_terms(terms, source: str = "") -> Rulebook:
     """A terms file (glossary.align.read_terms): each row with Chinese is a concept, its first form preferred and
-    the others deprecated."""
+    the others deprecated; an optional `admitted` column names accepted synonyms (工发组织, 劳工组织)."""
     concepts = []
     name = Path(source).name if source else "terms file"
     for number, row in enumerate(terms.to_dict("records"), start=2):
         forms = _forms(row.get("zh"))
         if forms:
-            concepts.append(Concept(_cell(row.get("en")), forms[0], deprecated=tuple(forms[1:]),
+            admitted = tuple(f for f in _forms(row.get("admitted")) if f not in forms)
+            concepts.append(Concept(_cell(row.get("en")), forms[0], admitted=admitted, deprecated=tuple(forms[1:]),
                                     origin=f"{name} row {number}"))
     return Rulebook(concepts, [], source)
 

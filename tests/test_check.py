@@ -590,3 +590,15 @@ def test_pre_commit_hook_definition():
     hook = {key.strip(" -"): value.strip() for key, _, value in pairs if value.strip()}
     assert hook["id"] == "glossary-check"
     assert hook["language"] == "python" and hook["entry"] == "glossary check" and hook["types"] == "[text]"
+
+
+def test_admitted_forms_of_a_terms_file_are_no_findings(tmp_path):
+    terms = tmp_path / "terms.csv"
+    terms.write_text("en,zh,admitted\nInternational Labour Organization,国际劳工组织,劳工组织\n"
+                     "Programme and Budget Committee,方案和预算委员会|方案预算委员会,\n", encoding="utf-8")
+    text = tmp_path / "doc.txt"
+    text.write_text("国际劳工组织（劳工组织）和方案和预算委员会。\n劳工组织支持方案预算委员会。\n", encoding="utf-8")
+    result = run(text, "--terms", terms, "--format", "json")
+    findings = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert [(f["found"], f["line"], f["column"]) for f in findings] == [("方案预算委员会", 2, 7)]

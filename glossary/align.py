@@ -166,6 +166,13 @@ def read_terms(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+def curated_forms(terms: pd.DataFrame) -> list[list[str]]:
+    """Each curated entry's Chinese forms, preferred first, then deprecated and admitted ones: the known terms the
+    segmenter keeps whole and the variant grouping takes its canonical form from."""
+    admitted = terms["admitted"] if "admitted" in terms.columns else [""] * len(terms)
+    return [split_forms(z) + split_forms(a) for z, a in zip(terms["zh"], admitted) if split_forms(z)]
+
+
 def split_forms(value) -> list[str]:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return []

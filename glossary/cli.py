@@ -177,10 +177,9 @@ def mine(
         raise InputError(None, "--format xlsx needs --out FILE")
     curated = []
     if terms_file is not None:
-        from .align import read_terms
-        from .workbook import split_forms
+        from .align import curated_forms, read_terms
 
-        curated = [split_forms(z) for z in read_terms(terms_file).get("zh", []) if split_forms(z)]
+        curated = curated_forms(read_terms(terms_file))
     corpus, settings = _load(paths, skip_bad, jobs)
     with progress_bar("Mining", len(corpus.documents)) as advance:
         result = mine_corpus(

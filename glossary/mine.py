@@ -528,6 +528,7 @@ def term_statistics(
                 "docs": docs,
                 "spread": docs / max(n_docs, 1),
                 "cvalue": c_value(len(tokens), freq, containing),
+                "nested_mean": sum(containing) / len(containing) if containing else float("nan"),
                 "independence": independence(freq, containing),
                 "dice": dice_,
                 "pmi": pmi_,
@@ -560,7 +561,7 @@ def joins_terms(stats: pd.DataFrame, min_independence: float, max_dice: float) -
         words = tuple(tokens.split())
         first_link = next((i for i, w in enumerate(words[1:-1], start=1) if w in LINKERS), None)
         linked = first_link is not None and words[:first_link] in independent
-        loose = len(words) > 2 and association < max_dice and (words[1:] in independent or words[:-1] in independent)
+        loose = len(words) >= 2 and association < max_dice and (words[1:] in independent or words[:-1] in independent)
         # a coordination that mostly begins right after an enumeration comma is the tail of a longer list
         tail = first_link is not None and enumerated >= 0.5
         flags.append(linked or loose or tail)
@@ -576,7 +577,8 @@ def rank(stats: pd.DataFrame, single_word_weight: float = 0.6, attributive_weigh
     specificity = 1 / (1 + (-2 * (stats["specificity"] - 1)).map(math.exp))
     # significance of the parts' association (log-likelihood, which unlike Dice does not punish frequent generic
     # parts: 工业|政策) mapped to 0..1, half at G² = 10.83 (p = 0.001); a single word is its own unit
-    association = (stats["llr"] / (stats["llr"] + 10.83)).where(stats["length"] > 1, 1.0)
+    segmented_as_one = ~stats["tokens"].str.contains(" ", regex=False)
+    association = (stats["llr"] / (stats["llr"] + 10.83)).where(~segmented_as_one, 1.0)
     # the multiword terms UN documents repeat are what a glossary is for; a one-word term must be more frequent
     shape = stats["length"].map(lambda n: single_word_weight if n == 1 else 1.0) * (~stats["joins_terms"])
     # an enumeration (贸易、旅游、工业和矿产事务) is rarely one name, nor is a possessive phrase (领域的优先)
@@ -718,6 +720,8 @@ def mine_corpus(
         empty = pd.DataFrame(columns=TERM_COLUMNS)
         return MiningResult(empty, stats, pd.DataFrame(), pd.DataFrame(), list(documents))
     stats["titled"] = [titles[t] / f for t, f in zip(stats["term"], stats["freq"])]
+    if curated_forms:
+        stats = measure_curated_as_plain_text(stats, set(curated_forms), counts)
     stats["joins_terms"] = joins_terms(
         stats, float(settings.get("phrase_part_min_independence", 0.5)), float(settings.get("phrase_max_dice", 0.1))
     )
@@ -762,6 +766,20 @@ def mine_corpus(
         table["term"] = table["term"].map(lambda t: titled.get(t, t))
     write_entry(result_path, (terms, stats, variants, contexts))
     return MiningResult(terms, stats, variants, contexts, list(documents))
+
+
+def measure_curated_as_plain_text(stats: pd.DataFrame, curated: set[str], counts: Counts) -> pd.DataFrame:
+    """A curated term is one token to the segmenter (the user dictionary keeps it whole), but a multiword term to
+    the ranking: its length, C-value and word-count weights are those of its plain jieba segmentation."""
+    plain = Segmenter(engine="auto")
+    stats = stats.copy()
+    for index in stats.index[stats["term"].isin(curated)]:
+        length = len([t for t in plain.tag(stats.at[index, "term"]) if t.word.strip()])
+        if length > stats.at[index, "length"]:
+            nested = stats.at[index, "nested_mean"]
+            stats.at[index, "length"] = length
+            stats.at[index, "cvalue"] = c_value(length, stats.at[index, "freq"], [nested] if nested == nested else [])
+    return stats
 
 
 def recurring_variant_forms(

@@ -1121,10 +1121,10 @@ def build_glossary(
     if not documents:
         raise InputError(None, "no readable documents in the given paths")
 
-    from .align import align_terms, covered_forms, draft_english, read_terms
+    from .align import align_terms, covered_forms, curated_forms, draft_english, read_terms
 
     terms = read_terms(terms_path) if terms_path is not None else pd.DataFrame(columns=["en", "zh"])
-    curated = [split_forms(z) for z in terms["zh"] if split_forms(z)]
+    curated = curated_forms(terms)
     # terms reviewers approved join the curated ones: the segmenter keeps them whole, their group takes their form
     mining = mine_corpus(documents, settings, curated=curated + approved_forms(reviewed), cache_dir=cache_dir)
     alignment = align_terms(terms, documents, settings, mining=mining) if len(terms) else pd.DataFrame()

@@ -161,3 +161,12 @@ def test_parallel_and_cached_mining_give_the_same_ranking(tmp_path):
     assert list(tmp_path.rglob("*.pickle"))
     for other in (parallel, cached):
         assert other[["term", "freq", "docs", "score", "variants"]].equals(single[["term", "freq", "docs", "score", "variants"]])
+
+
+def test_a_curated_term_kept_whole_still_ranks_as_a_multiword_term():
+    documents = make_documents()
+    settings = load_settings()
+    plain = mine_corpus(documents, settings).terms["term"].tolist()
+    curated = mine_corpus(documents, settings, curated=[["中等收入国家"]]).terms["term"].tolist()
+    assert "中等收入国家" in curated
+    assert curated.index("中等收入国家") <= plain.index("中等收入国家") + 1

@@ -38,6 +38,7 @@ INTERNAL_POS = {"ul", "uz", "ug", "uv", "ud", "y", "e", "o", "t", "tg", "mq"}
 NOMINAL_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "ng", "vn", "an", "j", "l", "eng", "i"}
 # A word standing alone is a term only if jieba knows it as a noun or a fixed expression (not 调集, 私营).
 SINGLE_TERM_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "l", "eng"}
+PROPER_NOUN_POS = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j"}
 COMMON_NOUN_POS = {"n", "vn", "an", "ng", "l"}
 PUNCTUATION = re.compile(r"^[\s\W_]+$", re.UNICODE)
 CLAUSE_INTERNAL = {"、", "·", "-", "/"}  # punctuation that may sit inside a name (非洲、加勒比和太平洋国家组织)
@@ -135,7 +136,7 @@ def _is_edge_word(token: Token, lexicon: Lexicon) -> bool:
         token.pos in EDGE_FORBIDDEN_POS
         or word in lexicon.edge_stopwords
         or word in CLAUSE_INTERNAL
-        or NUMBER.match(word)
+        or (token.pos[:1] == "m" and NUMBER.match(word))  # 十年 'decade' is a noun (pos_overrides.txt)
     )
 
 
@@ -557,11 +558,14 @@ def joins_terms(stats: pd.DataFrame, min_independence: float, max_dice: float) -
         tuple(tokens.split()) for tokens, ind in zip(stats["tokens"], stats["independence"]) if ind >= min_independence
     }
     flags = []
-    for tokens, association, enumerated in zip(stats["tokens"], stats["dice"], stats["enumerated"]):
-        words = tuple(tokens.split())
+    for tokens, tags, association, enumerated in zip(stats["tokens"], stats["pos"], stats["dice"], stats["enumerated"]):
+        words, tags = tuple(tokens.split()), tags.split()
         first_link = next((i for i, w in enumerate(words[1:-1], start=1) if w in LINKERS), None)
         linked = first_link is not None and words[:first_link] in independent
-        loose = len(words) >= 2 and association < max_dice and (words[1:] in independent or words[:-1] in independent)
+        # a proper name before a term makes a new name (非加太|国家组织), not a phrase
+        loose = len(words) >= 2 and association < max_dice and (
+            (words[1:] in independent and tags[0] not in PROPER_NOUN_POS) or words[:-1] in independent
+        )
         # a coordination that mostly begins right after an enumeration comma is the tail of a longer list
         tail = first_link is not None and enumerated >= 0.5
         flags.append(linked or loose or tail)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -38,9 +37,10 @@ def progress_bar(label: str, total: int):
     if not sys.stderr.isatty() or total < 2:
         yield None
         return
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True, console=__import__("rich.console").console.Console(stderr=True)) as bar:
+    with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(label, total=total)
         yield lambda: bar.advance(task)
 
@@ -286,7 +286,7 @@ def align(
     in the list's order; zh empty when the corpus has none)."""
     import warnings
 
-    from .align import TermsFileWarning, align_terms, covered_forms, draft_english, read_terms, split_forms
+    from .align import TermsFileWarning, align_terms, covered_forms, curated_forms, draft_english, read_terms
     from .config import DATA_DIR, cache_root
     from .corpus import load_corpus
     from .mine import mine_corpus
@@ -309,8 +309,7 @@ def align(
         for problem in english.skipped:
             typer.echo(f"skipped: {problem}", err=True)
         english_documents = english.documents
-    curated = [forms for forms in map(split_forms, frame["zh"]) if forms]
-    mining = mine_corpus(corpus.documents, settings, curated=curated, cache_dir=cache_root())
+    mining = mine_corpus(corpus.documents, settings, curated=curated_forms(frame), cache_dir=cache_root())
     result = align_terms(frame, corpus.documents, settings, mining=mining, parallel=english_documents)
     draft_table = draft_english(mining, covered_forms(result), settings) if drafts else None
     if fmt == "xlsx":

@@ -10,6 +10,7 @@ The pipeline, each step a named function:
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections import Counter, defaultdict
@@ -303,38 +304,36 @@ def count_corpus(
     # header lines (organ, session, date, agenda item) are metadata, not running text
     texts = [[p.text for p in doc.paragraphs if p.kind != "header"] for doc in documents]
     paths = [entry_path(cache_dir, "counts", cache_key(fingerprint, *t)) for t in texts]
-    parts: dict[int, Counts] = {}
-    for index, path in enumerate(paths):
-        cached = read_entry(path)
-        if cached is not None:
-            parts[index] = cached
-    missing = [i for i in range(len(documents)) if i not in parts]
-    tasks = [texts[i] for i in missing]
+    missing = [i for i, path in enumerate(paths) if path is None or not path.is_file()]
     setup = (tuple(segmenter.user_words), segmenter.engine, lexicon, max_tokens, max_chars)
     # worker processes pay a start-up (dictionaries, word frequencies) that only a large corpus repays
-    if jobs > 1 and len(missing) > 1 and sum(len(t) for i in missing for t in texts[i]) >= parallel_min_chars:
-        from concurrent.futures import ProcessPoolExecutor
+    parallel = jobs > 1 and len(missing) > 1 and sum(len(t) for i in missing for t in texts[i]) >= parallel_min_chars
+    total = Counts()
+    with contextlib.ExitStack() as stack:
+        if parallel:
+            from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=setup) as pool:
-            results = pool.map(_count_one_document, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
-            for index, part in zip(missing, results):
-                parts[index] = part
-                if progress:
-                    progress()
-    else:
-        _start_worker(*setup)
-        for index, task in zip(missing, tasks):
-            parts[index] = _count_one_document(task)
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+                                                           initargs=setup))
+            counted = pool.map(_count_one_document, [texts[i] for i in missing],
+                               chunksize=max(1, len(missing) // (jobs * 8)))
+        else:
+            _start_worker(*setup)
+            counted = map(_count_one_document, [texts[i] for i in missing])
+        fresh = dict(zip(missing, [None] * len(missing)))
+        counted = iter(counted)
+        # merged in document order as they come, so no more than one document's counts wait in memory
+        for index in range(len(documents)):
+            part = next(counted) if index in fresh else read_entry(paths[index])
+            if part is None:  # a cache entry damaged since it was looked at
+                _start_worker(*setup)
+                part = _count_one_document(texts[index])
+            if index in fresh:
+                write_entry(paths[index], part)
+            merge_counts(total, part, index)
             if progress:
                 progress()
-    for index in missing:
-        write_entry(paths[index], parts[index])
-    total = Counts()
-    for index in range(len(documents)):
-        merge_counts(total, parts.pop(index), index)
     return total
-
-
 
 
 def count_document(

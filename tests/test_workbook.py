@@ -178,6 +178,7 @@ def test_workbook_layout(built):
     assert names["terms file"].endswith("-terms.csv") and "min_freq" in names
     statistics = pd.read_excel(path, sheet_name="Statistics", header=None, dtype=str)
     assert "documents" in statistics[0].tolist() and "tokens" in statistics.values
+    assert len(workbook["Statistics"]._images) == 3  # the heatmap, drift and Zipf charts of `stats --plot`
 
 
 def test_file_is_readable_by_others_like_any_file(built):

@@ -38,7 +38,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -299,41 +299,11 @@ class Match:
     normal: str  # the surface, simplified, without whitespace and title marks
 
 
-@lru_cache(maxsize=1)
-def _convertible_chars() -> re.Pattern | None:
-    """Characters OpenCC's t2s can change (those of its character table and the changed characters of its phrase
-    table). A text with none of them is already simplified: the check skips the pure-Python converter, which runs
-    at about 0.6 MB/s. None when the tables cannot be read: then every text is converted."""
-    try:
-        import opencc
-
-        folder = Path(opencc.__file__).parent / "dictionary"
-        changed: set[str] = set()
-        for name in ("TSCharacters.txt", "TSPhrases.txt"):
-            for line in (folder / name).read_text(encoding="utf-8").splitlines():
-                source, _, targets = line.partition("\t")
-                target = targets.split(" ")[0]
-                if len(source) != len(target):
-                    changed.update(source)
-                else:
-                    changed.update(a for a, b in zip(source, target) if a != b)
-    except (ImportError, OSError):
-        return None
-    return re.compile("[" + re.escape("".join(sorted(changed))) + "]") if changed else None
-
-
 def simplified_text(text: str) -> str:
     """`text` with full-width Latin folded and traditional characters simplified, one character for one."""
     from .repair import to_simplified
 
-    text = text.translate(WIDTH_FOLD)
-    convertible = _convertible_chars()
-    if convertible is None:
-        return to_simplified(text)[0]
-    if not convertible.search(text):
-        return text
-    # only the lines that need it (no OpenCC phrase spans a line break): one 任務 converts one line, not the file
-    return "\n".join(to_simplified(line)[0] if convertible.search(line) else line for line in text.split("\n"))
+    return to_simplified(text.translate(WIDTH_FOLD))[0]
 
 
 def normal_form(text: str) -> str:

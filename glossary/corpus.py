@@ -599,9 +599,13 @@ def load_corpus(
         raise InputError(None, "no input files or folders given")
     skipped: list[InputError] = []
     files: list[Path] = []
+    seen: set[Path] = set()
     for path in paths:
         try:
-            files.extend(p for p in collect_paths([path]) if p not in files)
+            for file in collect_paths([path]):
+                if file not in seen:
+                    seen.add(file)
+                    files.append(file)
         except InputError as error:
             if not skip_bad:
                 raise

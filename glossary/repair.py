@@ -356,6 +356,8 @@ def normalise_line(text: str) -> str:
 def recurring_line_candidate(text: str, min_chars: int) -> str | None:
     """A line that may be cross-document boilerplate: a complete sentence, not a numbered paragraph."""
     stripped = text.strip()
+    if len(stripped) < min_chars or not ends_sentence(fold_width(stripped[-3:])[0]):
+        return None  # cheap test first: normalising keeps or shortens the line, and keeps how it ends
     normal = normalise_line(stripped)
     if len(normal) < min_chars or not ends_sentence(normal):
         return None

@@ -316,8 +316,8 @@ def build_candidate_pool(
                     continue
                 seen_clauses.add((words, tags))
                 pool.clauses.append((words, tags))
-    independence = candidate_independence(list(counts.left), counts.ngrams)
-    for gram in counts.left:
+    independence = candidate_independence(list(counts.per_doc), counts.ngrams)
+    for gram in counts.per_doc:
         pool.add(Candidate("".join(gram), gram, counts.ngrams[gram], len(counts.per_doc[gram]), independence[gram]))
     if mining is not None:
         _add_mined(pool, mining, segmenter)

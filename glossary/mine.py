@@ -10,10 +10,13 @@ The pipeline, each step a named function:
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -205,6 +208,46 @@ COORDINATORS = {"和", "及", "与", "或", "以及"}
 # --- counting -------------------------------------------------------------------------------------------------
 
 
+class DocCounter(Mapping):
+    """Occurrences per document index, as two compact arrays: documents arrive in order, so adding is appending.
+    A corpus of ten thousand documents holds millions of these pairs; a dict of dicts would not fit in memory."""
+
+    __slots__ = ("docs", "counts")
+
+    def __init__(self):
+        self.docs = array("I")
+        self.counts = array("I")
+
+    def add(self, doc: int, n: int) -> None:
+        if n <= 0:
+            return
+        if self.docs and self.docs[-1] == doc:
+            self.counts[-1] += n
+        else:
+            if self.docs and doc < self.docs[-1]:
+                raise ValueError("documents are added in order")
+            self.docs.append(doc)
+            self.counts.append(n)
+
+    def total(self) -> int:
+        return sum(self.counts)
+
+    def __getitem__(self, doc: int) -> int:
+        i = bisect.bisect_left(self.docs, doc)
+        if i < len(self.docs) and self.docs[i] == doc:
+            return self.counts[i]
+        raise KeyError(doc)
+
+    def __iter__(self):
+        return iter(self.docs)
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def items(self):
+        return zip(self.docs, self.counts)
+
+
 @dataclass
 class Counts:
     """Everything counted in one pass over the tagged corpus."""
@@ -212,15 +255,15 @@ class Counts:
     # n-grams are keyed by their string, so one term jieba segments two ways (低碳|技术, 低|碳|技术) counts once
     ngrams: Counter = field(default_factory=Counter)  # string -> occurrences (all n-grams, unfiltered)
     segmentation: dict = field(default_factory=dict)  # candidate string -> its tokens, as first segmented
-    per_doc: dict = field(default_factory=lambda: defaultdict(Counter))  # token tuple -> doc index -> count
+    per_doc: dict = field(default_factory=lambda: defaultdict(DocCounter))  # candidate -> doc index -> count
     left: dict = field(default_factory=lambda: defaultdict(Counter))  # candidate -> left neighbours
     right: dict = field(default_factory=lambda: defaultdict(Counter))
+    left_edges: Counter = field(default_factory=Counter)  # candidate -> occurrences opening a clause
+    right_edges: Counter = field(default_factory=Counter)  # candidate -> occurrences closing a clause
     pos: dict = field(default_factory=dict)  # candidate -> POS tags of one occurrence
     tokens: int = 0
-    serial: int = 0  # numbers clause edges: each one counts as a distinct neighbour (a free boundary)
 
 
-BOUNDARY = "<s>"  # clause edge: each one counts as a distinct neighbour (a free boundary)
 
 
 def count_ngrams(tagged_docs: Iterable[list[list[Token]]], lexicon: Lexicon, max_tokens: int, max_chars: int) -> Counts:
@@ -239,13 +282,13 @@ def merge_counts(total: Counts, part: Counts, doc_index: int) -> None:
     for gram, tags in part.pos.items():
         total.pos.setdefault(gram, tags)
     for gram, by_doc in part.per_doc.items():
-        total.per_doc[gram][doc_index] += sum(by_doc.values())
-    for side_total, side_part in ((total.left, part.left), (total.right, part.right)):
-        for gram, neighbours in side_part.items():
-            merged = side_total[gram]
-            for word, n in neighbours.items():
-                # clause edges stay distinct neighbours across documents
-                merged[f"{word}:{doc_index}" if word.startswith(BOUNDARY) else word] += n
+        total.per_doc[gram].add(doc_index, by_doc.total())
+    for gram, neighbours in part.left.items():
+        total.left[gram].update(neighbours)
+    for gram, neighbours in part.right.items():
+        total.right[gram].update(neighbours)
+    total.left_edges.update(part.left_edges)
+    total.right_edges.update(part.right_edges)
 
 
 _WORKER: dict = {}
@@ -369,10 +412,15 @@ def count_document(
                         counts.segmentation[gram] = tuple(words[i:j])
                     elif counts.segmentation[gram] is None:
                         continue
-                    counts.per_doc[gram][doc_index] += 1
-                    counts.serial += 1
-                    counts.left[gram][words[i - 1] if i > 0 else f"{BOUNDARY}{counts.serial}"] += 1
-                    counts.right[gram][words[j] if j < n else f"{BOUNDARY}{counts.serial}"] += 1
+                    counts.per_doc[gram].add(doc_index, 1)
+                    if i > 0:
+                        counts.left[gram][words[i - 1]] += 1
+                    else:
+                        counts.left_edges[gram] += 1
+                    if j < n:
+                        counts.right[gram][words[j]] += 1
+                    else:
+                        counts.right_edges[gram] += 1
 
 
 _VERDICTS: dict[tuple, bool] = {}
@@ -419,12 +467,14 @@ def independence(freq: int, nesting_freqs: Sequence[int]) -> float:
     return 1.0 - (max(nesting_freqs) / freq if nesting_freqs and freq else 0.0)
 
 
-def branching_entropy(neighbours: Counter) -> float:
-    # Branching entropy of a string's neighbours (Tanaka-Ishii 2005; Jin & Tanaka-Ishii 2006): free boundaries are varied
-    total = sum(neighbours.values())
+def branching_entropy(neighbours: Counter, edges: int = 0) -> float:
+    # Branching entropy of a string's neighbours (Tanaka-Ishii 2005; Jin & Tanaka-Ishii 2006): free boundaries are
+    # varied. Each of the `edges` clause boundaries counts as a neighbour of its own (probability 1/total).
+    total = sum(neighbours.values()) + edges
     if total == 0:
         return 0.0
-    return -sum((c / total) * math.log2(c / total) for c in neighbours.values())
+    entropy = -sum((c / total) * math.log2(c / total) for c in neighbours.values())
+    return entropy + (edges / total) * math.log2(total)
 
 
 def dice(joint: int, left: int, right: int) -> float:
@@ -506,7 +556,7 @@ def term_statistics(
     """One row per candidate seen at least `min_freq` times (and per form in `also`), with every statistic the
     ranking uses. Candidates matching an `excluded` pattern (document furniture: 总干事的报告) are dropped first,
     so they neither rank nor make their parts (总干事) look like fragments."""
-    kept = [gram for gram in counts.left if counts.ngrams[gram] >= min_freq] + [g for g in also if g in counts.left]
+    kept = [gram for gram in counts.per_doc if counts.ngrams[gram] >= min_freq] + [g for g in also if g in counts.per_doc]
     kept = [gram for gram in kept if not any(pattern.search(gram) for pattern in excluded)]
     nested_in = nesting_index({gram: counts.segmentation[gram] for gram in kept})
     total = max(counts.tokens, 1)
@@ -517,7 +567,8 @@ def term_statistics(
         docs = len(counts.per_doc[gram])
         tokens = counts.segmentation[gram]
         dice_, pmi_, llr = weakest_split(tokens, counts.ngrams, total)
-        left_h, right_h = branching_entropy(counts.left[gram]), branching_entropy(counts.right[gram])
+        left_h = branching_entropy(counts.left.get(gram, Counter()), counts.left_edges[gram])
+        right_h = branching_entropy(counts.right.get(gram, Counter()), counts.right_edges[gram])
         rows.append(
             {
                 "term": gram,
@@ -534,7 +585,8 @@ def term_statistics(
                 "pmi": pmi_,
                 "llr": llr,
                 "left_entropy": left_h,
-                "enumerated": sum(n for w, n in counts.left[gram].items() if w in COORDINATORS or w == "、") / freq,
+                "enumerated": sum(n for w, n in counts.left.get(gram, {}).items() if w in COORDINATORS or w == "、")
+                / freq,
                 "general_zipf": min(general_zipf(w) for w in tokens),
                 "right_entropy": right_h,
                 "specificity": domain_specificity(gram, freq, total),
@@ -746,9 +798,9 @@ def mine_corpus(
     for form in extra:
         forms[form] = tuple(t.word for t in segmenter.tag(form))
         freq[form] = corpus_text.count(form)
-        counts.per_doc[form] = Counter(
-            {i: n for i, doc in enumerate(documents) if (n := sum(p.text.count(form) for p in doc.paragraphs))}
-        )
+        counts.per_doc[form] = DocCounter()
+        for i, doc in enumerate(documents):
+            counts.per_doc[form].add(i, sum(p.text.count(form) for p in doc.paragraphs))
     groups = group_variants(
         forms,
         freq,
@@ -793,11 +845,11 @@ def recurring_variant_forms(
     rare names found in `texts` (strings that are no candidate: 最不发达等国家高代办)."""
     from .variants import find_reorderings, variant_key
 
-    rare = [g for g in counts.left if counts.ngrams[g] < min_freq]
+    rare = [g for g in counts.per_doc if counts.ngrams[g] < min_freq]
     typos = find_reorderings(texts, [g for g in rare if len(g) >= 8]) if texts else {}
     occurrences = {typo: sum(text.count(typo) for text in texts) for typo in typos}
     groups: dict[str, list[str]] = defaultdict(list)
-    for form in [*counts.left, *typos]:
+    for form in [*counts.per_doc, *typos]:
         groups["k:" + variant_key(form, ignored)].append(form)
         if len(form) >= 6:
             groups["c:" + "".join(sorted(form))].append(form)
@@ -806,7 +858,7 @@ def recurring_variant_forms(
         if len(members) < 2 or any(counts.ngrams[m] >= min_freq for m in members):
             continue  # a lone form, or a group a ranked form already represents
         if sum(counts.ngrams[m] or occurrences.get(m, 0) for m in members) >= min_freq:
-            recurring.update(m for m in members if m in counts.left)
+            recurring.update(m for m in members if m in counts.per_doc)
     return recurring, {typo: name for typo, name in typos.items() if name in recurring}
 
 

@@ -2,10 +2,14 @@
 
 The pipeline, each step a named function:
   clauses()            split tagged paragraphs at punctuation: a term never crosses a clause boundary
-  count_ngrams()       every token n-gram inside clauses, per document (the statistics need the parts too)
   is_candidate()       the syntactic shape of a term: content words at both edges, a nominal head
-  term_statistics()    frequency, document frequency, C-value, association, branching entropy, specificity
-  rank()               one score from those components, every component kept as a column
+  count_document()     a document's n-grams inside clauses (the statistics need the parts too) and, for candidates,
+                       their documents and neighbours; count_corpus() runs it per document (cached, in workers)
+  term_statistics()    frequency, document frequency, C-value, independence, association, branching entropy,
+                       specificity
+  joins_terms(), rank() one score from those components, every component kept as a column
+  mine_corpus()        the whole stage: ranked concepts with variants grouped (glossary.variants), drift by year,
+                       keyword-in-context sentences
 """
 
 from __future__ import annotations

@@ -81,6 +81,7 @@ class Lexicon:
     verb_start_max_zipf: float = 4.5
     name_prefixes: frozenset[str] = frozenset()
     verb_suffixes: frozenset[str] = frozenset()
+    light_heads: frozenset[str] = frozenset()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Lexicon":
@@ -98,6 +99,7 @@ class Lexicon:
             float(settings.get("verb_start_max_zipf", 4.5)),
             read_word_list(settings.path("name_prefixes")),
             read_word_list(settings.path("verb_suffixes")),
+            read_word_list(settings.path("light_heads")) if settings.get("light_heads") else frozenset(),
         )
 
     @cached_property
@@ -627,7 +629,9 @@ def joins_terms(stats: pd.DataFrame, min_independence: float, max_dice: float) -
     return pd.Series(flags, index=stats.index)
 
 
-def rank(stats: pd.DataFrame, single_word_weight: float = 0.6, attributive_weight: float = 0.5) -> pd.Series:
+def rank(
+    stats: pd.DataFrame, single_word_weight: float = 0.6, attributive_weight: float = 0.5, light_head_weight: float = 0.5
+) -> pd.Series:
     """One termhood score in 0..1 from the statistics; every factor stays visible as a column of `stats`."""
     if stats.empty:
         return pd.Series(dtype=float)
@@ -643,6 +647,7 @@ def rank(stats: pd.DataFrame, single_word_weight: float = 0.6, attributive_weigh
     # an enumeration (贸易、旅游、工业和矿产事务) is rarely one name, nor is a possessive phrase (领域的优先)
     shape = shape * stats["tokens"].map(lambda t: 0.5 if sum(w in LINKERS for w in t.split()) >= 2 else 1.0)
     shape = shape * stats["tokens"].map(lambda t: attributive_weight if "的" in t.split() else 1.0)
+    shape = shape * stats["light_head"].map(lambda light: light_head_weight if light else 1.0)
     raw = frequency * stats["independence"] * specificity * association * shape
     return raw / raw.max() if raw.max() > 0 else raw
 
@@ -784,10 +789,15 @@ def mine_corpus(
     stats["joins_terms"] = joins_terms(
         stats, float(settings.get("phrase_part_min_independence", 0.5)), float(settings.get("phrase_max_dice", 0.1))
     )
+    # a light noun heading a phrase (活动|情况, 南南合作|模式) says what is said about a concept, not which one
+    stats["light_head"] = [
+        len(tokens.split()) > 1 and tokens.split()[-1] in lexicon.light_heads for tokens in stats["tokens"]
+    ]
     stats["score"] = rank(
         stats,
         float(settings.get("single_word_weight", 0.6)),
         float(settings.get("attributive_weight", 0.5)),
+        float(settings.get("light_head_weight", 0.5)),
     )
     fragments = set(stats.loc[stats["score"] <= 0, "term"])
     stats = stats[stats["score"] > 0]  # never seen outside a longer candidate: a fragment, not a term

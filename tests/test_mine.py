@@ -170,3 +170,17 @@ def test_a_curated_term_kept_whole_still_ranks_as_a_multiword_term():
     curated = mine_corpus(documents, settings, curated=[["中等收入国家"]]).terms["term"].tolist()
     assert "中等收入国家" in curated
     assert curated.index("中等收入国家") <= plain.index("中等收入国家") + 1
+
+
+def test_rank_weighs_shape_factors_as_configured():
+    import pandas as pd
+
+    from glossary.mine import rank
+
+    row = {"cvalue": 10.0, "independence": 1.0, "specificity": 3.0, "llr": 20.0, "length": 2, "tokens": "南南 合作",
+           "joins_terms": False, "light_head": False}
+    stats = pd.DataFrame([row, {**row, "light_head": True}, {**row, "tokens": "南南 的 合作"},
+                          {**row, "joins_terms": True}])
+    scores = rank(stats, light_head_weight=0.5, attributive_weight=0.4).tolist()
+    assert scores[0] == 1.0 and scores[1] == pytest.approx(0.5) and scores[2] == pytest.approx(0.4)
+    assert scores[3] == 0.0  # a phrase of terms is no term

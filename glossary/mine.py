@@ -781,8 +781,14 @@ def mine_corpus(
     excluded = read_patterns(settings.path("excluded_candidates"))
     stats = term_statistics(counts, len(documents), min_freq, also=rare_recurring, excluded=excluded)
     if stats.empty:
-        empty = pd.DataFrame(columns=TERM_COLUMNS)
-        return MiningResult(empty, stats, pd.DataFrame(), pd.DataFrame(), list(documents))
+        # too little text for any recurring candidate: empty tables, with their columns
+        return MiningResult(
+            pd.DataFrame(columns=[*TERM_COLUMNS, "first_year", "last_year", "forms_by_year"]),
+            stats,
+            pd.DataFrame(columns=VARIANT_COLUMNS),
+            pd.DataFrame(columns=CONTEXT_COLUMNS),
+            list(documents),
+        )
     stats["titled"] = [titles[t] / f for t, f in zip(stats["term"], stats["freq"])]
     if curated_forms:
         stats = measure_curated_as_plain_text(stats, set(curated_forms), counts)
@@ -905,11 +911,15 @@ def _concept_table(stats, groups, freq, per_doc, documents) -> pd.DataFrame:
             "last_year": years[-1] if years else None,
             "forms_by_year": _forms_by_year(members, per_doc, documents),
         }
-        for column in ("cvalue", "independence", "dice", "pmi", "llr", "left_entropy", "right_entropy",
-                       "specificity", "general_zipf", "spread", "titled", "length", "pos"):
+        for column in SCORE_COLUMNS:
             row[column] = ranked[column]
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=[*TERM_COLUMNS, "first_year", "last_year", "forms_by_year", *SCORE_COLUMNS])
+
+
+# the statistics behind a concept's score, as columns of MiningResult.terms
+SCORE_COLUMNS = ("cvalue", "independence", "dice", "pmi", "llr", "left_entropy", "right_entropy", "specificity",
+                 "general_zipf", "spread", "titled", "length", "pos")
 
 
 def _forms_by_year(members, per_doc, documents) -> str:
@@ -939,4 +949,7 @@ def _variant_table(groups, freq, per_doc, documents) -> pd.DataFrame:
                         "count": n,
                     }
                 )
-    return pd.DataFrame(rows, columns=["term", "form", "relation", "document", "year", "count"])
+    return pd.DataFrame(rows, columns=VARIANT_COLUMNS)
+
+
+VARIANT_COLUMNS = ["term", "form", "relation", "document", "year", "count"]

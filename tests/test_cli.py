@@ -163,3 +163,11 @@ def test_mine_with_curated_terms_takes_their_form(tmp_path):
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(io.StringIO(result.stdout), sep="\t").set_index("term")
     assert "包容及可持续工业发展" in frame.loc["包容和可持续工业发展", "variants"].split("|")
+
+
+def test_a_text_too_short_for_any_term_gives_empty_tables(tmp_path):
+    (tmp_path / "a.txt").write_text("工发组织支持中等收入国家。\n", encoding="utf-8")
+    result = run("mine", tmp_path, "--format", "tsv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["term\tfreq\tdocs\tscore\tvariants\ttokens\texample\tfirst_year\tlast_year\t"
+                                          "forms_by_year"]

@@ -678,8 +678,10 @@ def find_contexts(documents: Sequence[Document], groups: dict[str, list[str]], p
     if len(automaton) == 0:
         return pd.DataFrame(columns=CONTEXT_COLUMNS)
     automaton.make_automaton()
-    found: dict[str, list] = defaultdict(list)  # concept -> (nth in its document, document order, row)
-    for doc_order, doc in enumerate(documents):
+    # concept -> for each n, the first documents' n-th sentences: (document, paragraph, start, form). One from each
+    # document comes before a second from any, so no more than per_term entries of each level can ever be chosen.
+    found: dict[str, list[list]] = defaultdict(lambda: [[] for _ in range(per_term)])
+    for doc in documents:
         taken: Counter = Counter()  # concept -> sentences taken from this document
         for paragraph in doc.paragraphs:
             seen_here: dict[str, tuple[int, str]] = {}  # concept -> (start, form) of its longest first match
@@ -691,25 +693,24 @@ def find_contexts(documents: Sequence[Document], groups: dict[str, list[str]], p
                 if best is None or (start == best[0] and len(form) > len(best[1])):
                     seen_here[concept] = (start, form)
             for concept, (start, form) in seen_here.items():
-                found[concept].append(
-                    (
-                        taken[concept],
-                        doc_order,
-                        {
-                            "term": concept,
-                            "form": form,
-                            "document": doc.name,
-                            "year": doc.year,
-                            "paragraph": paragraph.number or str(paragraph.index + 1),
-                            "sentence": _sentence_at(paragraph.text, start),
-                        },
-                    )
-                )
+                level = found[concept][taken[concept]]
+                if len(level) < per_term:
+                    level.append((doc, paragraph, start, form))
                 taken[concept] += 1
     rows = []
     for concept in groups:
-        ranked = sorted(found.get(concept, []), key=lambda item: (item[0], item[1]))
-        rows.extend(row for _, _, row in ranked[:per_term])
+        chosen = [entry for level in found.get(concept, ()) for entry in level][:per_term]
+        for doc, paragraph, start, form in chosen:
+            rows.append(
+                {
+                    "term": concept,
+                    "form": form,
+                    "document": doc.name,
+                    "year": doc.year,
+                    "paragraph": paragraph.number or str(paragraph.index + 1),
+                    "sentence": _sentence_at(paragraph.text, start),
+                }
+            )
     return pd.DataFrame(rows, columns=CONTEXT_COLUMNS)
 
 
@@ -935,21 +936,21 @@ def _forms_by_year(members, per_doc, documents) -> str:
 
 
 def _variant_table(groups, freq, per_doc, documents) -> pd.DataFrame:
-    rows = []
+    # built column by column: a large corpus has a row for every form in every document that uses it
+    columns: dict[str, list] = {name: [] for name in VARIANT_COLUMNS}
+    names = [doc.name for doc in documents]
+    years = [doc.year for doc in documents]
     for concept, members in groups.members.items():
         for member in members:
+            relation = "canonical" if member == concept else groups.relation.get(member, "variant")
             for doc_index, n in sorted(per_doc.get(member, {}).items()):
-                rows.append(
-                    {
-                        "term": concept,
-                        "form": member,
-                        "relation": "canonical" if member == concept else groups.relation.get(member, "variant"),
-                        "document": documents[doc_index].name,
-                        "year": documents[doc_index].year,
-                        "count": n,
-                    }
-                )
-    return pd.DataFrame(rows, columns=VARIANT_COLUMNS)
+                columns["term"].append(concept)
+                columns["form"].append(member)
+                columns["relation"].append(relation)
+                columns["document"].append(names[doc_index])
+                columns["year"].append(years[doc_index])
+                columns["count"].append(n)
+    return pd.DataFrame(columns, columns=VARIANT_COLUMNS)
 
 
 VARIANT_COLUMNS = ["term", "form", "relation", "document", "year", "count"]

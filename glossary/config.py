@@ -14,7 +14,17 @@ else:  # pragma: no cover
 
 from .errors import InputError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+def _project_root() -> Path:
+    """The checkout (an editable install) or, for an installed wheel, the copies it placed under
+    <prefix>/share/glossary: the default settings (pyproject.toml), data/ and seeds/."""
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "data").is_dir():
+        return checkout
+    installed = Path(sys.prefix) / "share" / "glossary"
+    return installed if (installed / "pyproject.toml").is_file() else checkout
+
+
+PROJECT_ROOT = _project_root()
 DATA_DIR = PROJECT_ROOT / "data"
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 

@@ -79,6 +79,19 @@ def read_morphology(path: str | None) -> dict[str, str]:
 _STEMS: dict[tuple[str, int], str] = {}
 
 
+# words ending in -ise that no -ize spelling replaces
+NOT_ISE_VERBS = ("promise", "enterprise", "exercise", "otherwise", "compromise", "premise")
+
+
+def _base_spelling(word: str, morphology: dict[str, str] | None) -> str:
+    """Possessive off, American spelling (-ise → -ize), and the base word of `morphology` (industrial → industry)."""
+    base = word[:-2] if word.endswith("'s") else word.rstrip("'")
+    base = SPELLING.get(base, base)
+    if len(base) > 6 and base not in NOT_ISE_VERBS:
+        base = ISATION.sub(lambda m: "iz" + m.group(2), base)
+    return morphology.get(base, base) if morphology else base
+
+
 def normalise_english_word(word: str, morphology: dict[str, str] | None = None) -> str:
     """One English word as a stem: lower case, possessive off, American spelling, base word, Snowball stem."""
     word = word.lower().replace("’", "'")
@@ -86,12 +99,7 @@ def normalise_english_word(word: str, morphology: dict[str, str] | None = None) 
     cached = _STEMS.get(key)
     if cached is not None:
         return cached
-    base = word[:-2] if word.endswith("'s") else word.rstrip("'")
-    base = SPELLING.get(base, base)
-    if len(base) > 6 and base not in ("promise", "enterprise", "exercise", "otherwise", "compromise", "premise"):
-        base = ISATION.sub(lambda m: "iz" + m.group(2), base)
-    if morphology:
-        base = morphology.get(base, base)
+    base = _base_spelling(word, morphology)
     stem = _stemmer().stemWord(base) if base.isalpha() else base
     _STEMS[key] = stem
     return stem
@@ -100,13 +108,7 @@ def normalise_english_word(word: str, morphology: dict[str, str] | None = None) 
 def light_stem(word: str, morphology: dict[str, str] | None = None) -> str:
     """A word with only its plural undone (countries -> country): the form that tells 'developed' from
     'developing', which the Snowball stem joins."""
-    word = fold_accents(word.lower().replace("’", "'"))
-    word = word[:-2] if word.endswith("'s") else word.rstrip("'")
-    word = SPELLING.get(word, word)
-    if len(word) > 6 and word not in ("promise", "enterprise", "exercise", "otherwise", "compromise", "premise"):
-        word = ISATION.sub(lambda m: "iz" + m.group(2), word)
-    if morphology:
-        word = morphology.get(word, word)
+    word = _base_spelling(fold_accents(word.lower().replace("’", "'")), morphology)
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):

@@ -204,8 +204,9 @@ def token_frequencies(documents, settings=None, segmenter=None) -> Counter:
         segmenter = Segmenter(user_words=read_user_dict(settings.path("user_dict")), cache_dir=default_cache_dir())
     counts: Counter = Counter()
     for doc in documents:
-        for paragraph in doc.paragraphs:
-            for token in segmenter.tag(paragraph.text):
+        # tagged per document, cached on disk by content: the same text as `glossary stats` reads
+        for tokens in segmenter.tag_document([p.text for p in doc.paragraphs]):
+            for token in tokens:
                 word = token.word.strip()
                 if word and not PUNCTUATION.match(word):
                     counts[word] += 1

@@ -12,7 +12,7 @@ import pandas as pd
 from .config import Settings, load_settings
 from .corpus import Document
 from .mine import FUNCTION_POS, NUMBER, PUNCTUATION, read_word_list
-from .segment import Segmenter, read_user_dict
+from .segment import Segmenter, default_cache_dir, read_user_dict
 
 CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 SENTENCE_END = re.compile(r"[。！？!?；;]+")
@@ -104,7 +104,9 @@ def corpus_stats(
     top: int = 30,
 ) -> CorpusStats:
     settings = settings or load_settings()
-    segmenter = segmenter or Segmenter(user_words=read_user_dict(settings.path("user_dict")))
+    segmenter = segmenter or Segmenter(
+        user_words=read_user_dict(settings.path("user_dict")), cache_dir=default_cache_dir()
+    )
     stopwords = read_word_list(settings.path("stopwords"))
     vocabulary: Counter = Counter()
     content: Counter = Counter()
@@ -113,9 +115,10 @@ def corpus_stats(
     for doc in documents:
         doc_tokens = 0
         sentences = 0
-        for paragraph in doc.paragraphs:
+        # tagged per document, cached on disk by content (glossary.segment)
+        for paragraph, tokens in zip(doc.paragraphs, segmenter.tag_document([p.text for p in doc.paragraphs])):
             sentences += count_sentences(paragraph.text)
-            for token in segmenter.tag(paragraph.text):
+            for token in tokens:
                 if not token.word.strip() or PUNCTUATION.match(token.word):
                     continue
                 doc_tokens += 1

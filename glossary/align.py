@@ -291,15 +291,18 @@ def build_candidate_pool(
 ) -> CandidatePool:
     """Every term-shaped n-gram of the corpus (any frequency), the mined terms and variants, and `extra_forms`
     (curated Chinese) that occur in the corpus."""
-    from .mine import Lexicon, clauses, count_ngrams
+    from .count import count_corpus
+    from .mine import Lexicon, clauses
     from .segment import Segmenter, read_user_dict
 
     extra_forms = [f for f in extra_forms if f]
     lexicon = Lexicon.from_settings(settings)
     segmenter = Segmenter(user_words=[*read_user_dict(settings.path("user_dict")), *extra_forms])
     tagged = [[segmenter.tag(p.text) for p in doc.paragraphs if p.kind != "header"] for doc in documents]
-    counts = count_ngrams(
-        tagged, lexicon, int(settings.get("max_term_tokens", 8)), int(settings.get("max_term_chars", 24))
+    counts = count_corpus(
+        [[p.text for p in doc.paragraphs if p.kind != "header"] for doc in documents], lexicon, segmenter,
+        int(settings.get("max_term_tokens", 8)), int(settings.get("max_term_chars", 24)),
+        shard_chars=int(settings.get("shard_chars", 300_000)),
     )
     pool = CandidatePool(dictionary, list(documents))
     pool.clause_words = frozenset(lexicon.edge_stopwords - lexicon.internal_words)

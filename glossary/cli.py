@@ -42,7 +42,7 @@ def progress_bar(label: str, total: int):
 
     with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(label, total=total)
-        yield lambda: bar.advance(task)
+        yield lambda steps=1: bar.advance(task, steps)
 
 
 def fails_cleanly(command):

@@ -3,8 +3,8 @@
 The pipeline, each step a named function:
   clauses()            split tagged paragraphs at punctuation: a term never crosses a clause boundary
   is_candidate()       the syntactic shape of a term: content words at both edges, a nominal head
-  count_document()     a document's n-grams inside clauses (the statistics need the parts too) and, for candidates,
-                       their documents and neighbours; count_corpus() runs it per document (cached, in workers)
+  count_corpus()       (glossary.count) the n-grams inside clauses (the statistics need the parts too) and, for
+                       candidates, their documents and neighbours: vectorised, by shard, cached, in workers
   term_statistics()    frequency, document frequency, C-value, independence, association, branching entropy,
                        specificity
   joins_terms(), rank() one score from those components, every component kept as a column
@@ -14,13 +14,9 @@ The pipeline, each step a named function:
 
 from __future__ import annotations
 
-import bisect
-import contextlib
 import math
 import re
-from array import array
 from collections import Counter, defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -30,6 +26,7 @@ import pandas as pd
 
 from .config import Settings, load_settings
 from .corpus import Document
+from .count import Counts, DocCounter, count_corpus
 from .segment import Segmenter, Token, read_user_dict
 
 # POS tags (jieba / ICTCLAS set) of words that only glue others together: conjunctions, prepositions,
@@ -211,236 +208,7 @@ def _well_formed_coordination(words: Sequence[str], lexicon: Lexicon) -> bool:
 COORDINATORS = {"和", "及", "与", "或", "以及"}
 
 
-# --- counting -------------------------------------------------------------------------------------------------
-
-
-class DocCounter(Mapping):
-    """Occurrences per document index, as two compact arrays: documents arrive in order, so adding is appending.
-    A corpus of ten thousand documents holds millions of these pairs; a dict of dicts would not fit in memory."""
-
-    __slots__ = ("docs", "counts")
-
-    def __init__(self):
-        self.docs = array("I")
-        self.counts = array("I")
-
-    def add(self, doc: int, n: int) -> None:
-        if n <= 0:
-            return
-        if self.docs and self.docs[-1] == doc:
-            self.counts[-1] += n
-        else:
-            if self.docs and doc < self.docs[-1]:
-                raise ValueError("documents are added in order")
-            self.docs.append(doc)
-            self.counts.append(n)
-
-    def total(self) -> int:
-        return sum(self.counts)
-
-    def __getitem__(self, doc: int) -> int:
-        i = bisect.bisect_left(self.docs, doc)
-        if i < len(self.docs) and self.docs[i] == doc:
-            return self.counts[i]
-        raise KeyError(doc)
-
-    def __iter__(self):
-        return iter(self.docs)
-
-    def __len__(self) -> int:
-        return len(self.docs)
-
-    def items(self):
-        return zip(self.docs, self.counts)
-
-
-@dataclass
-class Counts:
-    """Everything counted in one pass over the tagged corpus."""
-
-    # n-grams are keyed by their string, so one term jieba segments two ways (低碳|技术, 低|碳|技术) counts once
-    ngrams: Counter = field(default_factory=Counter)  # string -> occurrences (all n-grams, unfiltered)
-    segmentation: dict = field(default_factory=dict)  # candidate string -> its tokens, as first segmented
-    per_doc: dict = field(default_factory=lambda: defaultdict(DocCounter))  # candidate -> doc index -> count
-    left: dict = field(default_factory=lambda: defaultdict(Counter))  # candidate -> left neighbours
-    right: dict = field(default_factory=lambda: defaultdict(Counter))
-    left_edges: Counter = field(default_factory=Counter)  # candidate -> occurrences opening a clause
-    right_edges: Counter = field(default_factory=Counter)  # candidate -> occurrences closing a clause
-    pos: dict = field(default_factory=dict)  # candidate -> POS tags of one occurrence
-    tokens: int = 0
-
-
-
-
-def count_ngrams(tagged_docs: Iterable[list[list[Token]]], lexicon: Lexicon, max_tokens: int, max_chars: int) -> Counts:
-    counts = Counts()
-    for doc_index, paragraphs in enumerate(tagged_docs):
-        count_document(paragraphs, doc_index, lexicon, max_tokens, max_chars, counts)
-    return counts
-
-
-def merge_counts(total: Counts, part: Counts, doc_index: int) -> None:
-    """Add one document's counts (counted as document 0) to the corpus counts as document `doc_index`."""
-    total.ngrams.update(part.ngrams)
-    total.tokens += part.tokens
-    for gram, tokens in part.segmentation.items():
-        total.segmentation.setdefault(gram, tokens)
-    for gram, tags in part.pos.items():
-        total.pos.setdefault(gram, tags)
-    for gram, by_doc in part.per_doc.items():
-        total.per_doc[gram].add(doc_index, by_doc.total())
-    for gram, neighbours in part.left.items():
-        total.left[gram].update(neighbours)
-    for gram, neighbours in part.right.items():
-        total.right[gram].update(neighbours)
-    total.left_edges.update(part.left_edges)
-    total.right_edges.update(part.right_edges)
-
-
-_WORKER: dict = {}
-
-
-def _start_worker(user_words: tuple, engine: str, lexicon: Lexicon, max_tokens: int, max_chars: int) -> None:
-    """What every document's counting needs, set once per worker process."""
-    _WORKER.update(segmenter=Segmenter(user_words, engine=engine), lexicon=lexicon, max_tokens=max_tokens,
-                   max_chars=max_chars)
-
-
-def _count_one_document(texts: list[str]) -> Counts:
-    """Segment and count one document's paragraphs (runs in a worker process after _start_worker)."""
-    segmenter, lexicon = _WORKER["segmenter"], _WORKER["lexicon"]
-    max_tokens, max_chars = _WORKER["max_tokens"], _WORKER["max_chars"]
-    counts = Counts()
-    count_document([segmenter._tag_uncached(t) for t in texts], 0, lexicon, max_tokens, max_chars, counts)
-    keep_needed_ngrams(counts)
-    return counts
-
-
-def keep_needed_ngrams(counts: Counts) -> None:
-    """Bound memory: of all the n-grams a document has, keep the counts the statistics read (its candidates and
-    the two parts of every split of a candidate) and drop the rest. The counts kept are exact for the document;
-    summed over documents, a part's count misses only the documents where no candidate contains it, which lowers
-    the association of a candidate's parts (Dice, log-likelihood) by at most those occurrences."""
-    needed = set()
-    for gram, tokens in counts.segmentation.items():
-        if tokens is None:
-            continue
-        needed.add(gram)
-        for k in range(1, len(tokens)):
-            needed.add("".join(tokens[:k]))
-            needed.add("".join(tokens[k:]))
-    counts.ngrams = Counter({gram: counts.ngrams[gram] for gram in needed if gram in counts.ngrams})
-    counts.segmentation = {gram: tokens for gram, tokens in counts.segmentation.items() if tokens is not None}
-
-
-def count_corpus(
-    documents: Sequence[Document],
-    lexicon: Lexicon,
-    segmenter: Segmenter,
-    max_tokens: int,
-    max_chars: int,
-    jobs: int = 1,
-    cache_dir: Path | None = None,
-    progress=None,
-    parallel_min_chars: int = 2_000_000,
-) -> Counts:
-    """Count every document, in `jobs` worker processes, each document's counts cached on disk by the hash of its
-    text and of everything that shapes the counting, so a re-run after adding one document counts only that one."""
-    from .cache import cache_key, code_fingerprint, entry_path, read_entry, write_entry
-
-    fingerprint = repr((segmenter.fingerprint, lexicon.fingerprint, max_tokens, max_chars,
-                        code_fingerprint("mine", "segment")))
-    # header lines (organ, session, date, agenda item) are metadata, not running text
-    texts = [[p.text for p in doc.paragraphs if p.kind != "header"] for doc in documents]
-    paths = [entry_path(cache_dir, "counts", cache_key(fingerprint, *t)) for t in texts]
-    missing = [i for i, path in enumerate(paths) if path is None or not path.is_file()]
-    setup = (tuple(segmenter.user_words), segmenter.engine, lexicon, max_tokens, max_chars)
-    # worker processes pay a start-up (dictionaries, word frequencies) that only a large corpus repays
-    parallel = jobs > 1 and len(missing) > 1 and sum(len(t) for i in missing for t in texts[i]) >= parallel_min_chars
-    total = Counts()
-    with contextlib.ExitStack() as stack:
-        if parallel:
-            from concurrent.futures import ProcessPoolExecutor
-
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
-                                                           initargs=setup))
-            counted = pool.map(_count_one_document, [texts[i] for i in missing],
-                               chunksize=max(1, len(missing) // (jobs * 8)))
-        else:
-            _start_worker(*setup)
-            counted = map(_count_one_document, [texts[i] for i in missing])
-        fresh = dict(zip(missing, [None] * len(missing)))
-        counted = iter(counted)
-        # merged in document order as they come, so no more than one document's counts wait in memory
-        for index in range(len(documents)):
-            part = next(counted) if index in fresh else read_entry(paths[index])
-            if part is None:  # a cache entry damaged since it was looked at
-                _start_worker(*setup)
-                part = _count_one_document(texts[index])
-            if index in fresh:
-                write_entry(paths[index], part)
-            merge_counts(total, part, index)
-            if progress:
-                progress()
-    return total
-
-
-def count_document(
-    paragraphs: list[list[Token]], doc_index: int, lexicon: Lexicon, max_tokens: int, max_chars: int, counts: Counts
-) -> None:
-    """Add one document's n-grams to `counts`. Cheap per-token flags rule most windows out before is_candidate."""
-    for tokens in paragraphs:
-        for clause in clauses(tokens, lexicon.pos_overrides):
-            words = [t.word for t in clause]
-            counts.tokens += len(words)
-            n = len(words)
-            tags = [t.pos for t in clause]
-            may_start = [_may_start(t, lexicon) for t in clause]
-            may_end = [_is_edge_word(t, lexicon) or bool(NUMBER.match(t.word)) for t in clause]
-            bad_inside = [_bad_inside(t, lexicon) for t in clause]
-            for i in range(n):
-                gram = ""
-                clean_inside = True  # no clause word strictly inside the window so far
-                for j in range(i + 1, min(n, i + max_tokens) + 1):
-                    if j - 1 > i + 1 and bad_inside[j - 2]:
-                        clean_inside = False
-                    gram += words[j - 1]
-                    if len(gram) > max_chars:
-                        break
-                    counts.ngrams[gram] += 1
-                    if not (may_start[i] and may_end[j - 1] and clean_inside):
-                        continue
-                    if gram not in counts.segmentation:
-                        if not _memo_is_candidate(clause, i, j, tags, lexicon):
-                            counts.segmentation[gram] = None  # remembered as no candidate
-                            continue
-                        counts.pos[gram] = tuple(t.pos for t in clause[i:j])
-                        counts.segmentation[gram] = tuple(words[i:j])
-                    elif counts.segmentation[gram] is None:
-                        continue
-                    counts.per_doc[gram].add(doc_index, 1)
-                    if i > 0:
-                        counts.left[gram][words[i - 1]] += 1
-                    else:
-                        counts.left_edges[gram] += 1
-                    if j < n:
-                        counts.right[gram][words[j]] += 1
-                    else:
-                        counts.right_edges[gram] += 1
-
-
-_VERDICTS: dict[tuple, bool] = {}
-
-
-def _memo_is_candidate(clause: list[Token], i: int, j: int, tags: list[str], lexicon: Lexicon) -> bool:
-    """is_candidate, remembered per (words, tags): a pure function of them, so the same in every process."""
-    key = (lexicon.fingerprint, *(t.word for t in clause[i:j]), *tags[i:j])
-    verdict = _VERDICTS.get(key)
-    if verdict is None:
-        if len(_VERDICTS) > 2_000_000:
-            _VERDICTS.clear()
-        verdict = _VERDICTS[key] = is_candidate(clause[i:j], lexicon)
-    return verdict
+# --- counting (glossary.count) --------------------------------------------------------------------------------
 
 
 def _may_start(token: Token, lexicon: Lexicon) -> bool:
@@ -573,8 +341,6 @@ def term_statistics(
         docs = len(counts.per_doc[gram])
         tokens = counts.segmentation[gram]
         dice_, pmi_, llr = weakest_split(tokens, counts.ngrams, total)
-        left_h = branching_entropy(counts.left.get(gram, Counter()), counts.left_edges[gram])
-        right_h = branching_entropy(counts.right.get(gram, Counter()), counts.right_edges[gram])
         rows.append(
             {
                 "term": gram,
@@ -590,11 +356,10 @@ def term_statistics(
                 "dice": dice_,
                 "pmi": pmi_,
                 "llr": llr,
-                "left_entropy": left_h,
-                "enumerated": sum(n for w, n in counts.left.get(gram, {}).items() if w in COORDINATORS or w == "、")
-                / freq,
+                "left_entropy": counts.left_entropy.get(gram, 0.0),
+                "enumerated": counts.enumerated.get(gram, 0) / freq,
                 "general_zipf": min(general_zipf(w) for w in tokens),
-                "right_entropy": right_h,
+                "right_entropy": counts.right_entropy.get(gram, 0.0),
                 "specificity": domain_specificity(gram, freq, total),
             }
         )
@@ -763,7 +528,7 @@ def mine_corpus(
             return MiningResult(*cached, list(documents))
     segmenter = segmenter or Segmenter(user_words=[*read_user_dict(settings.path("user_dict")), *curated_forms])
     counts = count_corpus(
-        documents,
+        [[p.text for p in doc.paragraphs if p.kind != "header"] for doc in documents],
         lexicon,
         segmenter,
         int(settings.get("max_term_tokens", 8)),
@@ -772,6 +537,7 @@ def mine_corpus(
         cache_dir=cache_dir,
         progress=progress,
         parallel_min_chars=int(settings.get("parallel_min_chars", 2_000_000)),
+        shard_chars=int(settings.get("shard_chars", 300_000)),
     )
     titles = _count_titles(documents)
     texts = [p.text for d in documents for p in d.paragraphs]

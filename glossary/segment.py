@@ -126,6 +126,10 @@ class Segmenter:
         self._write_cache(key, tagged)
         return tagged
 
+    def tag_raw(self, text: str) -> list[tuple[str, str]]:
+        """(word, tag) pairs of a whole text, every character in some word: the fast path for counting."""
+        return self._load_backend()(text)
+
     def _tag_uncached(self, text: str) -> list[Token]:
         tokens = []
         offset = 0

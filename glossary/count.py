@@ -1,0 +1,513 @@
+"""Counting stage of mining: the token n-grams of a corpus inside clauses, counted in vectorised passes.
+
+A corpus of a hundred megabytes holds some twenty million tokens and a hundred million n-gram windows: too many
+for a Python loop. Each shard of documents is segmented in one call, its tokens become integer arrays, and every
+window of 1..max_tokens tokens is handled by numpy at once, one window length per pass:
+  shard_of()          documents fall into shards by their content hash, so a shard's counts can be cached and a
+                      document added to the corpus recounts only its shard
+  count_shard()       segment, find the clause-bounded windows, keep the term-shaped ones (mine.is_candidate, once
+                      per distinct token sequence), count them by document and neighbour, and count the n-grams
+                      their statistics read (the candidates and the two parts of every split)
+  count_corpus()      shards in worker processes, each cached on disk, merged into one Counts
+
+Windows are keyed by a 64-bit polynomial hash of their characters, so a term jieba segments two ways (低碳|技术,
+低|碳|技术) is one string, and a string is looked up by hashing it (StringCounts). Two different strings share a
+hash with probability about 2^-64 per pair: for ten million distinct strings, about one chance in 10^5 of any
+collision, which would merge two counts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .segment import Segmenter, Token
+
+MASK = (1 << 64) - 1
+CHAR_BASE = 0x100000001B3  # odd, so invertible modulo 2^64 (the FNV-64 prime)
+TOKEN_BASE = 0x9E3779B97F4A7C15  # a second odd base, for hashes of token sequences (segmentations)
+EDGE = 0  # the neighbour of an occurrence that opens or closes its clause
+DROP, BOUNDARY, WORD = 0, 1, 2  # what a token is to the counting: space, clause boundary, word
+
+
+@lru_cache(maxsize=1_000_000)
+def string_hash(text: str) -> int:
+    """The polynomial hash of a string's characters, modulo 2^64; equal to the hash count_shard gives a window."""
+    value = 0
+    for char in text:
+        value = (value * CHAR_BASE + ord(char)) & MASK
+    return value
+
+
+def _powers(base: int, n: int) -> np.ndarray:
+    """base^0 .. base^n modulo 2^64 (numpy's unsigned arithmetic wraps)."""
+    steps = np.full(n + 1, base, dtype=np.uint64)
+    steps[0] = 1
+    with np.errstate(over="ignore"):
+        return np.cumprod(steps, dtype=np.uint64)
+
+
+class StringCounts(Mapping):
+    """Occurrences of n-grams looked up by their string; only the n-grams the statistics read are held."""
+
+    def __init__(self, counts: dict[int, int] | None = None):
+        self.by_hash = counts or {}
+
+    def __getitem__(self, text: str) -> int:
+        return self.by_hash.get(string_hash(text), 0)
+
+    def get(self, text: str, default: int = 0) -> int:
+        return self.by_hash.get(string_hash(text), default)
+
+    def __contains__(self, text) -> bool:
+        return isinstance(text, str) and string_hash(text) in self.by_hash
+
+    def __iter__(self):
+        raise TypeError("n-gram counts are looked up by string, not listed")
+
+    def __len__(self) -> int:
+        return len(self.by_hash)
+
+
+class DocCounter(Mapping):
+    """Occurrences of one candidate per document index, as two sorted arrays (a corpus of ten thousand documents
+    holds millions of these pairs; a dict of dicts would not fit in memory)."""
+
+    __slots__ = ("docs", "counts")
+
+    def __init__(self, docs: Sequence[int] = (), counts: Sequence[int] = ()):
+        self.docs = np.asarray(docs, dtype=np.int64)
+        self.counts = np.asarray(counts, dtype=np.int64)
+
+    def add(self, doc: int, n: int) -> None:
+        if n <= 0:
+            return
+        if len(self.docs) and doc < self.docs[-1]:
+            raise ValueError("documents are added in order")
+        if len(self.docs) and self.docs[-1] == doc:
+            self.counts[-1] += n
+        else:
+            self.docs = np.append(self.docs, doc)
+            self.counts = np.append(self.counts, n)
+
+    def total(self) -> int:
+        return int(self.counts.sum())
+
+    def __getitem__(self, doc: int) -> int:
+        i = int(np.searchsorted(self.docs, doc))
+        if i < len(self.docs) and self.docs[i] == doc:
+            return int(self.counts[i])
+        raise KeyError(doc)
+
+    def __iter__(self):
+        return iter(self.docs.tolist())
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def items(self):
+        return zip(self.docs.tolist(), self.counts.tolist())
+
+
+@dataclass
+class Counts:
+    """What the statistics read, for the whole corpus."""
+
+    ngrams: StringCounts = field(default_factory=StringCounts)  # candidates and their parts -> occurrences
+    segmentation: dict = field(default_factory=dict)  # candidate -> its most frequent tokens
+    pos: dict = field(default_factory=dict)  # candidate -> the POS tags of those tokens
+    per_doc: dict = field(default_factory=dict)  # candidate -> DocCounter
+    left_entropy: dict = field(default_factory=dict)  # candidate -> branching entropy of its left neighbours
+    right_entropy: dict = field(default_factory=dict)
+    enumerated: dict = field(default_factory=dict)  # candidate -> occurrences right after 和, 及, 、 …
+    tokens: int = 0
+
+
+@dataclass
+class ShardCounts:
+    """One shard's counts, every table keyed by window hash (see count_shard)."""
+
+    n_docs: int
+    tokens: int
+    ngrams: tuple  # (string hash, occurrences) of the n-grams the shard's candidates need
+    per_doc: tuple  # (string hash, document within the shard, occurrences) of candidates
+    left: tuple  # (string hash, neighbour's hash or EDGE, occurrences)
+    right: tuple
+    enumerated: tuple  # (string hash, occurrences after a coordinator)
+    segmentations: tuple  # (string hash, token-sequence hash, occurrences)
+    token_runs: dict  # token-sequence hash -> (words, tags) of the candidates' segmentations
+
+
+# --- one shard ------------------------------------------------------------------------------------------------
+
+
+class WordTable:
+    """What counting needs to know of each distinct word, computed once per process: it is a pure function of the
+    word, the segmenter's tag for it and the lexicon."""
+
+    def __init__(self, lexicon):
+        from . import mine
+
+        self.lexicon = lexicon
+        self.mine = mine
+        self.rows: dict[tuple[str, str], tuple] = {}
+
+    def row(self, word: str, tag: str) -> tuple:
+        key = (word, tag)
+        row = self.rows.get(key)
+        if row is None:
+            row = self.rows[key] = self._describe(word, tag)
+        return row
+
+    def _describe(self, raw: str, tag: str) -> tuple:
+        mine, lexicon = self.mine, self.lexicon
+        word = raw.strip()
+        if not word:
+            # paragraphs are joined with newlines: a newline ends a clause, a space inside a clause does not
+            return (BOUNDARY if "\n" in raw else DROP, word, tag, 0, 0, False, False, False, False)
+        if mine.PUNCTUATION.match(word) and word not in mine.CLAUSE_INTERNAL:
+            return (BOUNDARY, word, tag, len(word), 0, False, False, False, False)
+        token = Token(word, lexicon.pos_overrides.get(word, tag), 0)
+        return (
+            WORD,
+            word,
+            token.pos,
+            len(word),
+            string_hash(word),
+            mine._may_start(token, lexicon),
+            mine._is_edge_word(token, lexicon) or bool(mine.NUMBER.match(word)),
+            mine._bad_inside(token, lexicon),
+            word in mine.COORDINATORS or word == "、",
+        )
+
+
+_VERDICTS: dict = {}  # (lexicon, segmenter fingerprints) -> {token-sequence hash: is_candidate}
+_RUNS: dict = {}  # segmenter fingerprint -> {token-sequence hash: (words, tags)}
+
+
+def _first_positions(codes: np.ndarray, n: int) -> np.ndarray:
+    """For each code 0..n-1, the first position where it occurs in `codes`."""
+    first = np.zeros(n, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write wins: the earliest position
+    return first
+
+
+def count_shard(
+    documents: Sequence[Sequence[str]], segmenter: Segmenter, words: WordTable, max_tokens: int, max_chars: int
+) -> ShardCounts:
+    """Count one shard: `documents` are lists of paragraph texts."""
+    from .mine import is_candidate
+
+    # one segmenter call for the shard: jieba segments each run between newlines on its own, as paragraph by paragraph
+    text = "\n".join("\n".join(paragraphs) for paragraphs in documents)
+    tagged = segmenter.tag_raw(text)
+    codes, uniques = pd.factorize(pd.Series([word for word, _ in tagged], dtype=object), sort=False)
+    uniques = uniques.tolist()
+    rows = [words.row(word, tagged[k][1]) for word, k in zip(uniques, _first_positions(codes, len(uniques)))]
+    table = {name: np.array([row[i] for row in rows], dtype=dtype) if rows else np.zeros(0, dtype=dtype)
+             for i, (name, dtype) in enumerate(ROW_FIELDS)}
+    # which document each token belongs to: by its start in the joined text
+    raw_lengths = np.fromiter((len(w) for w in uniques), dtype=np.int64, count=len(uniques))[codes]
+    starts = np.concatenate([[0], np.cumsum(raw_lengths)[:-1]]) if len(codes) else np.zeros(0, dtype=np.int64)
+    doc_starts = np.cumsum([0] + [len("\n".join(p)) + 1 for p in documents])[:-1]
+    kind = table["kind"][codes]
+    keep = kind != DROP
+    codes, starts = codes[keep], starts[keep]
+    doc = np.searchsorted(doc_starts, starts, side="right") - 1
+    boundary = table["kind"][codes] == BOUNDARY
+    n = len(codes)
+    tokens = int((~boundary).sum())
+
+    lengths = np.where(boundary, 1, table["length"][codes]).astype(np.int64)
+    char_end = np.concatenate([[0], np.cumsum(lengths)])  # char_end[k] = characters before token k
+    char_pow = _powers(CHAR_BASE, int(char_end[-1]) + 1)
+    char_inv = _powers(pow(CHAR_BASE, -1, 1 << 64), int(char_end[-1]) + 1)
+    token_pow = _powers(TOKEN_BASE, n + 1)
+    token_inv = _powers(pow(TOKEN_BASE, -1, 1 << 64), n + 1)
+    h = table["hash"][codes]
+    with np.errstate(over="ignore"):
+        # window (i, j) has string hash B^L[j] (F[j] - F[i]) and token-sequence hash C^j (E[j] - E[i])
+        zero = np.zeros(1, dtype=np.uint64)
+        prefix_chars = np.concatenate([zero, np.cumsum(h * char_inv[char_end[1:]], dtype=np.uint64)])
+        prefix_tokens = np.concatenate([zero, np.cumsum(h * token_inv[1 : n + 1], dtype=np.uint64)])
+
+    def string_of(i, j):
+        with np.errstate(over="ignore"):
+            return char_pow[char_end[j]] * (prefix_chars[j] - prefix_chars[i])
+
+    def sequence_of(i, j):
+        with np.errstate(over="ignore"):
+            return token_pow[j] * (prefix_tokens[j] - prefix_tokens[i])
+
+    # tokens left before the clause ends, from each position
+    positions = np.arange(n)
+    next_boundary = np.where(boundary, positions, n)
+    next_boundary = np.minimum.accumulate(next_boundary[::-1])[::-1] if n else next_boundary
+    room = next_boundary - positions
+    may_start = table["may_start"][codes] & ~boundary
+    may_end = table["may_end"][codes] & ~boundary
+    bad_before = np.concatenate([[0], np.cumsum(table["bad_inside"][codes] & ~boundary)])
+
+    all_hashes, candidate_windows = [], []
+    for size in range(1, max_tokens + 1):
+        i = np.flatnonzero(room >= size)
+        j = i + size
+        i, j = i[char_end[j] - char_end[i] <= max_chars], j[char_end[j] - char_end[i] <= max_chars]
+        if not len(i):
+            break
+        opening, closing = may_start[i], may_end[j - 1]
+        # a needed n-gram (a candidate, or a part of one: a prefix or a suffix) opens or closes like a term
+        part_shaped = opening | closing
+        all_hashes.append(string_of(i[part_shaped], j[part_shaped]))
+        shaped = opening & closing
+        if size >= 3:
+            shaped &= bad_before[j - 1] - bad_before[i + 1] == 0
+        candidate_windows.append((i[shaped], j[shaped]))
+    i = np.concatenate([w[0] for w in candidate_windows]) if candidate_windows else np.zeros(0, dtype=np.int64)
+    j = np.concatenate([w[1] for w in candidate_windows]) if candidate_windows else np.zeros(0, dtype=np.int64)
+
+    # the term-shape verdict, once per distinct token sequence (and remembered across shards)
+    sequences = sequence_of(i, j)
+    inverse, distinct = pd.factorize(sequences, sort=False)
+    memo = _VERDICTS.setdefault((words.lexicon.fingerprint, segmenter.fingerprint), {})
+    runs = _RUNS.setdefault(segmenter.fingerprint, {})
+    token_runs: dict[int, tuple] = {}
+    verdicts = np.zeros(len(distinct), dtype=bool)
+    word_of, tag_of = table["word"], table["pos"]
+    first_windows = _first_positions(inverse, len(distinct)).tolist()
+    for k, key in enumerate(distinct.tolist()):
+        verdict = memo.get(key)
+        if verdict is None or verdict:
+            run = runs.get(key)
+            if run is None:
+                w = first_windows[k]
+                span = codes[i[w]: j[w]]
+                run = runs[key] = (tuple(word_of[span].tolist()), tuple(tag_of[span].tolist()))
+            if verdict is None:
+                if len(memo) > 2_000_000:
+                    memo.clear()
+                    runs.clear()
+                verdict = memo[key] = is_candidate([Token(a, b, 0) for a, b in zip(*run)], words.lexicon)
+            if verdict:
+                token_runs[key] = run
+        verdicts[k] = verdict
+    chosen = verdicts[inverse]
+    i, j, sequences = i[chosen], j[chosen], sequences[chosen]
+    strings = string_of(i, j)
+
+    # neighbours: the word before and after each occurrence, or EDGE at a clause's edge
+    before, after = np.maximum(i - 1, 0), np.minimum(j, max(n - 1, 0))
+    opens = (i == 0) | boundary[before]
+    closes = (j >= n) | boundary[after]
+    left = np.where(opens, np.uint64(EDGE), h[before])
+    right = np.where(closes, np.uint64(EDGE), h[after])
+    coordinated = ~opens & table["enumerator"][codes[before]]
+    enumerated_keys, _, enumerated_counts = _count_pairs(strings[coordinated], np.zeros(int(coordinated.sum()),
+                                                                                        dtype=np.uint64))
+
+    # the n-grams the statistics read: each candidate, and both parts of each split of each segmentation
+    run_codes, run_keys = pd.factorize(sequences, sort=False)
+    distinct_runs = _first_positions(run_codes, len(run_keys))
+    wi, wj = i[distinct_runs], j[distinct_runs]
+    needed = [strings]
+    for k in range(1, max_tokens):
+        split = wj - wi > k
+        needed += [string_of(wi[split], wi[split] + k), string_of(wi[split] + k, wj[split])]
+    needed = pd.unique(np.concatenate(needed))
+    every = np.concatenate(all_hashes) if all_hashes else np.zeros(0, dtype=np.uint64)
+    every = pd.Series(every[pd.Index(needed).get_indexer(every) >= 0]).value_counts(sort=False)
+    ngram_keys, ngram_counts = every.index.to_numpy(np.uint64), every.to_numpy(np.int64)
+    return ShardCounts(
+        n_docs=len(documents),
+        tokens=tokens,
+        ngrams=(ngram_keys, ngram_counts),
+        per_doc=_count_pairs(strings, doc[i]),
+        left=_count_pairs(strings, left),
+        right=_count_pairs(strings, right),
+        enumerated=(enumerated_keys, enumerated_counts),
+        segmentations=_count_pairs(strings, sequences.astype(np.uint64)),
+        token_runs=token_runs,
+    )
+
+
+ROW_FIELDS = [("kind", np.int8), ("word", object), ("pos", object), ("length", np.int64), ("hash", np.uint64),
+              ("may_start", bool), ("may_end", bool), ("bad_inside", bool), ("enumerator", bool)]
+
+
+def _count_pairs(keys: np.ndarray, values: np.ndarray) -> tuple:
+    """(key, value, occurrences) for each distinct pair."""
+    if not len(keys):
+        empty = np.zeros(0, dtype=np.uint64)
+        return empty, empty.copy(), np.zeros(0, dtype=np.int64)
+    frame = pd.DataFrame({"key": keys, "value": values})
+    counted = frame.groupby(["key", "value"], sort=True).size()
+    return (counted.index.get_level_values(0).to_numpy(np.uint64), counted.index.get_level_values(1).to_numpy(),
+            counted.to_numpy(np.int64))
+
+
+# --- the corpus -----------------------------------------------------------------------------------------------
+
+
+def shard_count(total_chars: int, shard_chars: int) -> int:
+    """A power of two, so shards split in two as the corpus grows past each doubling."""
+    wanted = max(1, math.ceil(total_chars / max(shard_chars, 1)))
+    return 1 << (wanted - 1).bit_length()
+
+
+def shard_of(content_key: str, shards: int) -> int:
+    return int(content_key[:12], 16) % shards
+
+
+_WORKER: dict = {}
+
+
+def _start_worker(user_words: tuple, engine: str, lexicon, max_tokens: int, max_chars: int) -> None:
+    """What every shard's counting needs, set once per worker process."""
+    _WORKER.update(segmenter=Segmenter(user_words, engine=engine), words=WordTable(lexicon), max_tokens=max_tokens,
+                   max_chars=max_chars)
+
+
+def _count_in_worker(documents: list[list[str]]) -> ShardCounts:
+    return count_shard(documents, _WORKER["segmenter"], _WORKER["words"], _WORKER["max_tokens"], _WORKER["max_chars"])
+
+
+def count_corpus(
+    texts: Sequence[Sequence[str]],
+    lexicon,
+    segmenter: Segmenter,
+    max_tokens: int,
+    max_chars: int,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    parallel_min_chars: int = 2_000_000,
+    shard_chars: int = 300_000,
+) -> Counts:
+    """Count every document (`texts`: each document's paragraphs), shard by shard, in `jobs` worker processes.
+    Each shard's counts are cached on disk by the hash of its documents and of everything that shapes counting."""
+    import hashlib
+
+    from .cache import cache_key, code_fingerprint, entry_path, read_entry, write_entry
+
+    fingerprint = repr((segmenter.fingerprint, lexicon.fingerprint, max_tokens, max_chars,
+                        code_fingerprint("count", "mine", "segment")))
+    content = [hashlib.sha256("\0".join(t).encode("utf-8")).hexdigest() for t in texts]
+    shards = shard_count(sum(len(p) for t in texts for p in t), shard_chars)
+    members: list[list[int]] = [[] for _ in range(shards)]
+    for index in sorted(range(len(texts)), key=lambda k: (content[k], k)):
+        members[shard_of(content[index], shards)].append(index)
+    members = [m for m in members if m]
+    paths = [entry_path(cache_dir, "counts", cache_key(fingerprint, *(content[k] for k in m))) for m in members]
+    cached = {s: read_entry(path) for s, path in enumerate(paths) if path is not None and path.is_file()}
+    missing = [s for s in range(len(members)) if cached.get(s) is None]
+    setup = (tuple(segmenter.user_words), segmenter.engine, lexicon, max_tokens, max_chars)
+    work = sum(len(p) for s in missing for k in members[s] for p in texts[k])
+    # worker processes pay a start-up (dictionaries, word frequencies) that only a large corpus repays
+    parallel = jobs > 1 and len(missing) > 1 and work >= parallel_min_chars
+    merged = _Merger(len(texts))
+    with contextlib.ExitStack() as stack:
+        shard_texts = ([texts[k] for k in members[s]] for s in missing)
+        if parallel:
+            from concurrent.futures import ProcessPoolExecutor
+
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+                                                           initargs=setup))
+            counted = pool.map(_count_in_worker, shard_texts)
+        else:
+            _start_worker(*setup)
+            counted = map(_count_in_worker, shard_texts)
+        counted = iter(counted)
+        # merged in shard order as they come, so few shards' tables wait in memory
+        for s in range(len(members)):
+            part = cached.get(s)
+            if part is None:
+                part = next(counted)
+                write_entry(paths[s], part)
+            merged.add(part, members[s])
+            if progress:
+                progress(len(members[s]))
+    return merged.result()
+
+
+class _Merger:
+    """Sums shards' tables as they arrive, compacting now and then so memory stays near the distinct keys."""
+
+    def __init__(self, n_docs: int):
+        self.n_docs = n_docs
+        self.tokens = 0
+        self.tables: dict[str, list] = {"ngrams": [], "per_doc": [], "left": [], "right": [], "enumerated": [],
+                                        "segmentations": []}
+        self.token_runs: dict[int, tuple] = {}
+
+    def add(self, part: ShardCounts, documents: list[int]) -> None:
+        self.tokens += part.tokens
+        keys, local, occurrences = part.per_doc
+        self.tables["per_doc"].append((keys, np.asarray(documents, dtype=np.int64)[local.astype(np.int64)], occurrences))
+        self.tables["ngrams"].append((part.ngrams[0], np.zeros(len(part.ngrams[0]), dtype=np.uint64), part.ngrams[1]))
+        for name in ("left", "right", "segmentations"):
+            self.tables[name].append(getattr(part, name))
+        keys, occurrences = part.enumerated
+        self.tables["enumerated"].append((keys, np.zeros(len(keys), dtype=np.uint64), occurrences))
+        for key, run in part.token_runs.items():
+            self.token_runs.setdefault(key, run)
+        if len(self.tables["left"]) >= 32:
+            for name in ("ngrams", "left", "right", "enumerated", "segmentations"):
+                self.tables[name] = [_sum_pairs(self.tables[name])]
+
+    def result(self) -> Counts:
+        ngram_keys, _, ngram_counts = _sum_pairs(self.tables["ngrams"])
+        counts = Counts(ngrams=StringCounts(dict(zip(ngram_keys.tolist(), ngram_counts.tolist()))),
+                        tokens=self.tokens)
+        # a candidate's segmentation: the token sequence it is most often cut into (ties: the smaller hash)
+        keys, sequences, occurrences = _sum_pairs(self.tables["segmentations"])
+        order = np.lexsort((sequences, -occurrences, keys))
+        keys, sequences = keys[order], sequences[order]
+        firsts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+        name_of: dict[int, str] = {}
+        for key, sequence in zip(keys[firsts].tolist(), sequences[firsts].tolist()):
+            run_words, run_tags = self.token_runs[sequence]
+            name = "".join(run_words)
+            name_of[key] = name
+            counts.segmentation[name] = run_words
+            counts.pos[name] = run_tags
+        keys, docs, occurrences = _sum_pairs(self.tables["per_doc"])
+        bounds = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1], True]) if len(keys) else np.zeros(1, dtype=np.int64)
+        for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            counts.per_doc[name_of[int(keys[start])]] = DocCounter(docs[start:end], occurrences[start:end])
+        for side, target in (("left", counts.left_entropy), ("right", counts.right_entropy)):
+            for key, entropy in _branching_entropies(*_sum_pairs(self.tables[side])):
+                target[name_of[key]] = entropy
+        keys, _, occurrences = _sum_pairs(self.tables["enumerated"])
+        counts.enumerated = {name_of[k]: n for k, n in zip(keys.tolist(), occurrences.tolist())}
+        return counts
+
+
+def _sum_pairs(tables: list[tuple]) -> tuple:
+    """Concatenate (key, value, occurrences) tables and sum the occurrences of each (key, value), sorted."""
+    keys = np.concatenate([t[0] for t in tables]) if tables else np.zeros(0, dtype=np.uint64)
+    if not len(keys):
+        return keys.astype(np.uint64), np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    frame = pd.DataFrame({"key": keys, "value": np.concatenate([t[1] for t in tables]),
+                          "n": np.concatenate([t[2] for t in tables])})
+    summed = frame.groupby(["key", "value"], sort=True)["n"].sum()
+    return (summed.index.get_level_values(0).to_numpy(np.uint64), summed.index.get_level_values(1).to_numpy(),
+            summed.to_numpy(np.int64))
+
+
+def _branching_entropies(keys: np.ndarray, neighbours: np.ndarray, occurrences: np.ndarray):
+    # Branching entropy (Tanaka-Ishii 2005), as mine.branching_entropy: each clause edge a neighbour of its own
+    if not len(keys):
+        return
+    frame = pd.DataFrame({"key": keys, "n": occurrences.astype(float), "edge": neighbours == EDGE})
+    total = frame.groupby("key", sort=False)["n"].transform("sum")
+    p = frame["n"] / total
+    frame["h"] = np.where(frame["edge"], p * np.log2(total), -p * np.log2(p))
+    yield from frame.groupby("key", sort=False)["h"].sum().items()

@@ -637,16 +637,30 @@ def load_corpus(
 def build_documents(
     sources: list[Source], settings, recurring: frozenset[str], cache_dir: Path | None = None, jobs: int = 1
 ) -> list[Document]:
-    """Repair every source, in `jobs` worker processes for a large corpus, each repaired document cached on disk
-    by the hash of its bytes and of everything the repair reads (settings, data files, recurring lines)."""
+    """Repair every source, in `jobs` worker processes for a large corpus, the repaired documents cached on disk.
+
+    The cache is one entry per fingerprint of everything the repair reads (code, settings, data files, recurring
+    lines), mapping the hash of a file's bytes (and its type: .md text loses its markup) to its document: one
+    file to read on a re-run instead of a file per document. A run that repairs anything rewrites the entry with
+    what it repaired, keeping older documents while they are fewer than this run's (a corpus edited over time
+    does not grow it without end).
+    """
+    import copy
+
     from .cache import cache_key, code_fingerprint, entry_path, read_entry, settings_fingerprint, write_entry
 
     fingerprint = repr((code_fingerprint("corpus", "repair"), settings_fingerprint(settings), sorted(recurring)))
-    paths = [entry_path(cache_dir, "documents", cache_key(fingerprint, s.sha256, s.text)) for s in sources]
+    entry = entry_path(cache_dir, "documents", cache_key(fingerprint))
+    cached: dict[str, Document] = read_entry(entry) or {}
+    keys = [f"{s.sha256}{s.path.suffix.lower()}" for s in sources]
     documents: dict[int, Document] = {}
-    for index, path in enumerate(paths):
-        document = read_entry(path)
+    taken: set[str] = set()
+    for index, key in enumerate(keys):
+        document = cached.get(key)
         if document is not None:
+            if key in taken:
+                document = copy.deepcopy(document)  # the same bytes twice in the corpus: two documents
+            taken.add(key)
             document.path = sources[index].path  # the same bytes may sit at another path
             documents[index] = document
     missing = [i for i in range(len(sources)) if i not in documents]
@@ -661,7 +675,8 @@ def build_documents(
             documents.update(zip(missing, built))
     else:
         documents.update((i, build_document(sources[i], settings, recurring)) for i in missing)
-    for index in missing:
-        write_entry(paths[index], documents[index])
+    if entry is not None and missing:
+        current = {keys[i]: documents[i] for i in range(len(sources))}
+        older = {key: document for key, document in cached.items() if key not in current}
+        write_entry(entry, {**older, **current} if len(older) < len(current) else current)
     return [documents[i] for i in range(len(sources))]
-

@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from .errors import InputError
 
@@ -64,9 +64,29 @@ def is_ascii_alnum(char: str) -> bool:
     return bool(char) and char.isascii() and char.isalnum()
 
 
+class _WideCharDeleter(dict):
+    """str.translate table that deletes the characters taking two columns (East Asian Width W or F).
+
+    Filled in as characters are met: the whole table would mean looking up all 1.1 million code points.
+    """
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.east_asian_width(chr(code)) in "WF" else code
+        self[code] = kept
+        return kept
+
+
+_WIDE_CHAR_DELETER = _WideCharDeleter()
+
+
+# the layout tests ask for the width of each line several times (page width, margin, open paragraph)
+@lru_cache(maxsize=4096)
 def display_width(text: str) -> int:
     """Columns the text takes in a monospaced layout: Chinese characters count double."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    if text.isascii():
+        return len(text)
+    # one pass in C instead of a Python call per character: the width is the length plus one per wide character
+    return 2 * len(text) - len(text.translate(_WIDE_CHAR_DELETER))
 
 
 # a sentence ends with one of these, possibly followed by closing quotes/brackets
@@ -82,7 +102,7 @@ def ends_sentence(text: str) -> bool:
 
 def unbalanced_brackets(text: str) -> bool:
     """True when the text opens a 《title》, “quote” or （aside） it does not close: the line goes on."""
-    return any(text.count(o) > text.count(c) for o, c in ("《》", "“”", "（）", "「」"))
+    return any(o in text and text.count(o) > text.count(c) for o, c in ("《》", "“”", "（）", "「」"))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -134,9 +154,11 @@ def split_lines(raw: str, heading_lines: Iterable[int] = ()) -> list[Line]:
     lines = []
     for number, line in enumerate(text.split("\n"), start=1):
         heading = number in marked
-        if m := MARKDOWN_HEADING_RE.match(line):
+        if "#" in line and (m := MARKDOWN_HEADING_RE.match(line)):
             line, heading = m.group(1), True
-        lines.append(Line(MARKDOWN_AUTOLINK_RE.sub(r"\1", line), number, heading))
+        if "<" in line:
+            line = MARKDOWN_AUTOLINK_RE.sub(r"\1", line)
+        lines.append(Line(line, number, heading))
     return lines
 
 
@@ -205,7 +227,16 @@ def convertible_chars() -> re.Pattern | None:
                     changed.update(a for a, b in zip(source, target) if a != b)
     except (ImportError, OSError):
         return None
-    return re.compile("[" + re.escape("".join(sorted(changed))) + "]") if changed else None
+    if not changed:
+        return None
+    # re matches a class of BMP characters with one table lookup, but tries characters beyond the BMP one by
+    # one: those get a class of their own, tried only where such a character stands (5x faster on Chinese text)
+    bmp = "".join(sorted(c for c in changed if ord(c) <= 0xFFFF))
+    astral = "".join(sorted(c for c in changed if ord(c) > 0xFFFF))
+    alternatives = [f"[{re.escape(bmp)}]"] if bmp else []
+    if astral:
+        alternatives.append(f"(?=[\U00010000-\U0010FFFF])[{re.escape(astral)}]")
+    return re.compile("|".join(alternatives))
 
 
 def to_simplified(text: str) -> tuple[str, int]:
@@ -238,18 +269,49 @@ _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "("
 _URL_RE = re.compile(r"(?:https?://|www\.)[!-~]+")
 # a short label in parentheses stays half-width: (a) (iv) (12) (一), as UN Chinese documents print them
 _LABEL_RE = re.compile(r"^(?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2}|[一二三四五六七八九十]{1,3})$")
+_FULLWIDTH_ALNUM = "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+_FULLWIDTH_ALNUM_RE = re.compile(f"[\u3000{_FULLWIDTH_ALNUM}]")
+_ALNUM_TO_HALF_WIDTH = str.maketrans(
+    {"\u3000": " ", **{chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}}
+)
+# a joiner next to an ASCII letter or digit (is_ascii_alnum) is part of the Latin run
+_JOINER_RE = re.compile(f"(?<=[A-Za-z0-9])[{_FULLWIDTH_JOINERS}]|[{_FULLWIDTH_JOINERS}](?=[A-Za-z0-9])")
+_HALF_PUNCT_RE = re.compile(f"[{re.escape(''.join(_HALF_TO_FULL))}]")
+# anything fold_width may change: most lines have none of it and are returned as they are
+_FOLDABLE_RE = re.compile(f"[\u3000{_FULLWIDTH_ALNUM}{_FULLWIDTH_JOINERS}{re.escape(''.join(_HALF_TO_FULL))}]")
+_PAREN_RE = re.compile(r"[()]")
+_NEXT_VISIBLE_RE = re.compile(" *([^ ])")
 
 
-def _paren_pairs(chars: list[str]) -> dict[int, int]:
+def _paren_pairs(text: str) -> dict[int, int]:
     pairs, stack = {}, []
-    for i, char in enumerate(chars):
-        if char == "(":
+    for m in _PAREN_RE.finditer(text):
+        i = m.start()
+        if m.group() == "(":
             stack.append(i)
-        elif char == ")" and stack:
+        elif stack:
             opening = stack.pop()
             pairs[opening] = i
             pairs[i] = opening
     return pairs
+
+
+def _wants_full_width(text: str, i: int, pairs: dict[int, int]) -> bool:
+    """Is the half-width ,;:?!() at `i` Chinese punctuation (see fold_width)?"""
+    char = text[i]
+    before = text[i - 1] if i > 0 else ""
+    if char in "()" and i in pairs:
+        opening, closing = sorted((i, pairs[i]))
+        content = text[opening + 1:closing]
+        outside_before = text[opening - 1] if opening > 0 else ""
+        outside_after = text[closing + 1:closing + 2]
+        if is_ascii_alnum(outside_before) or _LABEL_RE.match(content):
+            return False        # 9(e), (a): part of a Latin symbol or a list label
+        return bool(_HAN_RE.search(content)) or is_cjk(outside_before) or is_cjk(outside_after)
+    if is_ascii_alnum(before) and is_ascii_alnum(text[i + 1:i + 2]):
+        return False            # 1,000  12:30
+    next_visible = _NEXT_VISIBLE_RE.match(text, i + 1)
+    return is_cjk(before) or is_cjk(next_visible.group(1) if next_visible else "")
 
 
 def fold_width(text: str) -> tuple[str, int]:
@@ -259,54 +321,31 @@ def fold_width(text: str) -> tuple[str, int]:
     when they sit in Chinese text (所概述的,《2030 -> 所概述的，《2030), but stay half-width inside
     Latin runs (URLs, IDB.44/Dec.9(e), 1,000, 12:30) and around list labels like (a).
     Not NFKC: that would also fold ㈠, ¹ and 。-style punctuation.
+    Every change turns a character into another, so the count is the number of characters each pass rewrote.
     """
-    chars = list(text)
-    for i, char in enumerate(chars):
-        code = ord(char)
-        if char == "\u3000":
-            chars[i] = " "
-        elif 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-            chars[i] = chr(code - 0xFEE0)
-    for i, char in enumerate(chars):
-        if char in _FULLWIDTH_JOINERS:
-            before = chars[i - 1] if i > 0 else ""
-            after = chars[i + 1] if i + 1 < len(chars) else ""
-            if is_ascii_alnum(before) or is_ascii_alnum(after):
-                chars[i] = chr(ord(char) - 0xFEE0)
+    if not _FOLDABLE_RE.search(text):
+        return text, 0
+    changed = len(_FULLWIDTH_ALNUM_RE.findall(text))
+    if changed:
+        text = text.translate(_ALNUM_TO_HALF_WIDTH)
+    text, joined = _JOINER_RE.subn(lambda m: chr(ord(m.group()) - 0xFEE0), text)
+    changed += joined
 
-    folded = "".join(chars)
-    protected = set()
-    for m in _URL_RE.finditer(folded):
-        protected.update(range(m.start(), m.end()))
-    pairs = _paren_pairs(chars)
-
-    def neighbours(i: int) -> tuple[str, str, str]:
-        before = chars[i - 1] if i > 0 else ""
-        after = chars[i + 1] if i + 1 < len(chars) else ""
-        rest = folded[i + 1:].lstrip(" ")
-        return before, after, rest[:1]
-
-    result = list(chars)
-    for i, char in enumerate(chars):
-        if char not in _HALF_TO_FULL or i in protected:
-            continue
-        before, after, next_visible = neighbours(i)
-        if char in "()" and i in pairs:
-            opening, closing = sorted((i, pairs[i]))
-            content = folded[opening + 1:closing]
-            outside_before = chars[opening - 1] if opening > 0 else ""
-            outside_after = chars[closing + 1] if closing + 1 < len(chars) else ""
-            if is_ascii_alnum(outside_before) or _LABEL_RE.match(content):
-                continue        # 9(e), (a): part of a Latin symbol or a list label
-            if _HAN_RE.search(content) or is_cjk(outside_before) or is_cjk(outside_after):
-                result[i] = _HALF_TO_FULL[char]
-            continue
-        if is_ascii_alnum(before) and is_ascii_alnum(after):
-            continue            # 1,000  12:30
-        if is_cjk(before) or is_cjk(next_visible):
-            result[i] = _HALF_TO_FULL[char]
-    changed = sum(a != b for a, b in zip(text, result))
-    return "".join(result), changed
+    candidates = [m.start() for m in _HALF_PUNCT_RE.finditer(text)]
+    if candidates:
+        urls = [m.span() for m in _URL_RE.finditer(text)]
+        pairs = _paren_pairs(text) if "(" in text or ")" in text else {}
+        full = [
+            i for i in candidates
+            if not any(start <= i < end for start, end in urls) and _wants_full_width(text, i, pairs)
+        ]
+        if full:
+            chars = list(text)
+            for i in full:
+                chars[i] = _HALF_TO_FULL[chars[i]]
+            text = "".join(chars)
+            changed += len(full)
+    return text, changed
 
 
 # --------------------------------------------------------------------------------------------------
@@ -347,10 +386,13 @@ def load_boilerplate_patterns(path: str | Path) -> BoilerplatePatterns:
     return BoilerplatePatterns(tuple(sections["notice"]), tuple(sections["page_furniture"]))
 
 
+_WHITESPACE_RE = re.compile(r"\s+")
+
+
 def normalise_line(text: str) -> str:
     """The form in which lines are compared across documents: simplified, folded, no whitespace."""
     text = fold_width(to_simplified(text)[0])[0]
-    return re.sub(r"\s+", "", text)
+    return _WHITESPACE_RE.sub("", text)
 
 
 def recurring_line_candidate(text: str, min_chars: int) -> str | None:
@@ -371,12 +413,39 @@ def find_recurring_lines(texts: list[str], min_docs: int, min_share: float = 0.0
     if len(texts) < max(min_docs, 1):
         return frozenset()
     document_frequency: dict[str, int] = {}
+    candidates: dict[str, str | None] = {}     # a line met again (the very boilerplate sought) is examined once
     for text in texts:
-        seen = {recurring_line_candidate(line, min_chars) for line in text.splitlines()}
-        for normal in seen - {None}:
+        seen = set()
+        for line in text.splitlines():
+            if len(line) < min_chars:
+                continue        # too short even before stripping
+            if line not in candidates:
+                candidates[line] = recurring_line_candidate(line, min_chars)
+            seen.add(candidates[line])
+        seen.discard(None)
+        for normal in seen:
             document_frequency[normal] = document_frequency.get(normal, 0) + 1
     needed = max(min_docs, min_share * len(texts))
     return frozenset(normal for normal, count in document_frequency.items() if count >= needed)
+
+
+# a pattern that refers to its own groups (\\1, (?P=name), (?(1)...)) would read another's in an alternation
+_GROUP_REFERENCE_RE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+@lru_cache(maxsize=32)
+def _any_search(patterns: tuple[re.Pattern, ...]) -> Callable[[str], bool]:
+    """Does any of the patterns occur in a text? One alternation searched once instead of a search per pattern."""
+    if not patterns:
+        return lambda text: False
+    if not any(_GROUP_REFERENCE_RE.search(p.pattern) for p in patterns):
+        try:
+            combined = re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+        except re.error:
+            pass                # global flags such as (?i) only compile at the start of a pattern
+        else:
+            return lambda text: combined.search(text) is not None
+    return lambda text: any(p.search(text) for p in patterns)
 
 
 def remove_boilerplate(
@@ -389,15 +458,18 @@ def remove_boilerplate(
     """
     kept, removed = [], []
     counts = {"boilerplate_lines": 0, "page_furniture": 0}
+    is_notice, is_furniture = _any_search(patterns.notices), _any_search(patterns.page_furniture)
+    # normalising keeps or shortens a line: one shorter than every recurring line cannot be one
+    shortest = min(map(len, recurring), default=0)
     for line in lines:
         text = line.text.strip()
         if not text:
             kept.append(line)
             continue
-        if any(p.search(text) for p in patterns.notices) or (recurring and normalise_line(text) in recurring):
+        if is_notice(text) or (recurring and len(text) >= shortest and normalise_line(text) in recurring):
             counts["boilerplate_lines"] += 1
             removed.append(text)
-        elif any(p.search(text) for p in patterns.page_furniture):
+        elif is_furniture(text):
             counts["page_furniture"] += 1
             removed.append(text)
         else:
@@ -580,6 +652,7 @@ _CLOSING_PUNCT = f"[。；，：！？{re.escape(CLOSERS)}]"
 _SUPERSCRIPT_MARKER_RE = re.compile(f"(?<![A-Za-z0-9])[{SUPERSCRIPT_DIGITS}]+")
 
 
+@lru_cache(maxsize=256)
 def _marker_patterns(number: str) -> list[re.Pattern]:
     n = re.escape(number)
     return [
@@ -605,9 +678,10 @@ def detach_footnote_markers(texts: list[str], footnote_numbers: Iterable[str]) -
     texts = list(texts)
     markers: list[tuple[int, str]] = []
     for index, text in enumerate(texts):
-        for m in _SUPERSCRIPT_MARKER_RE.finditer(text):
-            markers.append((index, m.group(0).translate(SUPERSCRIPT_TO_DIGIT)))
-        texts[index] = _SUPERSCRIPT_MARKER_RE.sub("", text)
+        found = [(index, m.group(0).translate(SUPERSCRIPT_TO_DIGIT)) for m in _SUPERSCRIPT_MARKER_RE.finditer(text)]
+        if found:
+            markers.extend(found)
+            texts[index] = _SUPERSCRIPT_MARKER_RE.sub("", text)
 
     numbers = sorted({n for n in footnote_numbers if n and n.isdigit()}, key=int)
     position = (0, 0)
@@ -635,9 +709,11 @@ def detach_footnote_markers(texts: list[str], footnote_numbers: Iterable[str]) -
 
 _NUMBER = r"\d(?:[\d,.\-–/]*\d)?%?"
 _NOT_IN_NUMBER = r"A-Za-z0-9_.,/\-–%"
-_SPACE_BEFORE_NUMBER_RE = re.compile(f"(?<={_HAN_CLASS}) +(?={_NUMBER}(?![{_NOT_IN_NUMBER}]))")
+# "(?<=X) +" written " (?<=X ) *": the same matches, but starting with a literal space lets re skip ahead to
+# the next space instead of trying the lookbehind at every character
+_SPACE_BEFORE_NUMBER_RE = re.compile(f" (?<={_HAN_CLASS} ) *(?={_NUMBER}(?![{_NOT_IN_NUMBER}]))")
 _SPACE_AFTER_NUMBER_RE = re.compile(f"(?<![{_NOT_IN_NUMBER}])({_NUMBER}) +(?={_HAN_CLASS})")
-_SPACE_BEFORE_PERCENT_RE = re.compile(r"(?<=\d) +(?=%)")
+_SPACE_BEFORE_PERCENT_RE = re.compile(r" (?<=\d ) *(?=%)")
 
 
 def collapse_number_spaces(text: str) -> tuple[str, int]:
@@ -646,6 +722,8 @@ def collapse_number_spaces(text: str) -> tuple[str, int]:
     Only plain numbers: the spaces UN Chinese puts around Latin symbols (文件 IDB.51/CRP.4 提交,
     COVID-19 大流行) stay.
     """
+    if " " not in text:
+        return text, 0          # every pattern removes spaces
     count = 0
     for pattern, replacement in (
         (_SPACE_BEFORE_NUMBER_RE, ""),
@@ -657,13 +735,18 @@ def collapse_number_spaces(text: str) -> tuple[str, int]:
     return text, count
 
 
-_SPACE_AROUND_PUNCT_RE = re.compile(f" +(?=[{CJK_PUNCT}])|(?<=[{CJK_PUNCT}]) +")
-_SPACE_BETWEEN_HAN_RE = re.compile(f"(?<={_HAN_CLASS}) +(?={_HAN_CLASS})")
+_SPACE_AROUND_PUNCT_RE = re.compile(f" +(?=[{CJK_PUNCT}])| (?<=[{CJK_PUNCT}] ) *")     # literal first: see above
+_SPACE_BETWEEN_HAN_RE = re.compile(f" (?<={_HAN_CLASS} ) *(?={_HAN_CLASS})")
+
+
+_BLANKS_RE = re.compile(r"[ \t\u00a0]+")
 
 
 def tidy_spaces(text: str) -> tuple[str, int]:
     """Single spaces; none next to full-width punctuation or between two Chinese characters."""
-    text = re.sub(r"[ \t\u00a0]+", " ", text).strip()
+    text = _BLANKS_RE.sub(" ", text).strip()
+    if " " not in text:
+        return text, 0          # both patterns remove spaces
     count = 0
     for pattern in (_SPACE_AROUND_PUNCT_RE, _SPACE_BETWEEN_HAN_RE):
         text, n = pattern.subn("", text)
@@ -722,14 +805,15 @@ def repair_text(
     counts = dict.fromkeys(COUNT_KEYS, 0)
     lines = split_lines(raw, heading_lines)
 
-    for key, step, count_key in (
-        ("to_simplified", to_simplified, "traditional_converted"),
-        ("fold_width", fold_width, "width_folded"),
-    ):
-        if _enabled(settings, key):
-            for line in lines:
-                line.text, n = step(line.text)
-                counts[count_key] += n
+    if _enabled(settings, "to_simplified"):
+        # no OpenCC phrase spans a line, so the text goes in whole: one scan usually finds nothing to convert
+        simplified, counts["traditional_converted"] = to_simplified("\n".join(line.text for line in lines))
+        for line, text in zip(lines, simplified.split("\n")):
+            line.text = text
+    if _enabled(settings, "fold_width"):
+        for line in lines:
+            line.text, n = fold_width(line.text)
+            counts["width_folded"] += n
 
     width = column_width(lines)
     removed: list[str] = []
@@ -763,8 +847,10 @@ def repair_text(
     if _enabled(settings, "detach_footnote_markers"):
         texts, markers, counts["footnote_markers"] = detach_footnote_markers(texts, [n.marker for n in notes if n.marker])
 
+    collapse = _enabled(settings, "collapse_number_spaces")
+
     def finish(text: str) -> str:
-        if _enabled(settings, "collapse_number_spaces"):
+        if collapse:
             text, n = collapse_number_spaces(text)
             counts["number_spaces"] += n
         text, n = tidy_spaces(text)

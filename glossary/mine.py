@@ -22,6 +22,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .config import Settings, load_settings
@@ -435,18 +436,27 @@ def find_contexts(documents: Sequence[Document], groups: dict[str, list[str]], p
     One pass over each paragraph with an Aho-Corasick automaton over every form of every concept."""
     import ahocorasick
 
-    automaton = ahocorasick.Automaton()
-    for concept, forms in groups.items():
-        for form in forms:
-            if form:
-                automaton.add_word(form, (concept, form))
+    def automaton_of(concepts):
+        automaton = ahocorasick.Automaton()
+        for concept in concepts:
+            for form in groups[concept]:
+                if form:
+                    automaton.add_word(form, (concept, form))
+        if len(automaton):
+            automaton.make_automaton()
+        return automaton
+
+    unfinished = {concept for concept, forms in groups.items() if any(forms)}
+    automaton, searched = automaton_of(unfinished), len(unfinished)
     if len(automaton) == 0:
         return pd.DataFrame(columns=CONTEXT_COLUMNS)
-    automaton.make_automaton()
     # concept -> for each n, the first documents' n-th sentences: (document, paragraph, start, form). One from each
-    # document comes before a second from any, so no more than per_term entries of each level can ever be chosen.
+    # document comes before a second from any, so no more than per_term entries of each level can ever be chosen,
+    # and a concept with per_term first sentences is finished: its forms leave the automaton.
     found: dict[str, list[list]] = defaultdict(lambda: [[] for _ in range(per_term)])
     for doc in documents:
+        if not unfinished:
+            break
         taken: Counter = Counter()  # concept -> sentences taken from this document
         for paragraph in doc.paragraphs:
             seen_here: dict[str, tuple[int, str]] = {}  # concept -> (start, form) of its longest first match
@@ -462,6 +472,9 @@ def find_contexts(documents: Sequence[Document], groups: dict[str, list[str]], p
                 if len(level) < per_term:
                     level.append((doc, paragraph, start, form))
                 taken[concept] += 1
+        unfinished -= {concept for concept in taken if len(found[concept][0]) >= per_term}
+        if len(unfinished) < 0.8 * searched:
+            automaton, searched = automaton_of(unfinished), len(unfinished)
     rows = []
     for concept in groups:
         chosen = [entry for level in found.get(concept, ()) for entry in level][:per_term]
@@ -542,9 +555,12 @@ def mine_corpus(
     titles = _count_titles(documents)
     texts = [p.text for d in documents for p in d.paragraphs]
     corpus_text = "\n".join(texts)
+    # scans that find strings, not count them, read each distinct paragraph once (documents repeat paragraphs)
+    distinct_texts = list(dict.fromkeys(texts))
     ignored = str(settings.get("variant_ignored_chars", "和及与的、"))
-    scan = len(corpus_text) <= int(settings.get("reorder_scan_max_chars", 5_000_000))
-    rare_recurring, typos = recurring_variant_forms(counts, min_freq, ignored, texts if scan else [])
+    scan = sum(map(len, distinct_texts)) <= int(settings.get("reorder_scan_max_chars", 5_000_000))
+    rare_recurring, typos = recurring_variant_forms(counts, min_freq, ignored, distinct_texts if scan else [],
+                                                    corpus_text)
     excluded = read_patterns(settings.path("excluded_candidates"))
     stats = term_statistics(counts, len(documents), min_freq, also=rare_recurring, excluded=excluded)
     if stats.empty:
@@ -585,18 +601,17 @@ def mine_corpus(
     for form in extra:
         forms[form] = tuple(t.word for t in segmenter.tag(form))
         freq[form] = corpus_text.count(form)
-        counts.per_doc[form] = DocCounter()
-        for i, doc in enumerate(documents):
-            counts.per_doc[form].add(i, sum(p.text.count(form) for p in doc.paragraphs))
+        in_docs = [sum(p.text.count(form) for p in doc.paragraphs) for doc in documents]
+        counts.per_doc[form] = DocCounter([i for i, n in enumerate(in_docs) if n], [n for n in in_docs if n])
     groups = group_variants(
         forms,
         freq,
         anchors=set(stats["term"]),
         ignored=ignored,
         curated=curated,
-        defined_abbreviations=parenthetical_abbreviations(texts, set(forms)),
+        defined_abbreviations=parenthetical_abbreviations(distinct_texts, set(forms)),
     )
-    per_doc = {form: counts.per_doc.get(form, {}) for form in forms}
+    per_doc = {form: counts.per_doc.get(form, DocCounter()) for form in forms}
     terms = _concept_table(stats, groups, freq, per_doc, documents)
     contexts = find_contexts(documents, {t: groups.members.get(t, [t]) for t in terms["term"]})
     first_context = contexts.drop_duplicates("term").set_index("term")["sentence"] if len(contexts) else {}
@@ -625,16 +640,17 @@ def measure_curated_as_plain_text(stats: pd.DataFrame, curated: set[str], counts
 
 
 def recurring_variant_forms(
-    counts: Counts, min_freq: int, ignored: str, texts: Sequence[str]
+    counts: Counts, min_freq: int, ignored: str, texts: Sequence[str], corpus_text: str = ""
 ) -> tuple[set[str], dict[str, str]]:
     """Candidates rarer than `min_freq` whose concept still recurs, in several forms: 私营部门制造商全球联盟 once
     and 全球私营部门制造商联盟 once make one concept seen twice. Returns those forms, and the reordering typos of
-    rare names found in `texts` (strings that are no candidate: 最不发达等国家高代办)."""
+    rare names found in `texts` (strings that are no candidate: 最不发达等国家高代办), their occurrences counted in
+    `corpus_text` (by default the texts joined)."""
     from .variants import find_reorderings, variant_key
 
     rare = [g for g in counts.per_doc if counts.ngrams[g] < min_freq]
     typos = find_reorderings(texts, [g for g in rare if len(g) >= 8]) if texts else {}
-    occurrences = {typo: sum(text.count(typo) for text in texts) for typo in typos}
+    occurrences = {typo: (corpus_text or "\n".join(texts)).count(typo) for typo in typos}
     groups: dict[str, list[str]] = defaultdict(list)
     for form in [*counts.per_doc, *typos]:
         groups["k:" + variant_key(form, ignored)].append(form)
@@ -654,6 +670,7 @@ TERM_COLUMNS = ["term", "freq", "docs", "score", "variants", "tokens", "example"
 
 def _concept_table(stats, groups, freq, per_doc, documents) -> pd.DataFrame:
     by_form = stats.set_index("term")
+    years = np.array([doc.year or 0 for doc in documents], dtype=np.int64)
     rows, seen = [], set()
     for form in stats["term"]:
         concept = groups.canonical.get(form, form)
@@ -662,10 +679,9 @@ def _concept_table(stats, groups, freq, per_doc, documents) -> pd.DataFrame:
         seen.add(concept)
         members = groups.members.get(concept, [form])
         ranked = by_form.loc[form]
-        doc_ids = set()
-        for member in members:
-            doc_ids.update(per_doc.get(member, {}).keys())
-        years = sorted({documents[i].year for i in doc_ids if documents[i].year})
+        doc_ids = np.unique(np.concatenate([per_doc[m].docs for m in members if m in per_doc] + [EMPTY]))
+        used = np.unique(years[doc_ids])
+        used = used[used > 0]
         row = {
             "term": concept,
             "freq": sum(freq.get(m, 0) for m in members),
@@ -674,9 +690,9 @@ def _concept_table(stats, groups, freq, per_doc, documents) -> pd.DataFrame:
             "variants": "|".join(m for m in members if m != concept),
             "tokens": by_form.loc[concept, "tokens"] if concept in by_form.index else ranked["tokens"],
             "example": "",
-            "first_year": years[0] if years else None,
-            "last_year": years[-1] if years else None,
-            "forms_by_year": _forms_by_year(members, per_doc, documents),
+            "first_year": int(used[0]) if len(used) else None,
+            "last_year": int(used[-1]) if len(used) else None,
+            "forms_by_year": _forms_by_year(members, per_doc, years),
         }
         for column in SCORE_COLUMNS:
             row[column] = ranked[column]
@@ -689,12 +705,17 @@ SCORE_COLUMNS = ("cvalue", "independence", "dice", "pmi", "llr", "left_entropy",
                  "general_zipf", "spread", "titled", "length", "pos")
 
 
-def _forms_by_year(members, per_doc, documents) -> str:
-    """'2018: 包容和可持续的工业发展 ×12; 2020: 包容及可持续工业发展 ×3': the drift a terminologist looks for."""
+def _forms_by_year(members, per_doc, years: np.ndarray) -> str:
+    """'2018: 包容和可持续的工业发展 ×12; 2020: 包容及可持续工业发展 ×3': the drift a terminologist looks for.
+    Documents without a date count as 'undated'."""
     by_year: dict = defaultdict(Counter)
     for member in members:
-        for doc_index, n in per_doc.get(member, {}).items():
-            by_year[documents[doc_index].year or documents[doc_index].name][member] += n
+        counter = per_doc.get(member)
+        if not counter:
+            continue
+        used, index = np.unique(years[counter.docs], return_inverse=True)
+        for year, n in zip(used.tolist(), np.bincount(index, weights=counter.counts).astype(np.int64).tolist()):
+            by_year[year or "undated"][member] += n
     parts = []
     for year in sorted(by_year, key=str):
         parts.append(f"{year}: " + ", ".join(f"{f} ×{n}" for f, n in by_year[year].most_common()))
@@ -702,21 +723,28 @@ def _forms_by_year(members, per_doc, documents) -> str:
 
 
 def _variant_table(groups, freq, per_doc, documents) -> pd.DataFrame:
-    # built column by column: a large corpus has a row for every form in every document that uses it
-    columns: dict[str, list] = {name: [] for name in VARIANT_COLUMNS}
-    names = [doc.name for doc in documents]
-    years = [doc.year for doc in documents]
+    # built from arrays: a large corpus has a row for every form in every document that uses it
+    names = np.array([doc.name for doc in documents], dtype=object)
+    years = np.array([doc.year for doc in documents], dtype=object)
+    labels, docs, counts = [], [], []
     for concept, members in groups.members.items():
         for member in members:
-            relation = "canonical" if member == concept else groups.relation.get(member, "variant")
-            for doc_index, n in sorted(per_doc.get(member, {}).items()):
-                columns["term"].append(concept)
-                columns["form"].append(member)
-                columns["relation"].append(relation)
-                columns["document"].append(names[doc_index])
-                columns["year"].append(years[doc_index])
-                columns["count"].append(n)
+            counter = per_doc.get(member)
+            if counter:
+                relation = "canonical" if member == concept else groups.relation.get(member, "variant")
+                labels.append((concept, member, relation, len(counter)))
+                order = np.argsort(counter.docs, kind="stable")
+                docs.append(counter.docs[order])
+                counts.append(counter.counts[order])
+    if not labels:
+        return pd.DataFrame(columns=VARIANT_COLUMNS)
+    repeats = [label[3] for label in labels]
+    docs = np.concatenate(docs)
+    columns = {name: np.repeat(np.array([label[k] for label in labels], dtype=object), repeats)
+               for k, name in enumerate(("term", "form", "relation"))}
+    columns.update(document=names[docs], year=years[docs], count=np.concatenate(counts))
     return pd.DataFrame(columns, columns=VARIANT_COLUMNS)
 
 
 VARIANT_COLUMNS = ["term", "form", "relation", "document", "year", "count"]
+EMPTY = np.zeros(0, dtype=np.int64)

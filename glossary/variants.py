@@ -52,26 +52,32 @@ def reordering(a: str, b: str, min_chars: int = 6) -> bool:
 
 def find_reorderings(texts: Sequence[str], names: Iterable[str], min_chars: int = 6) -> dict[str, str]:
     """Strings of the texts that are reorderings of a name (最不发达等国家高代办 for 最不发达国家等高代办) even where
-    the reordered string is no candidate of its own. A typo keeps the name's first and last characters, which
-    makes the scan a dictionary lookup per position."""
-    by_first: dict[str, dict[int, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for name in names:
+    the reordered string is no candidate of its own. A typo keeps the name's first and last characters, so for each
+    name length one vectorised pass finds the positions whose first and last characters match some name's."""
+    import numpy as np
+
+    by_shape: dict[tuple[int, str, str], list[str]] = defaultdict(list)
+    for name in dict.fromkeys(names):
         if len(name) >= min_chars:
-            by_first[name[0]][len(name)][name[-1]].append(name)
+            by_shape[(len(name), name[0], name[-1])].append(name)
+    text = "\n".join(texts)
+    if not by_shape or not text:
+        return {}
+    chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    hits: list[tuple[int, int, str, str]] = []
+    for length in sorted({shape[0] for shape in by_shape}):
+        if length > len(chars):
+            break
+        ends = np.array([ord(first) << 21 | ord(last) for (n, first, last) in by_shape if n == length])
+        pairs = chars[: len(chars) - length + 1] << 21 | chars[length - 1 :]
+        for start in np.flatnonzero(np.isin(pairs, ends)).tolist():
+            window = text[start : start + length]
+            for name in by_shape[(length, window[0], window[-1])]:
+                if reordering(name, window):
+                    hits.append((start, length, window, name))
     found: dict[str, str] = {}
-    for text in texts:
-        size = len(text)
-        for i, first in enumerate(text):
-            lengths = by_first.get(first)
-            if not lengths:
-                continue
-            for length, by_last in lengths.items():
-                if i + length > size:
-                    continue
-                for name in by_last.get(text[i + length - 1], ()):
-                    window = text[i : i + length]
-                    if window != name and window not in found and reordering(name, window):
-                        found[window] = name
+    for _, _, window, name in sorted(hits, key=lambda hit: hit[:2]):
+        found.setdefault(window, name)
     return found
 
 
@@ -108,6 +114,8 @@ def parenthetical_abbreviations(texts: Iterable[str], forms: set[str]) -> list[t
     form ending the text before the parenthesis whose characters contain the short form in order."""
     pairs = []
     for text in texts:
+        if "（" not in text and "(" not in text:
+            continue
         for match in PARENTHETICAL.finditer(text):
             before, short = match.group(1), match.group(2)
             for start in range(len(before)):

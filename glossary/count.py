@@ -78,8 +78,8 @@ class StringCounts(Mapping):
 
 
 class DocCounter(Mapping):
-    """Occurrences of one candidate per document index, as two sorted arrays (a corpus of ten thousand documents
-    holds millions of these pairs; a dict of dicts would not fit in memory)."""
+    """Occurrences of one candidate per document index, as two arrays (a corpus of ten thousand documents holds
+    millions of these pairs; a dict of dicts would not fit in memory)."""
 
     __slots__ = ("docs", "counts")
 
@@ -87,24 +87,13 @@ class DocCounter(Mapping):
         self.docs = np.asarray(docs, dtype=np.int64)
         self.counts = np.asarray(counts, dtype=np.int64)
 
-    def add(self, doc: int, n: int) -> None:
-        if n <= 0:
-            return
-        if len(self.docs) and doc < self.docs[-1]:
-            raise ValueError("documents are added in order")
-        if len(self.docs) and self.docs[-1] == doc:
-            self.counts[-1] += n
-        else:
-            self.docs = np.append(self.docs, doc)
-            self.counts = np.append(self.counts, n)
-
     def total(self) -> int:
         return int(self.counts.sum())
 
     def __getitem__(self, doc: int) -> int:
-        i = int(np.searchsorted(self.docs, doc))
-        if i < len(self.docs) and self.docs[i] == doc:
-            return int(self.counts[i])
+        found = np.flatnonzero(self.docs == doc)
+        if len(found):
+            return int(self.counts[found[0]])
         raise KeyError(doc)
 
     def __iter__(self):
@@ -344,13 +333,7 @@ ROW_FIELDS = [("kind", np.int8), ("word", object), ("pos", object), ("length", n
 
 def _count_pairs(keys: np.ndarray, values: np.ndarray) -> tuple:
     """(key, value, occurrences) for each distinct pair."""
-    if not len(keys):
-        empty = np.zeros(0, dtype=np.uint64)
-        return empty, empty.copy(), np.zeros(0, dtype=np.int64)
-    frame = pd.DataFrame({"key": keys, "value": values})
-    counted = frame.groupby(["key", "value"], sort=True).size()
-    return (counted.index.get_level_values(0).to_numpy(np.uint64), counted.index.get_level_values(1).to_numpy(),
-            counted.to_numpy(np.int64))
+    return _sum_pairs([(keys, values, np.ones(len(keys), dtype=np.int64))])
 
 
 # --- the corpus -----------------------------------------------------------------------------------------------
@@ -478,10 +461,15 @@ class _Merger:
             name_of[key] = name
             counts.segmentation[name] = run_words
             counts.pos[name] = run_tags
-        keys, docs, occurrences = _sum_pairs(self.tables["per_doc"])
-        bounds = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1], True]) if len(keys) else np.zeros(1, dtype=np.int64)
-        for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-            counts.per_doc[name_of[int(keys[start])]] = DocCounter(docs[start:end], occurrences[start:end])
+        # documents are disjoint between shards: the tables only need grouping by candidate
+        keys, docs, occurrences = (np.concatenate([t[k] for t in self.tables["per_doc"]]) for k in range(3))
+        self.tables["per_doc"] = []
+        codes, distinct = pd.factorize(keys, sort=False)
+        order = np.argsort(codes, kind="stable")
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(distinct)))])
+        docs, occurrences = docs[order], occurrences[order]
+        for key, start, end in zip(distinct.tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
+            counts.per_doc[name_of[key]] = DocCounter(docs[start:end], occurrences[start:end])
         for side, target in (("left", counts.left_entropy), ("right", counts.right_entropy)):
             for key, entropy in _branching_entropies(*_sum_pairs(self.tables[side])):
                 target[name_of[key]] = entropy
@@ -491,15 +479,18 @@ class _Merger:
 
 
 def _sum_pairs(tables: list[tuple]) -> tuple:
-    """Concatenate (key, value, occurrences) tables and sum the occurrences of each (key, value), sorted."""
+    """Concatenate (key, value, occurrences) tables and sum the occurrences of each distinct (key, value), in order
+    of first appearance. Pairs are told apart by one hash of both: a hash table over one column, not a sort."""
     keys = np.concatenate([t[0] for t in tables]) if tables else np.zeros(0, dtype=np.uint64)
     if not len(keys):
         return keys.astype(np.uint64), np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    frame = pd.DataFrame({"key": keys, "value": np.concatenate([t[1] for t in tables]),
-                          "n": np.concatenate([t[2] for t in tables])})
-    summed = frame.groupby(["key", "value"], sort=True)["n"].sum()
-    return (summed.index.get_level_values(0).to_numpy(np.uint64), summed.index.get_level_values(1).to_numpy(),
-            summed.to_numpy(np.int64))
+    values = np.concatenate([t[1] for t in tables])
+    with np.errstate(over="ignore"):
+        pairs = keys.astype(np.uint64) * np.uint64(TOKEN_BASE) + values.astype(np.uint64)
+    codes, distinct = pd.factorize(pairs, sort=False)
+    sums = np.bincount(codes, weights=np.concatenate([t[2] for t in tables]), minlength=len(distinct))
+    first = _first_positions(codes, len(distinct))
+    return keys[first], values[first], np.rint(sums).astype(np.int64)
 
 
 def _branching_entropies(keys: np.ndarray, neighbours: np.ndarray, occurrences: np.ndarray):

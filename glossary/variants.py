@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 NUMERAL = re.compile(r"[0-9零一二三四五六七八九十百千]")
@@ -21,7 +22,12 @@ PARENTHETICAL = re.compile(r"([\u3400-\u9fff、]{3,40})[（(]([\u3400-\u9fff]{2,
 
 def variant_key(term: str, ignored: str) -> str:
     """A form with title brackets, spaces and coordination/attribution particles removed."""
-    return "".join(ch for ch in term if ch not in ignored and ch not in "《》 \u3000")
+    return term.translate(_deletion_table(ignored))
+
+
+@lru_cache(maxsize=16)
+def _deletion_table(ignored: str) -> dict[int, None]:
+    return dict.fromkeys(map(ord, ignored + "《》 \u3000"))
 
 
 def same_without_particles(a: str, b: str, ignored: str) -> bool:
@@ -199,11 +205,17 @@ def group_variants(
             for b in group[i + 1 :]:
                 if (a in anchors or b in anchors) and word_choice(forms[a], forms[b]):
                     link(a, b, "word choice")
+    # an abbreviation ends in its full form's head word and opens with the first character of one of the first
+    # two content words (abbreviation_of): only those full forms are tried
+    by_head_and_opening: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for head, fulls in by_head.items():
+        for full in fulls:
+            content = [w for w in forms[full][:-1] if w not in "和及与的、"]
+            for opening in {w[0] for w in content[:2] if w}:
+                by_head_and_opening[(head, opening)].append(full)
     for short in anchors:
-        for head, fulls in by_head.items():
-            if not short.endswith(head):
-                continue
-            for full in fulls:
+        for cut in range(1, len(short)):
+            for full in by_head_and_opening.get((short[cut:], short[0]), ()):
                 if abbreviation_of(short, forms[full]):
                     link(short, full, "abbreviation")
     for full, short in defined_abbreviations:

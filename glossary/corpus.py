@@ -573,6 +573,13 @@ def build_document(source: Source, settings: Mapping[str, Any] | Any = None, boi
     )
 
 
+def _build_remotely(source: Source, settings, boilerplate_lines: frozenset[str]) -> Document:
+    """build_document in a worker process: the original text, which the caller holds, is not sent back."""
+    document = build_document(source, settings, boilerplate_lines)
+    document.raw_text = ""
+    return document
+
+
 def load_document(path: str | Path, settings: Mapping[str, Any] | Any = None, boilerplate_lines: frozenset[str] = frozenset()) -> Document:
     """Read, decode, repair one file. Raises InputError naming the file on any input problem."""
     return build_document(read_source(path), settings, boilerplate_lines)
@@ -670,9 +677,11 @@ def build_documents(
         from functools import partial
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            built = pool.map(partial(build_document, settings=settings, boilerplate_lines=recurring),
+            built = pool.map(partial(_build_remotely, settings=settings, boilerplate_lines=recurring),
                              [sources[i] for i in missing], chunksize=max(1, len(missing) // (jobs * 8)))
-            documents.update(zip(missing, built))
+            for index, document in zip(missing, built):
+                document.raw_text = sources[index].text
+                documents[index] = document
     else:
         documents.update((i, build_document(sources[i], settings, recurring)) for i in missing)
     if entry is not None and missing:

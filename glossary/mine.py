@@ -14,6 +14,7 @@ The pipeline, each step a named function:
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter, defaultdict
@@ -330,7 +331,7 @@ def term_statistics(
 ) -> pd.DataFrame:
     """One row per candidate seen at least `min_freq` times (and per form in `also`), with every statistic the
     ranking uses. Candidates matching an `excluded` pattern (document furniture: 总干事的报告) are dropped first,
-    so they neither rank nor make their parts (总干事) look like fragments."""
+    so they neither rank nor make their parts (总干事) look like fragments. Fragments have no specificity (NaN)."""
     kept = [gram for gram in counts.per_doc if counts.ngrams[gram] >= min_freq] + [g for g in also if g in counts.per_doc]
     kept = [gram for gram in kept if not any(pattern.search(gram) for pattern in excluded)]
     nested_in = nesting_index({gram: counts.segmentation[gram] for gram in kept})
@@ -361,7 +362,9 @@ def term_statistics(
                 "enumerated": counts.enumerated.get(gram, 0) / freq,
                 "general_zipf": min(general_zipf(w) for w in tokens),
                 "right_entropy": counts.right_entropy.get(gram, 0.0),
-                "specificity": domain_specificity(gram, freq, total),
+                # a fragment (never outside a longer candidate) never scores: its general frequency is not looked up
+                "specificity": domain_specificity(gram, freq, total) if freq > max(containing, default=0)
+                else float("nan"),
             }
         )
     return pd.DataFrame(rows)
@@ -403,7 +406,7 @@ def rank(
         return pd.Series(dtype=float)
     frequency = (1 + stats["cvalue"].clip(lower=0)).map(math.log2)
     # weirdness mapped to 0..1: a term used 10 times more often here than in general Chinese gets one half
-    specificity = 1 / (1 + (-2 * (stats["specificity"] - 1)).map(math.exp))
+    specificity = (1 / (1 + (-2 * (stats["specificity"] - 1)).map(math.exp))).fillna(0.0)
     # significance of the parts' association (log-likelihood, which unlike Dice does not punish frequent generic
     # parts: 工业|政策) mapped to 0..1, half at G² = 10.83 (p = 0.001); a single word is its own unit
     segmented_as_one = ~stats["tokens"].str.contains(" ", regex=False)
@@ -458,20 +461,31 @@ def find_contexts(documents: Sequence[Document], groups: dict[str, list[str]], p
         if not unfinished:
             break
         taken: Counter = Counter()  # concept -> sentences taken from this document
-        for paragraph in doc.paragraphs:
-            seen_here: dict[str, tuple[int, str]] = {}  # concept -> (start, form) of its longest first match
-            for end, (concept, form) in automaton.iter(paragraph.text):
-                if taken[concept] >= per_term:
-                    continue
-                start = end - len(form) + 1
-                best = seen_here.get(concept)
-                if best is None or (start == best[0] and len(form) > len(best[1])):
-                    seen_here[concept] = (start, form)
-            for concept, (start, form) in seen_here.items():
-                level = found[concept][taken[concept]]
+        # one automaton pass over the document; matches come in text order, so paragraph by paragraph
+        starts = [0]
+        for paragraph in doc.paragraphs[:-1]:
+            starts.append(starts[-1] + len(paragraph.text) + 1)
+        current, seen_here = -1, {}  # concept -> (start, form) of its longest first match in paragraph `current`
+
+        def settle():
+            for seen, (start, seen_form) in seen_here.items():
+                level = found[seen][taken[seen]]
                 if len(level) < per_term:
-                    level.append((doc, paragraph, start, form))
-                taken[concept] += 1
+                    level.append((doc, doc.paragraphs[current], start, seen_form))
+                taken[seen] += 1
+
+        for end, (concept, form) in automaton.iter("\n".join(p.text for p in doc.paragraphs)):
+            index = bisect.bisect_right(starts, end - len(form) + 1) - 1
+            if index != current:
+                settle()
+                current, seen_here = index, {}
+            if taken[concept] >= per_term:
+                continue
+            start = end - len(form) + 1 - starts[index]
+            best = seen_here.get(concept)
+            if best is None or (start == best[0] and len(form) > len(best[1])):
+                seen_here[concept] = (start, form)
+        settle()
         unfinished -= {concept for concept in taken if len(found[concept][0]) >= per_term}
         if len(unfinished) < 0.8 * searched:
             automaton, searched = automaton_of(unfinished), len(unfinished)
@@ -502,12 +516,8 @@ def _sentence_at(text: str, position: int) -> str:
     return text[start : (min(ends) + 1 if ends else len(text))].strip()
 
 
-def _count_titles(documents: Sequence[Document]) -> Counter:
-    titled: Counter = Counter()
-    for doc in documents:
-        for paragraph in doc.paragraphs:
-            titled.update(m.group(1) for m in TITLE.finditer(paragraph.text))
-    return titled
+def _count_titles(texts: Sequence[str]) -> Counter:
+    return Counter(m.group(1) for text in texts if "《" in text for m in TITLE.finditer(text))
 
 
 def mine_corpus(
@@ -552,11 +562,11 @@ def mine_corpus(
         parallel_min_chars=int(settings.get("parallel_min_chars", 2_000_000)),
         shard_chars=int(settings.get("shard_chars", 300_000)),
     )
-    titles = _count_titles(documents)
     texts = [p.text for d in documents for p in d.paragraphs]
     corpus_text = "\n".join(texts)
     # scans that find strings, not count them, read each distinct paragraph once (documents repeat paragraphs)
     distinct_texts = list(dict.fromkeys(texts))
+    titles = _count_titles(texts)
     ignored = str(settings.get("variant_ignored_chars", "和及与的、"))
     scan = sum(map(len, distinct_texts)) <= int(settings.get("reorder_scan_max_chars", 5_000_000))
     rare_recurring, typos = recurring_variant_forms(counts, min_freq, ignored, distinct_texts if scan else [],
@@ -669,7 +679,7 @@ TERM_COLUMNS = ["term", "freq", "docs", "score", "variants", "tokens", "example"
 
 
 def _concept_table(stats, groups, freq, per_doc, documents) -> pd.DataFrame:
-    by_form = stats.set_index("term")
+    by_form = dict(zip(stats["term"], stats.to_dict("records")))
     years = np.array([doc.year or 0 for doc in documents], dtype=np.int64)
     rows, seen = [], set()
     for form in stats["term"]:
@@ -678,7 +688,7 @@ def _concept_table(stats, groups, freq, per_doc, documents) -> pd.DataFrame:
             continue
         seen.add(concept)
         members = groups.members.get(concept, [form])
-        ranked = by_form.loc[form]
+        ranked = by_form[form]
         doc_ids = np.unique(np.concatenate([per_doc[m].docs for m in members if m in per_doc] + [EMPTY]))
         used = np.unique(years[doc_ids])
         used = used[used > 0]
@@ -688,7 +698,7 @@ def _concept_table(stats, groups, freq, per_doc, documents) -> pd.DataFrame:
             "docs": len(doc_ids),
             "score": round(float(ranked["score"]), 4),
             "variants": "|".join(m for m in members if m != concept),
-            "tokens": by_form.loc[concept, "tokens"] if concept in by_form.index else ranked["tokens"],
+            "tokens": by_form[concept]["tokens"] if concept in by_form else ranked["tokens"],
             "example": "",
             "first_year": int(used[0]) if len(used) else None,
             "last_year": int(used[-1]) if len(used) else None,

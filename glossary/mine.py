@@ -487,7 +487,8 @@ def find_contexts(documents: Sequence[Document], groups: dict[str, list[str]], p
                 seen_here[concept] = (start, form)
         settle()
         unfinished -= {concept for concept in taken if len(found[concept][0]) >= per_term}
-        if len(unfinished) < 0.8 * searched:
+        # the most frequent concepts finish first and would match most: rebuild once a few percent have finished
+        if len(unfinished) < 0.97 * searched:
             automaton, searched = automaton_of(unfinished), len(unfinished)
     rows = []
     for concept in groups:
@@ -630,7 +631,8 @@ def mine_corpus(
     # a name mostly written as a title keeps its brackets: 《多哈行动纲领》
     titled = {t: f"《{t}》" for t, share in zip(stats["term"], stats["titled"]) if share >= 0.5}
     for table in (terms, contexts, variants):
-        table["term"] = table["term"].map(lambda t: titled.get(t, t))
+        codes, names = pd.factorize(table["term"])  # the variant table has a row per form and document
+        table["term"] = np.array([titled.get(name, name) for name in names] + [None], dtype=object)[codes]
     write_entry(result_path, (terms, stats, variants, contexts))
     return MiningResult(terms, stats, variants, contexts, list(documents))
 

@@ -20,6 +20,7 @@ import csv
 import hashlib
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -77,7 +78,7 @@ class Document:
 
 @dataclass
 class Corpus:
-    documents: list[Document]
+    documents: Sequence[Document]
     skipped: list[InputError] = field(default_factory=list)
 
 
@@ -598,8 +599,6 @@ def load_corpus(
     paths) are listed in Corpus.skipped and the rest is loaded.
     Lines recurring in `boilerplate_min_docs` documents or more are removed as boilerplate.
     """
-    from .repair import find_recurring_lines
-
     settings = _settings(settings)
     paths = list(paths)
     if not paths:
@@ -629,16 +628,47 @@ def load_corpus(
     if not sources and not skipped:
         raise InputError(", ".join(map(str, paths)), f"no {_SUPPORTED_TEXT} files found")
 
-    recurring = frozenset()
-    if settings.get("remove_boilerplate", True):
-        recurring = find_recurring_lines(
-            [source.text for source in sources],
-            min_docs=int(settings.get("boilerplate_min_docs", 3)),
-            min_share=float(settings.get("boilerplate_min_share", 0.0)),
-            min_chars=int(settings.get("boilerplate_min_chars", 10)),
-        )
-    documents = build_documents(sources, settings, recurring, cache_dir, jobs)
-    return Corpus(documents, skipped)
+    return Corpus(Documents(sources, settings, cache_dir, jobs), skipped)
+
+
+class Documents(Sequence):
+    """A corpus's documents, repaired on first use, so a command answered from its cache never repairs them.
+    `key` identifies them without repairing: the files' names and bytes, the settings and the repair code."""
+
+    def __init__(self, sources: list[Source], settings, cache_dir: Path | None = None, jobs: int = 1):
+        self.sources, self.settings, self.cache_dir, self.jobs = sources, settings, cache_dir, jobs
+        self._documents: list[Document] | None = None
+
+    @property
+    def key(self) -> str:
+        from .cache import cache_key, code_fingerprint, settings_fingerprint
+
+        return cache_key(code_fingerprint("corpus", "repair"), settings_fingerprint(self.settings),
+                         *(f"{s.path.name}|{s.path.suffix.lower()}|{s.sha256}" for s in self.sources))
+
+    def _built(self) -> list[Document]:
+        if self._documents is None:
+            from .repair import find_recurring_lines
+
+            recurring = frozenset()
+            if self.settings.get("remove_boilerplate", True):
+                recurring = find_recurring_lines(
+                    [source.text for source in self.sources],
+                    min_docs=int(self.settings.get("boilerplate_min_docs", 3)),
+                    min_share=float(self.settings.get("boilerplate_min_share", 0.0)),
+                    min_chars=int(self.settings.get("boilerplate_min_chars", 10)),
+                )
+            self._documents = build_documents(self.sources, self.settings, recurring, self.cache_dir, self.jobs)
+        return self._documents
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def __getitem__(self, index):
+        return self._built()[index]
+
+    def __iter__(self):
+        return iter(self._built())
 
 
 def build_documents(

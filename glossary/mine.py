@@ -431,7 +431,7 @@ class MiningResult:
     candidates: pd.DataFrame  # one row per ranked surface form, with every statistic
     variants: pd.DataFrame  # form, concept, document, year, count: which document uses which form
     contexts: pd.DataFrame  # concept, form, document, paragraph, sentence
-    documents: list[Document]
+    documents: Sequence[Document]
 
 
 def find_contexts(documents: Sequence[Document], groups: dict[str, list[str]], per_term: int = 3) -> pd.DataFrame:
@@ -543,13 +543,16 @@ def mine_corpus(
     # an unchanged corpus with unchanged settings is answered from the cache
     result_path = None
     if cache_dir is not None and segmenter is None:
+        # documents loaded by glossary.corpus are known by their files' bytes: a hit repairs nothing
+        known_as = getattr(documents, "key", None) or [
+            f"{d.name}|{d.year}|{d.sha256}|" + "\n".join(p.kind + p.text for p in d.paragraphs) for d in documents]
         result_path = entry_path(cache_dir, "mining", cache_key(
-            code_fingerprint("mine", "variants", "segment"), settings_fingerprint(settings), curated, min_freq,
-            *(f"{d.name}|{d.year}|{d.sha256}|" + "\n".join(p.kind + p.text for p in d.paragraphs) for d in documents),
+            code_fingerprint("mine", "count", "variants", "segment"), settings_fingerprint(settings), curated, min_freq,
+            *known_as,
         ))
         cached = read_entry(result_path)
         if cached is not None:
-            return MiningResult(*cached, list(documents))
+            return MiningResult(*cached, documents)
     segmenter = segmenter or Segmenter(user_words=[*read_user_dict(settings.path("user_dict")), *curated_forms])
     counts = count_corpus(
         [[p.text for p in doc.paragraphs if p.kind != "header"] for doc in documents],

@@ -184,3 +184,21 @@ def test_rank_weighs_shape_factors_as_configured():
     scores = rank(stats, light_head_weight=0.5, attributive_weight=0.4).tolist()
     assert scores[0] == 1.0 and scores[1] == pytest.approx(0.5) and scores[2] == pytest.approx(0.4)
     assert scores[3] == 0.0  # a phrase of terms is no term
+
+
+def test_an_unchanged_corpus_is_answered_from_the_cache_without_repairing_it(tmp_path):
+    from glossary.corpus import load_corpus
+
+    settings = load_settings()
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    for year, texts in EXCERPTS.items():
+        (corpus_dir / f"{year}.txt").write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+    first = mine_corpus(load_corpus([corpus_dir], settings).documents, settings, cache_dir=tmp_path / "cache")
+    again = load_corpus([corpus_dir], settings)
+    cached = mine_corpus(again.documents, settings, cache_dir=tmp_path / "cache")
+    assert again.documents._documents is None  # never repaired
+    assert cached.terms.equals(first.terms)
+    (corpus_dir / "2021.txt").write_text("工发组织支持国家伙伴关系方案。\n", encoding="utf-8")
+    changed = mine_corpus(load_corpus([corpus_dir], settings).documents, settings, cache_dir=tmp_path / "cache")
+    assert not changed.terms.equals(first.terms)

@@ -318,7 +318,7 @@ def count_shard(
         n_docs=len(documents),
         tokens=tokens,
         ngrams=(ngram_keys, ngram_counts),
-        per_doc=_count_pairs(strings, doc[i]),
+        per_doc=_narrow(_count_pairs(strings, doc[i])),
         left=_count_pairs(strings, left),
         right=_count_pairs(strings, right),
         enumerated=(enumerated_keys, enumerated_counts),
@@ -329,6 +329,12 @@ def count_shard(
 
 ROW_FIELDS = [("kind", np.int8), ("word", object), ("pos", object), ("length", np.int64), ("hash", np.uint64),
               ("may_start", bool), ("may_end", bool), ("bad_inside", bool), ("enumerator", bool)]
+
+
+def _narrow(table: tuple) -> tuple:
+    """A (key, document, occurrences) table with 32-bit documents and counts: the largest table a shard keeps."""
+    keys, docs, occurrences = table
+    return keys, docs.astype(np.int32), occurrences.astype(np.int32)
 
 
 def _count_pairs(keys: np.ndarray, values: np.ndarray) -> tuple:
@@ -358,8 +364,14 @@ def _start_worker(user_words: tuple, engine: str, lexicon, max_tokens: int, max_
                    max_chars=max_chars)
 
 
-def _count_in_worker(documents: list[list[str]]) -> ShardCounts:
-    return count_shard(documents, _WORKER["segmenter"], _WORKER["words"], _WORKER["max_tokens"], _WORKER["max_chars"])
+def _count_in_worker(task: tuple[list[list[str]], Path | None]) -> ShardCounts:
+    """Count one shard and cache it (in the worker: writing is part of the parallel work)."""
+    from .cache import write_entry
+
+    documents, path = task
+    part = count_shard(documents, _WORKER["segmenter"], _WORKER["words"], _WORKER["max_tokens"], _WORKER["max_chars"])
+    write_entry(path, part)
+    return part
 
 
 def count_corpus(
@@ -378,7 +390,7 @@ def count_corpus(
     Each shard's counts are cached on disk by the hash of its documents and of everything that shapes counting."""
     import hashlib
 
-    from .cache import cache_key, code_fingerprint, entry_path, read_entry, write_entry
+    from .cache import cache_key, code_fingerprint, entry_path, read_entry
 
     fingerprint = repr((segmenter.fingerprint, lexicon.fingerprint, max_tokens, max_chars,
                         code_fingerprint("count", "mine", "segment")))
@@ -389,31 +401,30 @@ def count_corpus(
         members[shard_of(content[index], shards)].append(index)
     members = [m for m in members if m]
     paths = [entry_path(cache_dir, "counts", cache_key(fingerprint, *(content[k] for k in m))) for m in members]
-    cached = {s: read_entry(path) for s, path in enumerate(paths) if path is not None and path.is_file()}
-    missing = [s for s in range(len(members)) if cached.get(s) is None]
+    missing = [s for s, path in enumerate(paths) if path is None or not path.is_file()]
     setup = (tuple(segmenter.user_words), segmenter.engine, lexicon, max_tokens, max_chars)
     work = sum(len(p) for s in missing for k in members[s] for p in texts[k])
     # worker processes pay a start-up (dictionaries, word frequencies) that only a large corpus repays
     parallel = jobs > 1 and len(missing) > 1 and work >= parallel_min_chars
     merged = _Merger(len(texts))
     with contextlib.ExitStack() as stack:
-        shard_texts = ([texts[k] for k in members[s]] for s in missing)
+        tasks = (([texts[k] for k in members[s]], paths[s]) for s in missing)
         if parallel:
             from concurrent.futures import ProcessPoolExecutor
 
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
                                                            initargs=setup))
-            counted = pool.map(_count_in_worker, shard_texts)
+            counted = pool.map(_count_in_worker, tasks)
         else:
             _start_worker(*setup)
-            counted = map(_count_in_worker, shard_texts)
-        counted = iter(counted)
+            counted = map(_count_in_worker, tasks)
+        counted, fresh = iter(counted), set(missing)
         # merged in shard order as they come, so few shards' tables wait in memory
         for s in range(len(members)):
-            part = cached.get(s)
-            if part is None:
-                part = next(counted)
-                write_entry(paths[s], part)
+            part = next(counted) if s in fresh else read_entry(paths[s])
+            if part is None:  # a cache entry damaged since it was looked at
+                _start_worker(*setup)
+                part = _count_in_worker(([texts[k] for k in members[s]], paths[s]))
             merged.add(part, members[s])
             if progress:
                 progress(len(members[s]))

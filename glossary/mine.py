@@ -282,13 +282,9 @@ def weakest_split(tokens: tuple[str, ...], ngrams: Counter, total: int) -> tuple
     if len(tokens) < 2:
         return 1.0, 0.0, 0.0
     joint = ngrams["".join(tokens)]
-    best = None
-    for k in range(1, len(tokens)):
-        left, right = ngrams["".join(tokens[:k])], ngrams["".join(tokens[k:])]
-        scores = (dice(joint, left, right), pmi(joint, left, right, total), log_likelihood(joint, left, right, total))
-        if best is None or scores[0] < best[0]:
-            best = scores
-    return best
+    splits = [(ngrams["".join(tokens[:k])], ngrams["".join(tokens[k:])]) for k in range(1, len(tokens))]
+    left, right = min(splits, key=lambda parts: dice(joint, *parts))  # the first of the weakest
+    return dice(joint, left, right), pmi(joint, left, right, total), log_likelihood(joint, left, right, total)
 
 
 @lru_cache(maxsize=None)

@@ -409,8 +409,10 @@ AGENDA_RE = re.compile(r"(?:临时)?议程项目\s*(\d+(?:\s*\(\s*[a-z]\s*\))?)"
 # the byline under the title: 总干事的报告, 秘书处的说明, 主席的报告 ...
 BYLINE_RE = re.compile(r"^.{0,24}的(?:报告|说明|增编|备忘录)$|^(?:报告|说明)$")
 # UN document symbols: IDB.52/9, IDB.51/CRP.4, GC.19/Res.3, IDB.44/Dec.9(e), A/78/224, A/RES/70/1, E/2020/56
+# "(?<!X)(?:[AES]|[A-Z]{2,6}...)" written "[A-Z](?<!X[A-Z])(?:(?<=[AES])|[A-Z]{1,5}...)": the same matches,
+# but re skips ahead to the next capital letter instead of trying the lookbehind at every character
 SYMBOL_RE = re.compile(
-    r"(?<![A-Za-z0-9./])(?:[AES]|[A-Z]{2,6}\.\d{1,3})"
+    r"[A-Z](?<![A-Za-z0-9./][A-Z])(?:(?<=[AES])|[A-Z]{1,5}\.\d{1,3})"
     r"(?:/(?:[A-Z][A-Za-z]{0,5}(?:\.\d+)?|\d+(?:\.\d+)?)(?:\([a-z0-9]{1,4}\))?)+"
 )
 
@@ -575,9 +577,23 @@ def build_document(source: Source, settings: Mapping[str, Any] | Any = None, boi
 
 
 def _build_remotely(source: Source, settings, boilerplate_lines: frozenset[str]) -> Document:
-    """build_document in a worker process: the original text, which the caller holds, is not sent back."""
-    document = build_document(source, settings, boilerplate_lines)
-    document.raw_text = ""
+    """build_document in a worker process: what the caller can restore (`_restored`) is not sent back."""
+    return _portable(build_document(source, settings, boilerplate_lines))
+
+
+def _portable(document: Document) -> Document:
+    """The document without the fields `_restored` rebuilds from its source, for a worker's answer and the cache
+    entry: the original and the joined paragraph texts are most of a pickled document."""
+    import dataclasses
+
+    return dataclasses.replace(document, raw_text="", text="")
+
+
+def _restored(document: Document, source: Source) -> Document:
+    """A `_portable` document made whole again, at the path of `source` (the same bytes may sit at another)."""
+    document.path = source.path
+    document.raw_text = source.text
+    document.text = "\n".join([paragraph.text for paragraph in document.paragraphs])
     return document
 
 
@@ -698,8 +714,7 @@ def build_documents(
             if key in taken:
                 document = copy.deepcopy(document)  # the same bytes twice in the corpus: two documents
             taken.add(key)
-            document.path = sources[index].path  # the same bytes may sit at another path
-            documents[index] = document
+            documents[index] = _restored(document, sources[index])
     missing = [i for i in range(len(sources)) if i not in documents]
     large = sum(len(sources[i].text) for i in missing) >= int(settings.get("parallel_min_chars", 2_000_000))
     if jobs > 1 and len(missing) > 1 and large:
@@ -710,12 +725,11 @@ def build_documents(
             built = pool.map(partial(_build_remotely, settings=settings, boilerplate_lines=recurring),
                              [sources[i] for i in missing], chunksize=max(1, len(missing) // (jobs * 8)))
             for index, document in zip(missing, built):
-                document.raw_text = sources[index].text
-                documents[index] = document
+                documents[index] = _restored(document, sources[index])
     else:
         documents.update((i, build_document(sources[i], settings, recurring)) for i in missing)
     if entry is not None and missing:
-        current = {keys[i]: documents[i] for i in range(len(sources))}
+        current = {keys[i]: _portable(documents[i]) for i in range(len(sources))}
         older = {key: document for key, document in cached.items() if key not in current}
         write_entry(entry, {**older, **current} if len(older) < len(current) else current)
     return [documents[i] for i in range(len(sources))]

@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Container, Iterable, Mapping
 
 from .errors import InputError
 
@@ -64,6 +64,28 @@ def is_ascii_alnum(char: str) -> bool:
     return bool(char) and char.isascii() and char.isalnum()
 
 
+def lines_matching(pattern: re.Pattern, texts: list[str], joined: str | None = None) -> list[int]:
+    """Indices of the texts where a match of `pattern` over them joined by newlines starts (every index when
+    a text holds a newline itself: callers test each text they get).
+
+    A step that touches few lines of a document finds them with one search per such line over the
+    joined text instead of a search per line. `joined`: "\n".join(texts), when the caller has it.
+    """
+    joined = "\n".join(texts) if joined is None else joined
+    if joined.count("\n") != len(texts) - 1:
+        return list(range(len(texts)))
+    found: list[int] = []
+    index = position = 0                # the text starting at `position`
+    while m := pattern.search(joined, position):
+        index += joined.count("\n", position, m.start())
+        found.append(index)
+        position = joined.find("\n", m.start()) + 1
+        if not position:
+            break
+        index += 1
+    return found
+
+
 class _WideCharDeleter(dict):
     """str.translate table that deletes the characters taking two columns (East Asian Width W or F).
 
@@ -96,13 +118,22 @@ _TRAILING_MARKER_RE = re.compile(f"(?:[{SUPERSCRIPT_DIGITS}]+|(?<=[。；，：�
 
 
 def ends_sentence(text: str) -> bool:
-    text = _TRAILING_MARKER_RE.sub("", text.rstrip()).rstrip()
+    text = text.rstrip()
+    # a marker ends in a digit: without one the pattern would be tried at every character in vain
+    if text[-1:].isdecimal() or text[-1:] in SUPERSCRIPT_DIGITS:
+        text = _TRAILING_MARKER_RE.sub("", text).rstrip()
     return bool(_SENTENCE_END_RE.search(text))
 
 
 def unbalanced_brackets(text: str) -> bool:
     """True when the text opens a 《title》, “quote” or （aside） it does not close: the line goes on."""
-    return any(o in text and text.count(o) > text.count(c) for o, c in ("《》", "“”", "（）", "「」"))
+    for opening, closing in _BRACKETS:
+        if opening in text and text.count(opening) > text.count(closing):
+            return True
+    return False
+
+
+_BRACKETS = ("《》", "“”", "（）", "「」")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -117,6 +148,7 @@ ITEM_RE = re.compile(
 )
 MARKDOWN_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
 MARKDOWN_AUTOLINK_RE = re.compile(r"<((?:https?://|www\.)[^>\s]+)>")
+_MARKUP_RE = re.compile("[#<]")       # a line without either has no markup split_lines takes off
 
 
 def paragraph_shape(text: str) -> tuple[str, str | None, str]:
@@ -151,20 +183,25 @@ def split_lines(raw: str, heading_lines: Iterable[int] = ()) -> list[Line]:
     """
     marked = set(heading_lines)
     text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
-    lines = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        heading = number in marked
-        if "#" in line and (m := MARKDOWN_HEADING_RE.match(line)):
-            line, heading = m.group(1), True
-        if "<" in line:
-            line = MARKDOWN_AUTOLINK_RE.sub(r"\1", line)
-        lines.append(Line(line, number, heading))
+    texts = text.split("\n")
+    lines = [Line(line, number, number in marked) for number, line in enumerate(texts, start=1)]
+    for index in lines_matching(_MARKUP_RE, texts, text):
+        line = lines[index]
+        if "#" in line.text and (m := MARKDOWN_HEADING_RE.match(line.text)):
+            line.text, line.heading = m.group(1), True
+        if "<" in line.text:
+            line.text = MARKDOWN_AUTOLINK_RE.sub(r"\1", line.text)
     return lines
+
+
+def _content(lines: list[Line]) -> list[str]:
+    """The texts of the lines that are not blank, stripped."""
+    return [text for text in [line.text.strip() for line in lines] if text]
 
 
 def column_width(lines: list[Line]) -> int:
     """The page's line width: wide lines of a hard-wrapped text all end near it."""
-    widths = sorted(display_width(line.text.strip()) for line in lines if line.text.strip())
+    widths = sorted(map(display_width, _content(lines)))
     return widths[int(0.9 * (len(widths) - 1))] if widths else 0
 
 
@@ -180,7 +217,7 @@ def is_full(text: str, width: int) -> bool:
 
 def is_hard_wrapped(lines: list[Line], width: int) -> bool:
     """PDF paste: many lines reach the right margin without ending a sentence."""
-    content = [line.text.strip() for line in lines if line.text.strip()]
+    content = _content(lines)
     if len(content) < 5:
         return False
     wrapped = sum(1 for text in content if is_full(text, width) and not ends_sentence(text))
@@ -230,13 +267,14 @@ def convertible_chars() -> re.Pattern | None:
     if not changed:
         return None
     # re matches a class of BMP characters with one table lookup, but tries characters beyond the BMP one by
-    # one: those get a class of their own, tried only where such a character stands (5x faster on Chinese text)
-    bmp = "".join(sorted(c for c in changed if ord(c) <= 0xFFFF))
-    astral = "".join(sorted(c for c in changed if ord(c) > 0xFFFF))
-    alternatives = [f"[{re.escape(bmp)}]"] if bmp else []
-    if astral:
-        alternatives.append(f"(?=[\U00010000-\U0010FFFF])[{re.escape(astral)}]")
-    return re.compile("|".join(alternatives))
+    # one: those are let through as a range, and checked one by one only where such a character stands (5x
+    # faster on Chinese text). A pattern that starts with an alternation would not be scanned for its first
+    # character at C speed (7x slower again).
+    bmp = re.escape("".join(sorted(c for c in changed if ord(c) <= 0xFFFF)))
+    astral = re.escape("".join(sorted(c for c in changed if ord(c) > 0xFFFF)))
+    if not astral:
+        return re.compile(f"[{bmp}]")
+    return re.compile(f"[{bmp}\U00010000-\U0010FFFF](?<=[{bmp}{astral}])")
 
 
 def to_simplified(text: str) -> tuple[str, int]:
@@ -247,15 +285,20 @@ def to_simplified(text: str) -> tuple[str, int]:
     if convertible is not None and not convertible.search(text):
         return text, 0
     if "\n" in text:  # no OpenCC phrase spans a line: convert only the lines that need it
-        lines = [to_simplified(line) for line in text.split("\n")]
-        return "\n".join(line for line, _ in lines), sum(n for _, n in lines)
+        lines = text.split("\n")
+        count = 0
+        for index in lines_matching(convertible, lines, text) if convertible is not None else range(len(lines)):
+            lines[index], n = to_simplified(lines[index])
+            count += n
+        return "\n".join(lines), count
     converter = _t2s()
     converted = converter.convert(text)
     if len(converted) != len(text):
-        # a phrase rule changed the length: fall back to character by character
+        # a phrase rule changed the length: fall back to character by character (a character OpenCC cannot
+        # change stays as it is)
         chars = []
         for char in text:
-            single = converter.convert(char)
+            single = converter.convert(char) if convertible is None or convertible.match(char) else char
             chars.append(single if len(single) == 1 else char)
         converted = "".join(chars)
     return converted, sum(a != b for a, b in zip(text, converted))
@@ -314,6 +357,8 @@ def _wants_full_width(text: str, i: int, pairs: dict[int, int]) -> bool:
     return is_cjk(before) or is_cjk(next_visible.group(1) if next_visible else "")
 
 
+# lines of a series of documents recur (headers, notices, links): each is folded once
+@lru_cache(maxsize=8192)
 def fold_width(text: str) -> tuple[str, int]:
     """One width convention: ASCII letters/digits/spaces half-width, Chinese-context punctuation full-width.
 
@@ -387,12 +432,25 @@ def load_boilerplate_patterns(path: str | Path) -> BoilerplatePatterns:
 
 
 _WHITESPACE_RE = re.compile(r"\s+")
+_WHITESPACE_IN_LINE_RE = re.compile(r"[^\S\n]+")
 
 
 def normalise_line(text: str) -> str:
     """The form in which lines are compared across documents: simplified, folded, no whitespace."""
     text = fold_width(to_simplified(text)[0])[0]
     return _WHITESPACE_RE.sub("", text)
+
+
+def normalise_lines(texts: list[str]) -> list[str]:
+    """normalise_line of each text, each step a pass over them all: none reaches across a line."""
+    simplified = to_simplified("\n".join(texts))[0]
+    lines = simplified.split("\n")
+    if len(lines) != len(texts):          # a text of several lines (or none at all)
+        return [normalise_line(text) for text in texts]
+    normals = _WHITESPACE_IN_LINE_RE.sub("", simplified).split("\n")
+    for index in lines_matching(_FOLDABLE_RE, lines, simplified):    # few lines have anything to fold
+        normals[index] = _WHITESPACE_RE.sub("", fold_width(lines[index])[0])
+    return normals
 
 
 def recurring_line_candidate(text: str, min_chars: int) -> str | None:
@@ -448,6 +506,31 @@ def _any_search(patterns: tuple[re.Pattern, ...]) -> Callable[[str], bool]:
     return lambda text: any(p.search(text) for p in patterns)
 
 
+# can see past the end of a line: a match in the line may then have none in the lines joined by newlines
+_LINE_BOUND_RE = re.compile(r"\\[AZ]|\(\?<?!|\(\?\(|\(\?[a-zA-Z]*-")
+
+
+@lru_cache(maxsize=32)
+def _joined_search(patterns: tuple[re.Pattern, ...]) -> re.Pattern | None:
+    """One pattern that matches wherever any of the patterns matches one of several lines joined by newlines
+    (it may also match elsewhere); None when the patterns cannot be combined so."""
+    if not patterns or any(_LINE_BOUND_RE.search(p.pattern) or _GROUP_REFERENCE_RE.search(p.pattern) for p in patterns):
+        return None
+    try:
+        # ^ and $ of a line match at a newline of the lines joined
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.MULTILINE)
+    except re.error:
+        return None
+
+
+def _maybe_matching(patterns: tuple[re.Pattern, ...], texts: list[str], joined: str) -> Container[int]:
+    """Indices of the texts that may contain a match of any of the patterns (a superset)."""
+    if not patterns:
+        return ()
+    combined = _joined_search(patterns)
+    return range(len(texts)) if combined is None else set(lines_matching(combined, texts, joined))
+
+
 def remove_boilerplate(
     lines: list[Line], patterns: BoilerplatePatterns, recurring: frozenset[str] | set[str] = frozenset()
 ) -> tuple[list[Line], list[str], dict[str, int]]:
@@ -459,17 +542,20 @@ def remove_boilerplate(
     kept, removed = [], []
     counts = {"boilerplate_lines": 0, "page_furniture": 0}
     is_notice, is_furniture = _any_search(patterns.notices), _any_search(patterns.page_furniture)
-    # normalising keeps or shortens a line: one shorter than every recurring line cannot be one
-    shortest = min(map(len, recurring), default=0)
-    for line in lines:
-        text = line.text.strip()
+    texts = [line.text.strip() for line in lines]
+    joined = "\n".join(texts)
+    # a search over the whole document rules out most lines: only the others are tested one by one
+    notices = _maybe_matching(patterns.notices, texts, joined)
+    furniture = _maybe_matching(patterns.page_furniture, texts, joined)
+    normals = normalise_lines(texts) if recurring else [""] * len(texts)
+    for index, (line, text) in enumerate(zip(lines, texts)):
         if not text:
             kept.append(line)
             continue
-        if is_notice(text) or (recurring and len(text) >= shortest and normalise_line(text) in recurring):
+        if (index in notices and is_notice(text)) or normals[index] in recurring:
             counts["boilerplate_lines"] += 1
             removed.append(text)
-        elif is_furniture(text):
+        elif index in furniture and is_furniture(text):
             counts["page_furniture"] += 1
             removed.append(text)
         else:
@@ -486,6 +572,7 @@ NUMBERED_FOOTNOTE_RE = re.compile(r"^\s*(\d{1,3}|\*{1,3}|[†‡])\s+(\S.*)$")
 # anywhere: "¹ 截至2024年9月4日的数字。" (a superscript cannot start a sentence of running text)
 SUPERSCRIPT_FOOTNOTE_RE = re.compile(f"^\\s*([{SUPERSCRIPT_DIGITS}]+)\\s*(\\S.*)$")
 URL_LINE_RE = re.compile(r"^\s*<?(?:https?://|www\.)\S+>?\s*$")
+_FOOTNOTE_START_RE = re.compile(f"[_＿{SUPERSCRIPT_DIGITS}]")    # on every line RULE_RE or SUPERSCRIPT_FOOTNOTE_RE match
 
 
 @dataclass
@@ -516,13 +603,15 @@ def separate_footnotes(lines: list[Line], width: int | None = None) -> tuple[lis
     free to rejoin.
     """
     width = column_width(lines) if width is None else width
-    kept: list[Line] = []
+    # up to the first rule or superscript body nothing can be a footnote: those lines are kept unread
+    first = next(iter(lines_matching(_FOOTNOTE_START_RE, [line.text for line in lines])), len(lines))
+    kept: list[Line] = lines[:first]
     notes: list[Footnote] = []
     counts = {"footnote_bodies": 0, "footnote_links": 0, "rules": 0}
     in_area = False             # after a rule, before the next running text
     after_notes = False         # running text has not resumed since the last footnote
     current: Footnote | None = None
-    for line in lines:
+    for line in lines[first:]:
         text = line.text.strip()
         if not text:
             kept.append(line)
@@ -619,7 +708,7 @@ def _is_open(block: Block, hard_wrapped: bool, width: int, blank_before: bool) -
     # 《最不发达国家维也纳 / 部长级宣言》: a title cut in two. Not after a finished sentence (a quoted
     # passage of several paragraphs closes its “ only at the end) and not for long: a stray 《 must
     # not swallow the rest of the header
-    if unbalanced_brackets(block.text) and not ends_sentence(last) and block.lines < MAX_BRACKET_LINES:
+    if block.lines < MAX_BRACKET_LINES and unbalanced_brackets(block.text) and not ends_sentence(last):
         return True
     if hard_wrapped:
         # a line that reaches the margin goes on, even after 。: a PDF wraps at the margin, not at
@@ -650,6 +739,7 @@ def _starts_paragraph(text: str, next_number: int, after_sentence_end: bool) -> 
 _HAN_CLASS = f"[{HAN}]"
 _CLOSING_PUNCT = f"[。；，：！？{re.escape(CLOSERS)}]"
 _SUPERSCRIPT_MARKER_RE = re.compile(f"(?<![A-Za-z0-9])[{SUPERSCRIPT_DIGITS}]+")
+_SUPERSCRIPT_DIGIT_RE = re.compile(f"[{SUPERSCRIPT_DIGITS}]")
 
 
 @lru_cache(maxsize=256)
@@ -677,7 +767,8 @@ def detach_footnote_markers(texts: list[str], footnote_numbers: Iterable[str]) -
     """
     texts = list(texts)
     markers: list[tuple[int, str]] = []
-    for index, text in enumerate(texts):
+    for index in lines_matching(_SUPERSCRIPT_DIGIT_RE, texts):      # few paragraphs have a superscript digit
+        text = texts[index]
         found = [(index, m.group(0).translate(SUPERSCRIPT_TO_DIGIT)) for m in _SUPERSCRIPT_MARKER_RE.finditer(text)]
         if found:
             markers.extend(found)
@@ -690,6 +781,8 @@ def detach_footnote_markers(texts: list[str], footnote_numbers: Iterable[str]) -
         found = None
         for index in range(position[0], len(texts)):
             start = position[1] if index == position[0] else 0
+            if texts[index].find(number, start) < 0:
+                continue        # every marker shape contains the number
             matches = [m for p in patterns if (m := p.search(texts[index], start))]
             if matches:
                 found = index, min(matches, key=lambda m: m.start())
@@ -712,7 +805,8 @@ _NOT_IN_NUMBER = r"A-Za-z0-9_.,/\-–%"
 # "(?<=X) +" written " (?<=X ) *": the same matches, but starting with a literal space lets re skip ahead to
 # the next space instead of trying the lookbehind at every character
 _SPACE_BEFORE_NUMBER_RE = re.compile(f" (?<={_HAN_CLASS} ) *(?={_NUMBER}(?![{_NOT_IN_NUMBER}]))")
-_SPACE_AFTER_NUMBER_RE = re.compile(f"(?<![{_NOT_IN_NUMBER}])({_NUMBER}) +(?={_HAN_CLASS})")
+# "(?<!X)\d..." written "\d(?<!X\d)...": the same matches, but re skips ahead to the next digit
+_SPACE_AFTER_NUMBER_RE = re.compile(f"(\\d(?<![{_NOT_IN_NUMBER}]\\d){_NUMBER[2:]}) +(?={_HAN_CLASS})")
 _SPACE_BEFORE_PERCENT_RE = re.compile(r" (?<=\d ) *(?=%)")
 
 
@@ -735,16 +829,20 @@ def collapse_number_spaces(text: str) -> tuple[str, int]:
     return text, count
 
 
-_SPACE_AROUND_PUNCT_RE = re.compile(f" +(?=[{CJK_PUNCT}])| (?<=[{CJK_PUNCT}] ) *")     # literal first: see above
+_SPACE_AROUND_PUNCT_RE = re.compile(f" (?: *(?=[{CJK_PUNCT}])|(?<=[{CJK_PUNCT}] ) *)")     # literal first: see above
 _SPACE_BETWEEN_HAN_RE = re.compile(f" (?<={_HAN_CLASS} ) *(?={_HAN_CLASS})")
 
 
-_BLANKS_RE = re.compile(r"[ \t\u00a0]+")
+# a run of blanks other than a single space: that one needs no replacing
+_BLANKS_RE = re.compile(r"[\t\u00a0][ \t\u00a0]*| [ \t\u00a0]+")
 
 
 def tidy_spaces(text: str) -> tuple[str, int]:
     """Single spaces; none next to full-width punctuation or between two Chinese characters."""
-    text = _BLANKS_RE.sub(" ", text).strip()
+    return _drop_spaces(_BLANKS_RE.sub(" ", text).strip())
+
+
+def _drop_spaces(text: str) -> tuple[str, int]:
     if " " not in text:
         return text, 0          # both patterns remove spaces
     count = 0
@@ -752,6 +850,25 @@ def tidy_spaces(text: str) -> tuple[str, int]:
         text, n = pattern.subn("", text)
         count += n
     return text, count
+
+
+def tidy_paragraphs(texts: list[str], collapse: bool = True) -> tuple[list[str], int, int]:
+    """`collapse_number_spaces` (when `collapse`) then `tidy_spaces` on each text, with their counts.
+
+    No pattern of either reaches across a newline, so texts without one are done in a single pass over
+    them joined instead of a call per paragraph.
+    """
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:     # a text of several lines (or none at all)
+        done = [collapse_number_spaces(text) if collapse else (text, 0) for text in texts]
+        tidied = [tidy_spaces(text) for text, _ in done]
+        return [text for text, _ in tidied], sum(n for _, n in done), sum(n for _, n in tidied)
+    collapsed = 0
+    if collapse:
+        joined, collapsed = collapse_number_spaces(joined)
+    joined = "\n".join(text.strip() for text in _BLANKS_RE.sub(" ", joined).split("\n"))
+    joined, tidied = _drop_spaces(joined)
+    return joined.split("\n"), collapsed, tidied
 
 
 # --------------------------------------------------------------------------------------------------
@@ -808,10 +925,13 @@ def repair_text(
     if _enabled(settings, "to_simplified"):
         # no OpenCC phrase spans a line, so the text goes in whole: one scan usually finds nothing to convert
         simplified, counts["traditional_converted"] = to_simplified("\n".join(line.text for line in lines))
-        for line, text in zip(lines, simplified.split("\n")):
-            line.text = text
+        if counts["traditional_converted"]:
+            for line, text in zip(lines, simplified.split("\n")):
+                line.text = text
     if _enabled(settings, "fold_width"):
-        for line in lines:
+        # most lines have nothing to fold (fold_width would return them as they are)
+        for index in lines_matching(_FOLDABLE_RE, [line.text for line in lines]):
+            line = lines[index]
             line.text, n = fold_width(line.text)
             counts["width_folded"] += n
 
@@ -847,21 +967,13 @@ def repair_text(
     if _enabled(settings, "detach_footnote_markers"):
         texts, markers, counts["footnote_markers"] = detach_footnote_markers(texts, [n.marker for n in notes if n.marker])
 
-    collapse = _enabled(settings, "collapse_number_spaces")
-
-    def finish(text: str) -> str:
-        if collapse:
-            text, n = collapse_number_spaces(text)
-            counts["number_spaces"] += n
-        text, n = tidy_spaces(text)
-        counts["spaces_tidied"] += n
-        return text
-
+    finished, counts["number_spaces"], counts["spaces_tidied"] = tidy_paragraphs(
+        texts + [note.text for note in notes], _enabled(settings, "collapse_number_spaces")
+    )
     paragraphs = []
     header_size = 0
     new_index: dict[int, int] = {}
-    for position, ((block, kind, number, label, _, header), text) in enumerate(zip(shaped, texts)):
-        text = finish(text)
+    for position, ((block, kind, number, label, _, header), text) in enumerate(zip(shaped, finished)):
         if not text:
             continue        # nothing left once a marker was detached
         new_index[position] = len(paragraphs)
@@ -869,7 +981,7 @@ def repair_text(
         paragraphs.append(Paragraph(text=text, index=len(paragraphs), number=number, kind=kind, line=block.line, label=label))
     markers = [(new_index[i], n) for i, n in markers if i in new_index]
     footnotes = [
-        Paragraph(text=finish(note.text), index=i, number=note.marker, kind="footnote", line=note.line)
-        for i, note in enumerate(notes)
+        Paragraph(text=text, index=i, number=note.marker, kind="footnote", line=note.line)
+        for i, (note, text) in enumerate(zip(notes, finished[len(texts):]))
     ]
     return RepairResult(paragraphs, footnotes, removed, counts, markers, header_size)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -27,7 +28,9 @@ TermsOption = typer.Option(
     "source). Default: data/terms_en.csv."
 )
 JobsOption = typer.Option(
-    1, "--jobs", "-j", min=1, help="Worker processes for repairing, segmenting and counting a large corpus."
+    os.cpu_count() or 1, "--jobs", "-j", min=1,
+    help="Worker processes for repairing, segmenting and counting (default: one per core). A corpus smaller than "
+    "parallel_min_chars characters is done in this process: workers would cost more than they save.",
 )
 
 

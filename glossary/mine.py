@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -430,10 +430,21 @@ class MiningResult:
     documents: Sequence[Document]
 
 
-def find_contexts(documents: Sequence[Document], groups: dict[str, list[str]], per_term: int = 3) -> pd.DataFrame:
+def find_contexts(
+    documents: Sequence[Document], groups: dict[str, list[str]], per_term: int = 3,
+    documents_of: Mapping[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """Keyword-in-context sentences for each concept, one from each document before a second from any.
-    One pass over each paragraph with an Aho-Corasick automaton over every form of every concept."""
+    One pass over each document with an Aho-Corasick automaton over every form of every concept. With
+    `documents_of` (concept -> indices of the documents where it is counted as a term), only the first `per_term`
+    documents of each concept are read: a large corpus is not read again for a few sentences."""
     import ahocorasick
+
+    wanted = None
+    if documents_of is not None:
+        wanted = np.zeros(len(documents), dtype=bool)
+        for docs in documents_of.values():
+            wanted[np.sort(docs)[:per_term]] = True
 
     def automaton_of(concepts):
         automaton = ahocorasick.Automaton()
@@ -453,9 +464,11 @@ def find_contexts(documents: Sequence[Document], groups: dict[str, list[str]], p
     # document comes before a second from any, so no more than per_term entries of each level can ever be chosen,
     # and a concept with per_term first sentences is finished: its forms leave the automaton.
     found: dict[str, list[list]] = defaultdict(lambda: [[] for _ in range(per_term)])
-    for doc in documents:
+    for doc_index, doc in enumerate(documents):
         if not unfinished:
             break
+        if wanted is not None and not wanted[doc_index]:
+            continue
         taken: Counter = Counter()  # concept -> sentences taken from this document
         # one automaton pass over the document; matches come in text order, so paragraph by paragraph
         starts = [0]
@@ -548,7 +561,8 @@ def mine_corpus(
         ))
         cached = read_entry(result_path)
         if cached is not None:
-            return MiningResult(*cached, documents)
+            terms, stats, variants, contexts = cached
+            return MiningResult(terms, stats, _expanded(variants), contexts, documents)
     segmenter = segmenter or Segmenter(user_words=[*read_user_dict(settings.path("user_dict")), *curated_forms])
     counts = count_corpus(
         [[p.text for p in doc.paragraphs if p.kind != "header"] for doc in documents],
@@ -622,8 +636,12 @@ def mine_corpus(
         defined_abbreviations=parenthetical_abbreviations(distinct_texts, set(forms)),
     )
     per_doc = {form: counts.per_doc.get(form, DocCounter()) for form in forms}
-    terms = _concept_table(stats, groups, freq, per_doc, documents)
-    contexts = find_contexts(documents, {t: groups.members.get(t, [t]) for t in terms["term"]})
+    members_of = {concept: groups.members.get(concept, [concept]) for concept in dict.fromkeys(
+        groups.canonical.get(form, form) for form in stats["term"])}
+    documents_of = {concept: np.unique(np.concatenate([per_doc[m].docs for m in members if m in per_doc] + [EMPTY]))
+                    for concept, members in members_of.items()}
+    terms = _concept_table(stats, groups, freq, documents_of, per_doc, documents)
+    contexts = find_contexts(documents, {t: members_of[t] for t in terms["term"]}, documents_of=documents_of)
     first_context = contexts.drop_duplicates("term").set_index("term")["sentence"] if len(contexts) else {}
     terms["example"] = [first_context.get(t, "") for t in terms["term"]]
     variants = _variant_table(groups, freq, per_doc, documents)
@@ -632,7 +650,7 @@ def mine_corpus(
     for table in (terms, contexts, variants):
         codes, names = pd.factorize(table["term"])  # the variant table has a row per form and document
         table["term"] = np.array([titled.get(name, name) for name in names] + [None], dtype=object)[codes]
-    write_entry(result_path, (terms, stats, variants, contexts))
+    write_entry(result_path, (terms, stats, _compact(variants), contexts))
     return MiningResult(terms, stats, variants, contexts, list(documents))
 
 
@@ -679,7 +697,7 @@ def recurring_variant_forms(
 TERM_COLUMNS = ["term", "freq", "docs", "score", "variants", "tokens", "example"]
 
 
-def _concept_table(stats, groups, freq, per_doc, documents) -> pd.DataFrame:
+def _concept_table(stats, groups, freq, documents_of, per_doc, documents) -> pd.DataFrame:
     by_form = dict(zip(stats["term"], stats.to_dict("records")))
     years = np.array([doc.year or 0 for doc in documents], dtype=np.int64)
     rows, seen = [], set()
@@ -690,7 +708,7 @@ def _concept_table(stats, groups, freq, per_doc, documents) -> pd.DataFrame:
         seen.add(concept)
         members = groups.members.get(concept, [form])
         ranked = by_form[form]
-        doc_ids = np.unique(np.concatenate([per_doc[m].docs for m in members if m in per_doc] + [EMPTY]))
+        doc_ids = documents_of[concept]
         used = np.unique(years[doc_ids])
         used = used[used > 0]
         row = {
@@ -758,4 +776,14 @@ def _variant_table(groups, freq, per_doc, documents) -> pd.DataFrame:
 
 
 VARIANT_COLUMNS = ["term", "form", "relation", "document", "year", "count"]
+_REPEATED = ["term", "form", "relation", "document"]
+
+
+def _compact(variants: pd.DataFrame) -> pd.DataFrame:
+    """The variant table as stored in the cache: its repeated strings as categories (a row per form and document)."""
+    return variants.astype({column: "category" for column in _REPEATED})
+
+
+def _expanded(variants: pd.DataFrame) -> pd.DataFrame:
+    return variants.astype({column: variants[column].cat.categories.dtype for column in _REPEATED})
 EMPTY = np.zeros(0, dtype=np.int64)

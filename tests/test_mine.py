@@ -154,13 +154,15 @@ def test_unseen_traditional_script_news_gives_simplified_terms(tmp_path):
 def test_parallel_and_cached_mining_give_the_same_ranking(tmp_path):
     documents = make_documents()
     settings = load_settings()
-    single = mine_corpus(documents, settings).terms
+    single = mine_corpus(documents, settings)
     settings.values["parallel_min_chars"] = 0  # force worker processes even for this small corpus
-    parallel = mine_corpus(documents, settings, jobs=2, cache_dir=tmp_path).terms
-    cached = mine_corpus(documents, settings, jobs=2, cache_dir=tmp_path).terms
+    parallel = mine_corpus(documents, settings, jobs=2, cache_dir=tmp_path)
+    cached = mine_corpus(documents, settings, jobs=2, cache_dir=tmp_path)
     assert list(tmp_path.rglob("*.pickle"))
+    columns = ["term", "freq", "docs", "score", "variants"]
     for other in (parallel, cached):
-        assert other[["term", "freq", "docs", "score", "variants"]].equals(single[["term", "freq", "docs", "score", "variants"]])
+        assert other.terms[columns].equals(single.terms[columns])
+        assert other.variants.equals(single.variants) and other.contexts.equals(single.contexts)
 
 
 def test_a_curated_term_kept_whole_still_ranks_as_a_multiword_term():

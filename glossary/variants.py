@@ -34,7 +34,10 @@ def same_without_particles(a: str, b: str, ignored: str) -> bool:
     return variant_key(a, ignored) == variant_key(b, ignored)
 
 
-def word_choice(a: Sequence[str], b: Sequence[str], min_shared_chars: int = 4) -> bool:
+WORD_CHOICE_MIN_SHARED = 4
+
+
+def word_choice(a: Sequence[str], b: Sequence[str], min_shared_chars: int = WORD_CHOICE_MIN_SHARED) -> bool:
     """Token sequences equal but for one word, swapped for one of the same length that shares a character."""
     if len(a) != len(b) or len(a) < 2:
         return False
@@ -189,7 +192,9 @@ def group_variants(
         if len(form) >= 6:
             by_chars["".join(sorted(form))].append(form)
         for i in range(len(tokens)):
-            by_slot[(len(tokens), i, tokens[:i], tokens[i + 1 :])].append(form)
+            # word_choice swaps one word for one of the same length, among enough shared characters
+            if len(form) - len(tokens[i]) >= WORD_CHOICE_MIN_SHARED:
+                by_slot[(len(tokens), i, len(tokens[i]), tokens[:i], tokens[i + 1 :])].append(form)
         if len(tokens) >= 2:
             by_head[tokens[-1]].append(form)
 

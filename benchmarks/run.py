@@ -5,7 +5,8 @@
 For each size it writes a corpus of that many MB built from the bundled seeds (their paragraphs shuffled and
 spread over documents of about 8 KB, as a year of UN documents would be), then measures, each in a fresh process:
   - `glossary mine` end to end (read, repair, segment, count, rank, group, contexts), with an empty cache;
-  - the same command again (unchanged corpus: cached per-document counts);
+  - the same command again (unchanged corpus: answered from the cache);
+  - with --jobs N > 1, the command in one process (fresh cache), to check the ranking is the same;
   - plain `jieba.lcut` over the same text (dictionary loading excluded);
   - `jieba.analyse.extract_tags` over the same text;
 and the peak memory of each command, its worker processes included (sampled every 0.2 s). Not part of the test
@@ -123,8 +124,11 @@ def main() -> None:
             cache = work / f"cache-{size:g}"
             env = {**os.environ, "GLOSSARY_CACHE": str(cache)}
             mine_cmd = [*glossary, "mine", str(corpus), "--format", "tsv", "--top", "200", "--jobs", str(args.jobs)]
-            mine_s, mine_mb, _ = timed(mine_cmd, env)
+            mine_s, mine_mb, ranked = timed(mine_cmd, env)
             again_s, again_mb, _ = timed(mine_cmd, env)
+            # the ranking must not depend on the number of worker processes
+            single_env = {**os.environ, "GLOSSARY_CACHE": str(work / f"cache-{size:g}-single")}
+            single = timed([*mine_cmd[:-1], "1"], single_env)[2] if args.jobs > 1 else ranked
             lcut_wall, lcut_mb, out = timed([sys.executable, "-c", JIEBA_SNIPPET, str(corpus), "lcut"])
             lcut_s = json.loads(out)["seconds"]
             tags_wall, tags_mb, out = timed([sys.executable, "-c", JIEBA_SNIPPET, str(corpus), "tags"])
@@ -140,11 +144,13 @@ def main() -> None:
                     "lcut / mine": round(lcut_s / mine_s, 2),
                     "re-run / first": round(again_s / mine_s, 2),
                     "peak MB (mine)": round(mine_mb),
+                    "same ranking as --jobs 1": "yes" if single == ranked else "NO",
                 }
             )
             print(rows[-1], flush=True)
             shutil.rmtree(corpus, ignore_errors=True)
             shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(work / f"cache-{size:g}-single", ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     header = list(rows[0])

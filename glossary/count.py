@@ -473,7 +473,8 @@ class _Merger:
             counts.segmentation[name] = run_words
             counts.pos[name] = run_tags
         # documents are disjoint between shards: the tables only need grouping by candidate
-        keys, docs, occurrences = (np.concatenate([t[k] for t in self.tables["per_doc"]]) for k in range(3))
+        tables = self.tables["per_doc"] or [(np.zeros(0, dtype=np.uint64),) + (np.zeros(0, dtype=np.int64),) * 2]
+        keys, docs, occurrences = (np.concatenate([t[k] for t in tables]) for k in range(3))
         self.tables["per_doc"] = []
         codes, distinct = pd.factorize(keys, sort=False)
         # numpy sorts 16-bit integers by radix, in linear time: most corpora have fewer distinct candidates

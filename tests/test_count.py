@@ -91,3 +91,23 @@ def test_adding_a_document_recounts_only_its_shard(setup, tmp_path):
 def test_shards_are_chosen_by_content():
     assert shard_count(1, 300_000) == 1 and shard_count(900_001, 300_000) == 4
     assert shard_of("ff" * 32, 4) == shard_of("ff" * 32, 4) == int("ff" * 6, 16) % 4
+
+
+def test_the_reference_segmenter_gives_the_same_counts(setup):
+    """jieba and rjieba cut Chinese alike; only the tags of words outside jieba's dictionary differ (工发), which
+    can make a candidate of one and not of the other. Every candidate both find is counted alike."""
+    lexicon, segmenter = setup
+    fallback = Segmenter(user_words=segmenter.user_words, engine="jieba")
+    compiled, reference = count(setup), count_corpus(DOCUMENTS, lexicon, fallback, 8, 24)
+    shared = reference.per_doc.keys() & compiled.per_doc.keys()
+    assert {"国家伙伴关系方案", "中等收入国家", "包容和可持续的工业发展"} <= shared
+    for term in shared:
+        assert reference.segmentation[term] == compiled.segmentation[term]
+        assert dict(reference.per_doc[term].items()) == dict(compiled.per_doc[term].items())
+        assert reference.ngrams[term] == compiled.ngrams[term]
+
+
+def test_documents_without_chinese_count_nothing(setup):
+    counts = count(setup, [[], [""], ["。，"], ["Hello world"]])
+    assert not counts.per_doc and counts.tokens == 2
+    assert not count(setup, []).per_doc

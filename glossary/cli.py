@@ -184,7 +184,9 @@ def mine(
 
         curated = curated_forms(read_terms(terms_file))
     corpus, settings = _load(paths, skip_bad, jobs)
-    with progress_bar("Mining", len(corpus.documents)) as advance:
+    # one step per document repaired, one per document counted (neither happens when the cache answers)
+    with progress_bar("Mining", 2 * len(corpus.documents)) as advance:
+        corpus.documents.progress = advance
         result = mine_corpus(
             corpus.documents, settings, curated=curated, min_freq=min_freq, cache_dir=cache_root(), jobs=jobs,
             progress=advance,

@@ -653,6 +653,7 @@ class Documents(Sequence):
 
     def __init__(self, sources: list[Source], settings, cache_dir: Path | None = None, jobs: int = 1):
         self.sources, self.settings, self.cache_dir, self.jobs = sources, settings, cache_dir, jobs
+        self.progress = None  # called once per document repaired (a progress bar)
         self._documents: list[Document] | None = None
 
     @property
@@ -674,7 +675,8 @@ class Documents(Sequence):
                     min_share=float(self.settings.get("boilerplate_min_share", 0.0)),
                     min_chars=int(self.settings.get("boilerplate_min_chars", 10)),
                 )
-            self._documents = build_documents(self.sources, self.settings, recurring, self.cache_dir, self.jobs)
+            self._documents = build_documents(self.sources, self.settings, recurring, self.cache_dir, self.jobs,
+                                              self.progress)
         return self._documents
 
     def __len__(self) -> int:
@@ -688,7 +690,8 @@ class Documents(Sequence):
 
 
 def build_documents(
-    sources: list[Source], settings, recurring: frozenset[str], cache_dir: Path | None = None, jobs: int = 1
+    sources: list[Source], settings, recurring: frozenset[str], cache_dir: Path | None = None, jobs: int = 1,
+    progress=None,
 ) -> list[Document]:
     """Repair every source, in `jobs` worker processes for a large corpus, the repaired documents cached on disk.
 
@@ -726,8 +729,13 @@ def build_documents(
                              [sources[i] for i in missing], chunksize=max(1, len(missing) // (jobs * 8)))
             for index, document in zip(missing, built):
                 documents[index] = _restored(document, sources[index])
+                if progress:
+                    progress()
     else:
-        documents.update((i, build_document(sources[i], settings, recurring)) for i in missing)
+        for index in missing:
+            documents[index] = build_document(sources[index], settings, recurring)
+            if progress:
+                progress()
     if entry is not None and missing:
         current = {keys[i]: _portable(documents[i]) for i in range(len(sources))}
         older = {key: document for key, document in cached.items() if key not in current}

@@ -1,7 +1,10 @@
-"""Settings: defaults from the project's own pyproject.toml, overridden by the nearest [tool.glossary] table."""
+"""Settings: defaults from the project's own pyproject.toml, overridden by the nearest [tool.glossary] table;
+and how long work runs (collector_paused)."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,3 +92,18 @@ def cache_root() -> Path:
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "glossary"
     )
     return Path(base)
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cycle collector paused while a corpus is built and mined: its millions of objects (paragraphs,
+    counts) would otherwise set off full collections that scan them all, again and again, for nothing (reference
+    counting frees what this work discards). Worker processes forked meanwhile inherit the pause. The previous
+    state returns on exit, so nested uses are safe."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from .config import collector_paused
 from .errors import InputError  # noqa: F401  (raised by the loaders)
 
 
@@ -665,19 +666,22 @@ class Documents(Sequence):
 
     def _built(self) -> list[Document]:
         if self._documents is None:
-            from .repair import find_recurring_lines
-
-            recurring = frozenset()
-            if self.settings.get("remove_boilerplate", True):
-                recurring = find_recurring_lines(
-                    [source.text for source in self.sources],
-                    min_docs=int(self.settings.get("boilerplate_min_docs", 3)),
-                    min_share=float(self.settings.get("boilerplate_min_share", 0.0)),
-                    min_chars=int(self.settings.get("boilerplate_min_chars", 10)),
-                )
-            self._documents = build_documents(self.sources, self.settings, recurring, self.cache_dir, self.jobs,
-                                              self.progress)
+            with collector_paused():
+                self._documents = self._repaired()
         return self._documents
+
+    def _repaired(self) -> list[Document]:
+        from .repair import find_recurring_lines
+
+        recurring = frozenset()
+        if self.settings.get("remove_boilerplate", True):
+            recurring = find_recurring_lines(
+                [source.text for source in self.sources],
+                min_docs=int(self.settings.get("boilerplate_min_docs", 3)),
+                min_share=float(self.settings.get("boilerplate_min_share", 0.0)),
+                min_chars=int(self.settings.get("boilerplate_min_chars", 10)),
+            )
+        return build_documents(self.sources, self.settings, recurring, self.cache_dir, self.jobs, self.progress)
 
     def __len__(self) -> int:
         return len(self.sources)

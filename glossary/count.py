@@ -29,6 +29,7 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from .config import collector_paused
 from .segment import Segmenter, Token
 
 MASK = (1 << 64) - 1
@@ -374,6 +375,7 @@ def _count_in_worker(task: tuple[list[list[str]], Path | None]) -> ShardCounts:
     return part
 
 
+@collector_paused()
 def count_corpus(
     texts: Sequence[Sequence[str]],
     lexicon,

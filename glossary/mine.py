@@ -26,7 +26,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .config import Settings, load_settings
+from .config import Settings, collector_paused, load_settings
 from .corpus import Document
 from .count import Counts, DocCounter, count_corpus
 from .segment import Segmenter, Token, read_user_dict
@@ -530,6 +530,7 @@ def _count_titles(texts: Sequence[str]) -> Counter:
     return Counter(m.group(1) for text in texts if "《" in text for m in TITLE.finditer(text))
 
 
+@collector_paused()
 def mine_corpus(
     documents: Sequence[Document],
     settings: Settings | None = None,

@@ -229,9 +229,11 @@ def count_shard(
         prefix_chars = np.concatenate([zero, np.cumsum(h * char_inv[char_end[1:]], dtype=np.uint64)])
         prefix_tokens = np.concatenate([zero, np.cumsum(h * token_inv[1 : n + 1], dtype=np.uint64)])
 
+    power_at = char_pow[char_end]  # B^L[k] at each token boundary k
+
     def string_of(i, j):
         with np.errstate(over="ignore"):
-            return char_pow[char_end[j]] * (prefix_chars[j] - prefix_chars[i])
+            return power_at[j] * (prefix_chars[j] - prefix_chars[i])
 
     def sequence_of(i, j):
         with np.errstate(over="ignore"):
@@ -246,13 +248,16 @@ def count_shard(
     may_end = table["may_end"][codes] & ~boundary
     bad_before = np.concatenate([[0], np.cumsum(table["bad_inside"][codes] & ~boundary)])
 
+    # the longest window from each position: to the clause's end, at most max_tokens tokens and max_chars characters
+    within_chars = np.searchsorted(char_end, char_end[:n] + max_chars, side="right") - 1 - positions
+    longest = np.minimum(np.minimum(room, max_tokens), within_chars)
+
     all_hashes, candidate_windows = [], []
     for size in range(1, max_tokens + 1):
-        i = np.flatnonzero(room >= size)
-        j = i + size
-        i, j = i[char_end[j] - char_end[i] <= max_chars], j[char_end[j] - char_end[i] <= max_chars]
+        i = np.flatnonzero(longest >= size)
         if not len(i):
             break
+        j = i + size
         opening, closing = may_start[i], may_end[j - 1]
         # a needed n-gram (a candidate, or a part of one: a prefix or a suffix) opens or closes like a term
         part_shaped = opening | closing

@@ -26,7 +26,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .config import Settings, collector_paused, load_settings
+from .config import Settings, collector_paused, load_settings, run_beside
 from .corpus import Document
 from .count import Counts, DocCounter, count_corpus
 from .segment import Segmenter, Token, read_user_dict
@@ -579,6 +579,8 @@ def mine_corpus(
     )
     texts = [p.text for d in documents for p in d.paragraphs]
     corpus_text = "\n".join(texts)
+    # a second process pays for itself on a large corpus only (as the workers of count_corpus)
+    large = jobs > 1 and len(corpus_text) >= int(settings.get("parallel_min_chars", 2_000_000))
     # scans that find strings, not count them, read each distinct paragraph once (documents repeat paragraphs)
     distinct_texts = list(dict.fromkeys(texts))
     titles = _count_titles(texts)
@@ -641,11 +643,13 @@ def mine_corpus(
         groups.canonical.get(form, form) for form in stats["term"])}
     documents_of = {concept: np.unique(np.concatenate([per_doc[m].docs for m in members if m in per_doc] + [EMPTY]))
                     for concept, members in members_of.items()}
+    # contexts are read from the documents on the second core while this one builds the tables
+    contexts = run_beside(find_contexts, documents, members_of, 3, documents_of, fork=large)
     terms = _concept_table(stats, groups, freq, documents_of, per_doc, documents)
-    contexts = find_contexts(documents, {t: members_of[t] for t in terms["term"]}, documents_of=documents_of)
+    variants = _variant_table(groups, freq, per_doc, documents)
+    contexts = contexts()
     first_context = contexts.drop_duplicates("term").set_index("term")["sentence"] if len(contexts) else {}
     terms["example"] = [first_context.get(t, "") for t in terms["term"]]
-    variants = _variant_table(groups, freq, per_doc, documents)
     # a name mostly written as a title keeps its brackets: 《多哈行动纲领》
     titled = {t: f"《{t}》" for t, share in zip(stats["term"], stats["titled"]) if share >= 0.5}
     for table in (terms, contexts, variants):

@@ -601,18 +601,33 @@ def _build_remotely(source: Source, settings, boilerplate_lines: frozenset[str])
 
 def _portable(document: Document) -> Document:
     """The document without the fields `_restored` rebuilds from its source, for a worker's answer and the cache
-    entry: the original and the joined paragraph texts are most of a pickled document."""
+    entry: the original and the joined paragraph texts are most of a pickled document. Paragraphs travel as
+    columns (one list per field): pickling hundreds of thousands of objects one by one is the slow part."""
     import dataclasses
 
-    return dataclasses.replace(document, raw_text="", text="")
+    return dataclasses.replace(document, raw_text="", text="", paragraphs=_columns(document.paragraphs),
+                               footnotes=_columns(document.footnotes))
 
 
 def _restored(document: Document, source: Source) -> Document:
     """A `_portable` document made whole again, at the path of `source` (the same bytes may sit at another)."""
     document.path = source.path
     document.raw_text = source.text
+    document.paragraphs = _rows(document.paragraphs)
+    document.footnotes = _rows(document.footnotes)
     document.text = "\n".join([paragraph.text for paragraph in document.paragraphs])
     return document
+
+
+_PARAGRAPH_FIELDS = ("text", "index", "number", "kind", "line", "label")
+
+
+def _columns(paragraphs: list[Paragraph]) -> tuple[list, ...]:
+    return tuple([getattr(p, name) for p in paragraphs] for name in _PARAGRAPH_FIELDS)
+
+
+def _rows(columns) -> list[Paragraph]:
+    return [Paragraph(*fields) for fields in zip(*columns)] if isinstance(columns, tuple) else columns
 
 
 def load_document(path: str | Path, settings: Mapping[str, Any] | Any = None, boilerplate_lines: frozenset[str] = frozenset()) -> Document:

@@ -653,10 +653,9 @@ def mine_corpus(
     # a name mostly written as a title keeps its brackets: 《多哈行动纲领》
     titled = {t: f"《{t}》" for t, share in zip(stats["term"], stats["titled"]) if share >= 0.5}
     for table in (terms, contexts, variants):
-        codes, names = pd.factorize(table["term"])  # the variant table has a row per form and document
-        table["term"] = np.array([titled.get(name, name) for name in names] + [None], dtype=object)[codes]
-    write_entry(result_path, (terms, stats, _compact(variants), contexts))
-    return MiningResult(terms, stats, variants, contexts, list(documents))
+        table["term"] = _with_titles(table["term"], titled)
+    write_entry(result_path, (terms, stats, variants, contexts))
+    return MiningResult(terms, stats, _expanded(variants), contexts, list(documents))
 
 
 def measure_curated_as_plain_text(stats: pd.DataFrame, curated: set[str], counts: Counts) -> pd.DataFrame:
@@ -772,11 +771,16 @@ def _variant_table(groups, freq, per_doc, documents) -> pd.DataFrame:
                 counts.append(counter.counts[order])
     if not labels:
         return pd.DataFrame(columns=VARIANT_COLUMNS)
-    repeats = [label[3] for label in labels]
+    # the repeated strings as categories: no string is hashed or copied per row
+    rows = np.repeat(np.arange(len(labels)), [label[3] for label in labels])
     docs = np.concatenate(docs)
-    columns = {name: np.repeat(np.array([label[k] for label in labels], dtype=object), repeats)
-               for k, name in enumerate(("term", "form", "relation"))}
-    columns.update(document=names[docs], year=years[docs], count=np.concatenate(counts))
+    columns = {}
+    for k, name in enumerate(("term", "form", "relation")):
+        codes, categories = pd.factorize(np.array([label[k] for label in labels], dtype=object))
+        columns[name] = pd.Categorical.from_codes(codes[rows], categories)
+    codes, categories = pd.factorize(names)
+    columns.update(document=pd.Categorical.from_codes(codes[docs], categories), year=years[docs],
+                   count=np.concatenate(counts))
     return pd.DataFrame(columns, columns=VARIANT_COLUMNS)
 
 
@@ -784,11 +788,21 @@ VARIANT_COLUMNS = ["term", "form", "relation", "document", "year", "count"]
 _REPEATED = ["term", "form", "relation", "document"]
 
 
-def _compact(variants: pd.DataFrame) -> pd.DataFrame:
-    """The variant table as stored in the cache: its repeated strings as categories (a row per form and document)."""
-    return variants.astype({column: "category" for column in _REPEATED})
-
-
 def _expanded(variants: pd.DataFrame) -> pd.DataFrame:
-    return variants.astype({column: variants[column].cat.categories.dtype for column in _REPEATED})
+    """The variant table with plain string columns, as users read it (it is built and cached with categories)."""
+    return variants.astype({column: variants[column].cat.categories.dtype for column in _REPEATED
+                            if isinstance(variants[column].dtype, pd.CategoricalDtype)})
+
+
+def _with_titles(column: pd.Series, titled: dict[str, str]) -> pd.Series | np.ndarray:
+    """A term column with each name that is mostly written as a title in its brackets: 《多哈行动纲领》."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        renamed = [titled.get(name, name) for name in column.cat.categories]
+        if len(set(renamed)) == len(renamed):
+            return column.cat.rename_categories(renamed)
+        column = column.astype(object)
+    codes, names = pd.factorize(column)
+    return np.array([titled.get(name, name) for name in names] + [None], dtype=object)[codes]
+
+
 EMPTY = np.zeros(0, dtype=np.int64)

@@ -323,17 +323,26 @@ def nesting_index(segmented: dict[str, tuple[str, ...]]) -> dict[str, list[str]]
 
 
 def term_statistics(
-    counts: Counts, n_docs: int, min_freq: int, also: Iterable[str] = (), excluded: Sequence[re.Pattern] = ()
+    counts: Counts, n_docs: int, min_freq: int, also: Iterable[str] = (), excluded: Sequence[re.Pattern] = (),
+    beside: bool = False,
 ) -> pd.DataFrame:
     """One row per candidate seen at least `min_freq` times (and per form in `also`), with every statistic the
     ranking uses. Candidates matching an `excluded` pattern (document furniture: 总干事的报告) are dropped first,
-    so they neither rank nor make their parts (总干事) look like fragments. Fragments have no specificity (NaN)."""
+    so they neither rank nor make their parts (总干事) look like fragments. Fragments have no specificity (NaN).
+    With `beside`, half the rows are computed in a second process (config.run_beside)."""
     kept = [gram for gram in counts.per_doc if counts.ngrams[gram] >= min_freq] + [g for g in also if g in counts.per_doc]
     kept = [gram for gram in kept if not any(pattern.search(gram) for pattern in excluded)]
     nested_in = nesting_index({gram: counts.segmentation[gram] for gram in kept})
+    half = len(kept) // 2 if beside else 0
+    second = run_beside(_statistics_rows, kept[:half], counts, nested_in, n_docs, fork=beside)
+    rows = _statistics_rows(kept[half:], counts, nested_in, n_docs)
+    return pd.DataFrame(second() + rows)
+
+
+def _statistics_rows(grams: Sequence[str], counts: Counts, nested_in: dict, n_docs: int) -> list[dict]:
     total = max(counts.tokens, 1)
     rows = []
-    for gram in kept:
+    for gram in grams:
         freq = counts.ngrams[gram]
         containing = [counts.ngrams[g] for g in set(nested_in.get(gram, ()))]
         docs = len(counts.per_doc[gram])
@@ -363,7 +372,7 @@ def term_statistics(
                 else float("nan"),
             }
         )
-    return pd.DataFrame(rows)
+    return rows
 
 
 LINKERS = {"和", "及", "与", "或", "以及", "、", "的", "之", "间", "/"}
@@ -589,7 +598,7 @@ def mine_corpus(
     rare_recurring, typos = recurring_variant_forms(counts, min_freq, ignored, distinct_texts if scan else [],
                                                     corpus_text)
     excluded = read_patterns(settings.path("excluded_candidates"))
-    stats = term_statistics(counts, len(documents), min_freq, also=rare_recurring, excluded=excluded)
+    stats = term_statistics(counts, len(documents), min_freq, also=rare_recurring, excluded=excluded, beside=large)
     if stats.empty:
         # too little text for any recurring candidate: empty tables, with their columns
         return MiningResult(

@@ -365,8 +365,17 @@ _WORKER: dict = {}
 
 
 def _start_worker(user_words: tuple, engine: str, lexicon, max_tokens: int, max_chars: int) -> None:
-    """What every shard's counting needs, set once per worker process."""
-    _WORKER.update(segmenter=Segmenter(user_words, engine=engine), words=WordTable(lexicon), max_tokens=max_tokens,
+    """What every shard's counting needs, set once per process. count_corpus sets it in the parent before starting
+    workers, so forked workers inherit the loaded dictionaries (jieba's, wordfreq's) instead of each loading them."""
+    from .mine import general_zipf
+
+    setup = (user_words, engine, lexicon.fingerprint, max_tokens, max_chars)
+    if _WORKER.get("setup") == setup:
+        return
+    segmenter = Segmenter(user_words, engine=engine)
+    segmenter.tag_raw("发展")  # loads the dictionary
+    general_zipf("发展")  # loads wordfreq's tables and tokenizer
+    _WORKER.update(setup=setup, segmenter=segmenter, words=WordTable(lexicon), max_tokens=max_tokens,
                    max_chars=max_chars)
 
 
@@ -414,6 +423,7 @@ def count_corpus(
     # worker processes pay a start-up (dictionaries, word frequencies) that only a large corpus repays
     parallel = jobs > 1 and len(missing) > 1 and work >= parallel_min_chars
     merged = _Merger(len(texts))
+    _start_worker(*setup)
     with contextlib.ExitStack() as stack:
         tasks = (([texts[k] for k in members[s]], paths[s]) for s in missing)
         if parallel:
@@ -423,14 +433,12 @@ def count_corpus(
                                                            initargs=setup))
             counted = pool.map(_count_in_worker, tasks)
         else:
-            _start_worker(*setup)
             counted = map(_count_in_worker, tasks)
         counted, fresh = iter(counted), set(missing)
         # merged in shard order as they come, so few shards' tables wait in memory
         for s in range(len(members)):
             part = next(counted) if s in fresh else read_entry(paths[s])
             if part is None:  # a cache entry damaged since it was looked at
-                _start_worker(*setup)
                 part = _count_in_worker(([texts[k] for k in members[s]], paths[s]))
             merged.add(part, members[s])
             if progress:

@@ -623,7 +623,10 @@ _PARAGRAPH_FIELDS = ("text", "index", "number", "kind", "line", "label")
 
 
 def _columns(paragraphs: list[Paragraph]) -> tuple[list, ...]:
-    return tuple([getattr(p, name) for p in paragraphs] for name in _PARAGRAPH_FIELDS)
+    from operator import attrgetter
+
+    rows = list(map(attrgetter(*_PARAGRAPH_FIELDS), paragraphs))
+    return tuple(map(list, zip(*rows))) if rows else tuple([] for _ in _PARAGRAPH_FIELDS)
 
 
 def _rows(columns) -> list[Paragraph]:
@@ -738,6 +741,7 @@ def build_documents(
     does not grow it without end).
     """
     import copy
+    import dataclasses
 
     from .cache import cache_key, code_fingerprint, entry_path, read_entry, settings_fingerprint, write_entry
 
@@ -755,6 +759,7 @@ def build_documents(
             taken.add(key)
             documents[index] = _restored(document, sources[index])
     missing = [i for i in range(len(sources)) if i not in documents]
+    portable: dict[int, Document] = {}
     large = sum(len(sources[i].text) for i in missing) >= int(settings.get("parallel_min_chars", 2_000_000))
     if jobs > 1 and len(missing) > 1 and large:
         from concurrent.futures import ProcessPoolExecutor
@@ -764,6 +769,7 @@ def build_documents(
             built = pool.map(partial(_build_remotely, settings=settings, boilerplate_lines=recurring),
                              [sources[i] for i in missing], chunksize=max(1, len(missing) // (jobs * 8)))
             for index, document in zip(missing, built):
+                portable[index] = dataclasses.replace(document)  # as the cache stores it: no need to redo
                 documents[index] = _restored(document, sources[index])
                 if progress:
                     progress()
@@ -773,7 +779,7 @@ def build_documents(
             if progress:
                 progress()
     if entry is not None and missing:
-        current = {keys[i]: _portable(documents[i]) for i in range(len(sources))}
+        current = {keys[i]: portable.get(i) or _portable(documents[i]) for i in range(len(sources))}
         older = {key: document for key, document in cached.items() if key not in current}
         write_entry(entry, {**older, **current} if len(older) < len(current) else current)
     return [documents[i] for i in range(len(sources))]

@@ -141,21 +141,30 @@ class ShardCounts:
 
 class WordTable:
     """What counting needs to know of each distinct word, computed once per process: it is a pure function of the
-    word, the segmenter's tag for it and the lexicon."""
+    word, the segmenter's tag for it (jieba tags a word from its dictionary, whatever the context) and the lexicon.
+    Kept as columns (ROW_FIELDS) indexed by a word id, so a shard's table is a gather, not a loop."""
 
     def __init__(self, lexicon):
         from . import mine
 
         self.lexicon = lexicon
         self.mine = mine
-        self.rows: dict[tuple[str, str], tuple] = {}
+        self.ids: dict[str, int] = {}
+        self.columns = {name: np.zeros(0, dtype=dtype) for name, dtype in ROW_FIELDS}
 
-    def row(self, word: str, tag: str) -> tuple:
-        key = (word, tag)
-        row = self.rows.get(key)
-        if row is None:
-            row = self.rows[key] = self._describe(word, tag)
-        return row
+    def table(self, words: list[str], tag_of: Callable[[int], str]) -> dict[str, np.ndarray]:
+        """The columns for `words` (distinct), `tag_of(k)` giving the tag of words[k]."""
+        ids = self.ids
+        new = [k for k, word in enumerate(words) if word not in ids]
+        if new:
+            rows = [self._describe(words[k], tag_of(k)) for k in new]
+            for k in new:
+                ids[words[k]] = len(ids)
+            for i, (name, dtype) in enumerate(ROW_FIELDS):
+                column = np.array([row[i] for row in rows], dtype=dtype)
+                self.columns[name] = np.concatenate([self.columns[name], column])
+        index = np.fromiter(map(ids.__getitem__, words), dtype=np.int64, count=len(words))
+        return {name: column[index] for name, column in self.columns.items()}
 
     def _describe(self, raw: str, tag: str) -> tuple:
         mine, lexicon = self.mine, self.lexicon
@@ -201,9 +210,8 @@ def count_shard(
     tagged = segmenter.tag_raw(text)
     codes, uniques = pd.factorize(pd.Series([word for word, _ in tagged], dtype=object), sort=False)
     uniques = uniques.tolist()
-    rows = [words.row(word, tagged[k][1]) for word, k in zip(uniques, _first_positions(codes, len(uniques)))]
-    table = {name: np.array([row[i] for row in rows], dtype=dtype) if rows else np.zeros(0, dtype=dtype)
-             for i, (name, dtype) in enumerate(ROW_FIELDS)}
+    first = _first_positions(codes, len(uniques))
+    table = words.table(uniques, lambda k: tagged[first[k]][1])
     # which document each token belongs to: by its start in the joined text
     raw_lengths = np.fromiter((len(w) for w in uniques), dtype=np.int64, count=len(uniques))[codes]
     starts = np.concatenate([[0], np.cumsum(raw_lengths)[:-1]]) if len(codes) else np.zeros(0, dtype=np.int64)

@@ -207,14 +207,14 @@ def count_shard(
 
     # one segmenter call for the shard: jieba segments each run between newlines on its own, as paragraph by paragraph
     text = "\n".join("\n".join(paragraphs) for paragraphs in documents)
-    tagged = segmenter.tag_raw(text)
-    codes, uniques = pd.factorize(pd.Series([word for word, _ in tagged], dtype=object), sort=False)
+    raw_words = segmenter.cut_raw(text)
+    codes, uniques = pd.factorize(pd.Series(raw_words, dtype=object), sort=False)
     uniques = uniques.tolist()
-    first = _first_positions(codes, len(uniques))
-    table = words.table(uniques, lambda k: tagged[first[k]][1])
-    # which document each token belongs to: by its start in the joined text
-    raw_lengths = np.fromiter((len(w) for w in uniques), dtype=np.int64, count=len(uniques))[codes]
+    raw_lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))[codes]
     starts = np.concatenate([[0], np.cumsum(raw_lengths)[:-1]]) if len(codes) else np.zeros(0, dtype=np.int64)
+    first = _first_positions(codes, len(uniques))
+    table = words.table(uniques, lambda k: _tag_in_context(segmenter, text, int(starts[first[k]]), uniques[k]))
+    # which document each token belongs to: by its start in the joined text
     doc_starts = np.cumsum([0] + [len("\n".join(p)) + 1 for p in documents])[:-1]
     kind = table["kind"][codes]
     keep = kind != DROP
@@ -339,6 +339,21 @@ def count_shard(
         segmentations=_count_pairs(strings, sequences.astype(np.uint64)),
         token_runs=token_runs,
     )
+
+
+def _tag_in_context(segmenter: Segmenter, text: str, start: int, word: str) -> str:
+    """The tag of the word at `start`, from tagging its line: jieba segments each line on its own, so the line gives
+    the same words, and tags them from the dictionary (a word tagged alone may be cut otherwise: 南南 → 南|南)."""
+    if "\n" not in word:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        offset = line_start
+        for token, tag in segmenter.tag_raw(text[line_start: line_end if line_end >= 0 else len(text)]):
+            if offset == start and token == word:
+                return tag
+            offset += len(token)
+    alone = segmenter.tag_raw(word)  # a line break itself (or, never seen, a line cut otherwise)
+    return alone[0][1] if len(alone) == 1 else "x"
 
 
 ROW_FIELDS = [("kind", np.int8), ("word", object), ("pos", object), ("length", np.int64), ("hash", np.uint64),

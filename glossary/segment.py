@@ -80,6 +80,7 @@ class Segmenter:
         self.cache_dir = cache_dir
         self._memory: dict[str, list[Token]] = {}
         self._backend = None
+        self._cut = None
         fingerprint = "\n".join([self.engine, SEGMENTER_VERSION, *map(repr, self.user_words)])
         self.fingerprint = hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:16]
 
@@ -92,7 +93,7 @@ class Segmenter:
             backend = rjieba.Jieba()
             for word, freq, tag in self.user_words:
                 backend.add_word(word, freq, tag)
-            self._backend = backend.tag
+            self._backend, self._cut = backend.tag, backend.cut
         else:
             import jieba
             import jieba.posseg
@@ -106,6 +107,7 @@ class Segmenter:
             # jieba.lcut's tokens, tagged from the dictionary as jieba-rs does (jieba.posseg runs another HMM
             # and segments differently: 了工|发|组织)
             self._backend = lambda text: [(word, tags.get(word) or _guess_tag(word)) for word in tokenizer.lcut(text)]
+            self._cut = tokenizer.lcut
         return self._backend
 
     def tag(self, text: str) -> list[Token]:
@@ -127,8 +129,14 @@ class Segmenter:
         return tagged
 
     def tag_raw(self, text: str) -> list[tuple[str, str]]:
-        """(word, tag) pairs of a whole text, every character in some word: the fast path for counting."""
+        """(word, tag) pairs of a whole text, every character in some word."""
         return self._load_backend()(text)
+
+    def cut_raw(self, text: str) -> list[str]:
+        """The words of a whole text, every character in some word, untagged: the fast path for counting (a word's
+        tag comes from the dictionary, so counting asks tag_raw only for words it has not seen)."""
+        self._load_backend()
+        return self._cut(text)
 
     def _tag_uncached(self, text: str) -> list[Token]:
         tokens = []

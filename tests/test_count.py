@@ -111,3 +111,15 @@ def test_documents_without_chinese_count_nothing(setup):
     counts = count(setup, [[], [""], ["。，"], ["Hello world"]])
     assert not counts.per_doc and counts.tokens == 2
     assert not count(setup, []).per_doc
+
+
+def test_a_word_is_tagged_as_in_its_context(setup):
+    """Counting cuts without tags and tags each new word from its line: the tag jieba gives it in context."""
+    from glossary.count import _tag_in_context
+
+    _, segmenter = setup
+    text = "\n".join(p for document in DOCUMENTS for p in document) + "\n南南合作和三角合作仍是重点。"
+    offset = 0
+    for word, tag in segmenter.tag_raw(text):
+        assert _tag_in_context(segmenter, text, offset, word) == tag, word
+        offset += len(word)

@@ -650,8 +650,7 @@ def mine_corpus(
     per_doc = {form: counts.per_doc.get(form, DocCounter()) for form in forms}
     members_of = {concept: groups.members.get(concept, [concept]) for concept in dict.fromkeys(
         groups.canonical.get(form, form) for form in stats["term"])}
-    documents_of = {concept: np.unique(np.concatenate([per_doc[m].docs for m in members if m in per_doc] + [EMPTY]))
-                    for concept, members in members_of.items()}
+    documents_of = {concept: _documents_using(members, per_doc) for concept, members in members_of.items()}
     # contexts are read from the documents on the second core while this one builds the tables
     contexts = run_beside(find_contexts, documents, members_of, 3, documents_of, fork=large)
     terms = _concept_table(stats, groups, freq, documents_of, per_doc, documents)
@@ -712,7 +711,9 @@ TERM_COLUMNS = ["term", "freq", "docs", "score", "variants", "tokens", "example"
 
 def _concept_table(stats, groups, freq, documents_of, per_doc, documents) -> pd.DataFrame:
     by_form = dict(zip(stats["term"], stats.to_dict("records")))
-    years = np.array([doc.year or 0 for doc in documents], dtype=np.int64)
+    # each document's year as a small code (0: undated), so counting by year is a bincount, not a sort
+    year_code, year_of_code = pd.factorize(np.array([doc.year or 0 for doc in documents], dtype=np.int64), sort=True)
+    year_of_code = np.asarray(year_of_code)
     rows, seen = [], set()
     for form in stats["term"]:
         concept = groups.canonical.get(form, form)
@@ -722,7 +723,7 @@ def _concept_table(stats, groups, freq, documents_of, per_doc, documents) -> pd.
         members = groups.members.get(concept, [form])
         ranked = by_form[form]
         doc_ids = documents_of[concept]
-        used = np.unique(years[doc_ids])
+        used = year_of_code[np.bincount(year_code[doc_ids], minlength=len(year_of_code)) > 0]
         used = used[used > 0]
         row = {
             "term": concept,
@@ -734,7 +735,7 @@ def _concept_table(stats, groups, freq, documents_of, per_doc, documents) -> pd.
             "example": "",
             "first_year": int(used[0]) if len(used) else None,
             "last_year": int(used[-1]) if len(used) else None,
-            "forms_by_year": _forms_by_year(members, per_doc, years),
+            "forms_by_year": _forms_by_year(members, per_doc, year_code, year_of_code),
         }
         for column in SCORE_COLUMNS:
             row[column] = ranked[column]
@@ -747,7 +748,7 @@ SCORE_COLUMNS = ("cvalue", "independence", "dice", "pmi", "llr", "left_entropy",
                  "general_zipf", "spread", "titled", "length", "pos")
 
 
-def _forms_by_year(members, per_doc, years: np.ndarray) -> str:
+def _forms_by_year(members, per_doc, year_code: np.ndarray, year_of_code: np.ndarray) -> str:
     """'2018: 包容和可持续的工业发展 ×12; 2020: 包容及可持续工业发展 ×3': the drift a terminologist looks for.
     Documents without a date count as 'undated'."""
     by_year: dict = defaultdict(Counter)
@@ -755,13 +756,21 @@ def _forms_by_year(members, per_doc, years: np.ndarray) -> str:
         counter = per_doc.get(member)
         if not counter:
             continue
-        used, index = np.unique(years[counter.docs], return_inverse=True)
-        for year, n in zip(used.tolist(), np.bincount(index, weights=counter.counts).astype(np.int64).tolist()):
-            by_year[year or "undated"][member] += n
+        per_year = np.bincount(year_code[counter.docs], weights=counter.counts, minlength=len(year_of_code))
+        for code in np.flatnonzero(per_year).tolist():
+            by_year[int(year_of_code[code]) or "undated"][member] += int(per_year[code])
     parts = []
     for year in sorted(by_year, key=str):
         parts.append(f"{year}: " + ", ".join(f"{f} ×{n}" for f, n in by_year[year].most_common()))
     return "; ".join(parts)
+
+
+def _documents_using(members, per_doc) -> np.ndarray:
+    """Indices of the documents using any of the forms (a form's own are distinct already)."""
+    arrays = [per_doc[m].docs for m in members if m in per_doc]
+    if len(arrays) == 1:
+        return arrays[0]
+    return np.unique(np.concatenate(arrays)) if arrays else EMPTY
 
 
 def _variant_table(groups, freq, per_doc, documents) -> pd.DataFrame:

@@ -291,7 +291,7 @@ def build_candidate_pool(
 ) -> CandidatePool:
     """Every term-shaped n-gram of the corpus (any frequency), the mined terms and variants, and `extra_forms`
     (curated Chinese) that occur in the corpus."""
-    from .count import count_corpus
+    from .count import count_corpus, documents_using
     from .mine import Lexicon, clauses
     from .segment import Segmenter, read_user_dict
 
@@ -321,7 +321,8 @@ def build_candidate_pool(
                 pool.clauses.append((words, tags))
     independence = candidate_independence(list(counts.per_doc), counts.ngrams)
     for gram in counts.per_doc:
-        pool.add(Candidate("".join(gram), gram, counts.ngrams[gram], len(counts.per_doc[gram]), independence[gram]))
+        pool.add(Candidate("".join(gram), gram, counts.ngrams[gram], documents_using(counts.per_doc, gram),
+                           independence[gram]))
     if mining is not None:
         _add_mined(pool, mining, segmenter)
     for form in extra_forms:

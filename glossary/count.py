@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -105,6 +105,71 @@ class DocCounter(Mapping):
 
     def items(self):
         return zip(self.docs.tolist(), self.counts.tolist())
+
+
+class DocumentCounts(MutableMapping):
+    """Candidate -> DocCounter for a whole corpus, grouped in a background thread (numpy sorts and gathers without
+    the interpreter lock) while mining goes on; `documents(name)`, how many documents use a candidate, never
+    waits for it."""
+
+    def __init__(self, names: list[str], codes: np.ndarray, docs: np.ndarray, occurrences: np.ndarray):
+        import threading
+
+        self._index = {name: k for k, name in enumerate(names)}
+        self._documents = np.bincount(codes, minlength=len(names))
+        self._added: dict[str, DocCounter] = {}
+        self._grouped: tuple | BaseException | None = None
+        self._pending = (codes, docs, occurrences)
+        self._thread = threading.Thread(target=self._group, args=self._pending, daemon=True)
+        self._thread.start()
+
+    def _group(self, codes, docs, occurrences) -> None:
+        try:
+            # numpy sorts 16-bit integers by radix, in linear time: most corpora have fewer distinct candidates
+            order = np.argsort(codes.astype(np.uint16) if len(self._index) <= 1 << 16 else codes, kind="stable")
+            bounds = np.concatenate([[0], np.cumsum(self._documents)])
+            self._grouped = (docs[order], occurrences[order], bounds)
+            self._pending = None
+        except BaseException as error:  # noqa: BLE001  (raised where the counts are read)
+            self._grouped = error
+
+    def documents(self, name: str) -> int:
+        if name in self._added:
+            return len(self._added[name])
+        return int(self._documents[self._index[name]])
+
+    def __getitem__(self, name: str) -> DocCounter:
+        if name in self._added:
+            return self._added[name]
+        k = self._index[name]
+        self._thread.join()
+        if self._grouped is None:  # a forked process has no copy of the thread: group here
+            self._group(*self._pending)
+        if isinstance(self._grouped, BaseException):
+            raise self._grouped
+        docs, occurrences, bounds = self._grouped
+        return DocCounter(docs[bounds[k]: bounds[k + 1]], occurrences[bounds[k]: bounds[k + 1]])
+
+    def __setitem__(self, name: str, counter: DocCounter) -> None:
+        self._added[name] = counter
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("counts are not removed")
+
+    def __contains__(self, name) -> bool:
+        return name in self._index or name in self._added
+
+    def __iter__(self):
+        yield from self._index
+        yield from (name for name in self._added if name not in self._index)
+
+    def __len__(self) -> int:
+        return len(self._index) + sum(name not in self._index for name in self._added)
+
+
+def documents_using(per_doc: Mapping, name: str) -> int:
+    """How many documents use a candidate, without waiting for DocumentCounts to be grouped."""
+    return per_doc.documents(name) if isinstance(per_doc, DocumentCounts) else len(per_doc[name])
 
 
 @dataclass
@@ -515,12 +580,7 @@ class _Merger:
         keys, docs, occurrences = (np.concatenate([t[k] for t in tables]) for k in range(3))
         self.tables["per_doc"] = []
         codes, distinct = pd.factorize(keys, sort=False)
-        # numpy sorts 16-bit integers by radix, in linear time: most corpora have fewer distinct candidates
-        order = np.argsort(codes.astype(np.uint16) if len(distinct) <= 1 << 16 else codes, kind="stable")
-        bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(distinct)))])
-        docs, occurrences = docs[order], occurrences[order]
-        for key, start, end in zip(distinct.tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
-            counts.per_doc[name_of[key]] = DocCounter(docs[start:end], occurrences[start:end])
+        counts.per_doc = DocumentCounts([name_of[key] for key in distinct.tolist()], codes, docs, occurrences)
         for side, target in (("left", counts.left_entropy), ("right", counts.right_entropy)):
             for key, entropy in _branching_entropies(*_sum_pairs(self.tables[side])):
                 target[name_of[key]] = entropy

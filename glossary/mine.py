@@ -28,7 +28,7 @@ import pandas as pd
 
 from .config import Settings, collector_paused, load_settings, run_beside
 from .corpus import Document
-from .count import Counts, DocCounter, count_corpus
+from .count import Counts, DocCounter, count_corpus, documents_using
 from .segment import Segmenter, Token, read_user_dict
 
 # POS tags (jieba / ICTCLAS set) of words that only glue others together: conjunctions, prepositions,
@@ -345,7 +345,7 @@ def _statistics_rows(grams: Sequence[str], counts: Counts, nested_in: dict, n_do
     for gram in grams:
         freq = counts.ngrams[gram]
         containing = [counts.ngrams[g] for g in set(nested_in.get(gram, ()))]
-        docs = len(counts.per_doc[gram])
+        docs = documents_using(counts.per_doc, gram)
         tokens = counts.segmentation[gram]
         dice_, pmi_, llr = weakest_split(tokens, counts.ngrams, total)
         rows.append(
@@ -650,7 +650,7 @@ def mine_corpus(
     per_doc = {form: counts.per_doc.get(form, DocCounter()) for form in forms}
     members_of = {concept: groups.members.get(concept, [concept]) for concept in dict.fromkeys(
         groups.canonical.get(form, form) for form in stats["term"])}
-    documents_of = {concept: _documents_using(members, per_doc) for concept, members in members_of.items()}
+    documents_of = {concept: _documents_of_forms(members, per_doc) for concept, members in members_of.items()}
     # contexts are read from the documents on the second core while this one builds the tables
     contexts = run_beside(find_contexts, documents, members_of, 3, documents_of, fork=large)
     terms = _concept_table(stats, groups, freq, documents_of, per_doc, documents)
@@ -765,7 +765,7 @@ def _forms_by_year(members, per_doc, year_code: np.ndarray, year_of_code: np.nda
     return "; ".join(parts)
 
 
-def _documents_using(members, per_doc) -> np.ndarray:
+def _documents_of_forms(members, per_doc) -> np.ndarray:
     """Indices of the documents using any of the forms (a form's own are distinct already)."""
     arrays = [per_doc[m].docs for m in members if m in per_doc]
     if len(arrays) == 1:

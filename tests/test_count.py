@@ -123,3 +123,17 @@ def test_a_word_is_tagged_as_in_its_context(setup):
     for word, tag in segmenter.tag_raw(text):
         assert _tag_in_context(segmenter, text, offset, word) == tag, word
         offset += len(word)
+
+
+def test_document_counts_are_grouped_by_candidate():
+    import numpy as np
+
+    from glossary.count import DocCounter, DocumentCounts, documents_using
+
+    codes = np.array([1, 0, 1, 1])
+    per_doc = DocumentCounts(["a", "b"], codes, np.array([0, 0, 1, 2]), np.array([2, 1, 1, 5]))
+    assert documents_using(per_doc, "b") == 3 and dict(per_doc["b"].items()) == {0: 2, 1: 1, 2: 5}
+    per_doc["c"] = DocCounter([4], [2])  # a form counted in the text afterwards
+    assert list(per_doc) == ["a", "b", "c"] and len(per_doc) == 3 and documents_using(per_doc, "c") == 1
+    with pytest.raises(KeyError):
+        per_doc["d"]

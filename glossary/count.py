@@ -278,7 +278,8 @@ def count_shard(
     raw_lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))[codes]
     starts = np.concatenate([[0], np.cumsum(raw_lengths)[:-1]]) if len(codes) else np.zeros(0, dtype=np.int64)
     first = _first_positions(codes, len(uniques))
-    table = words.table(uniques, lambda k: _tag_in_context(segmenter, text, int(starts[first[k]]), uniques[k]))
+    tag_at = tags_in_context(segmenter, text)
+    table = words.table(uniques, lambda k: tag_at(int(starts[first[k]]), uniques[k]))
     # which document each token belongs to: by its start in the joined text
     doc_starts = np.cumsum([0] + [len("\n".join(p)) + 1 for p in documents])[:-1]
     kind = table["kind"][codes]
@@ -406,19 +407,30 @@ def count_shard(
     )
 
 
-def _tag_in_context(segmenter: Segmenter, text: str, start: int, word: str) -> str:
-    """The tag of the word at `start`, from tagging its line: jieba segments each line on its own, so the line gives
-    the same words, and tags them from the dictionary (a word tagged alone may be cut otherwise: 南南 → 南|南)."""
-    if "\n" not in word:
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", start)
-        offset = line_start
-        for token, tag in segmenter.tag_raw(text[line_start: line_end if line_end >= 0 else len(text)]):
-            if offset == start and token == word:
+def tags_in_context(segmenter: Segmenter, text: str) -> Callable[[int, str], str]:
+    """A function giving the tag of the word at a position of `text`, read from tagging its line: jieba segments
+    each line on its own, so the line gives the same words, and tags them from the dictionary (a word tagged alone
+    may be cut otherwise: 南南 → 南|南). Each line is tagged once, however many new words it holds."""
+    lines: dict[int, dict[int, tuple[str, str]]] = {}
+
+    def tag_at(start: int, word: str) -> str:
+        if "\n" not in word:
+            line_start = text.rfind("\n", 0, start) + 1
+            tagged = lines.get(line_start)
+            if tagged is None:
+                line_end = text.find("\n", start)
+                tagged = lines[line_start] = {}
+                offset = line_start
+                for token, tag in segmenter.tag_raw(text[line_start: line_end if line_end >= 0 else len(text)]):
+                    tagged[offset] = (token, tag)
+                    offset += len(token)
+            token, tag = tagged.get(start, ("", ""))
+            if token == word:
                 return tag
-            offset += len(token)
-    alone = segmenter.tag_raw(word)  # a line break itself (or, never seen, a line cut otherwise)
-    return alone[0][1] if len(alone) == 1 else "x"
+        alone = segmenter.tag_raw(word)  # a line break itself (or, never seen, a line cut otherwise)
+        return alone[0][1] if len(alone) == 1 else "x"
+
+    return tag_at
 
 
 ROW_FIELDS = [("kind", np.int8), ("word", object), ("pos", object), ("length", np.int64), ("hash", np.uint64),

@@ -115,13 +115,13 @@ def test_documents_without_chinese_count_nothing(setup):
 
 def test_a_word_is_tagged_as_in_its_context(setup):
     """Counting cuts without tags and tags each new word from its line: the tag jieba gives it in context."""
-    from glossary.count import _tag_in_context
+    from glossary.count import tags_in_context
 
     _, segmenter = setup
     text = "\n".join(p for document in DOCUMENTS for p in document) + "\n南南合作和三角合作仍是重点。"
-    offset = 0
+    tag_at, offset = tags_in_context(segmenter, text), 0
     for word, tag in segmenter.tag_raw(text):
-        assert _tag_in_context(segmenter, text, offset, word) == tag, word
+        assert tag_at(offset, word) == tag, word
         offset += len(word)
 
 

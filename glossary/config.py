@@ -1,5 +1,5 @@
 """Settings: defaults from the project's own pyproject.toml, overridden by the nearest [tool.glossary] table;
-and how the work runs: collector_paused, run_beside.
+and how the work runs: collector_paused, run_beside."""
 
 from __future__ import annotations
 

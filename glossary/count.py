@@ -88,9 +88,6 @@ class DocCounter(Mapping):
         self.docs = np.asarray(docs, dtype=np.int64)
         self.counts = np.asarray(counts, dtype=np.int64)
 
-    def total(self) -> int:
-        return int(self.counts.sum())
-
     def __getitem__(self, doc: int) -> int:
         found = np.flatnonzero(self.docs == doc)
         if len(found):
@@ -190,7 +187,6 @@ class Counts:
 class ShardCounts:
     """One shard's counts, every table keyed by window hash (see count_shard)."""
 
-    n_docs: int
     tokens: int
     ngrams: tuple  # (string hash, occurrences) of the n-grams the shard's candidates need
     per_doc: tuple  # (string hash, document within the shard, occurrences) of candidates
@@ -286,7 +282,7 @@ def count_shard(
     keep = kind != DROP
     codes, starts = codes[keep], starts[keep]
     doc = np.searchsorted(doc_starts, starts, side="right") - 1
-    boundary = table["kind"][codes] == BOUNDARY
+    boundary = kind[keep] == BOUNDARY
     n = len(codes)
     tokens = int((~boundary).sum())
 
@@ -351,7 +347,7 @@ def count_shard(
     token_runs: dict[int, tuple] = {}
     verdicts = np.zeros(len(distinct), dtype=bool)
     word_of, tag_of = table["word"], table["pos"]
-    first_windows = _first_positions(inverse, len(distinct)).tolist()
+    first_windows = _first_positions(inverse, len(distinct))
     for k, key in enumerate(distinct.tolist()):
         verdict = memo.get(key)
         if verdict is None or verdict:
@@ -368,6 +364,8 @@ def count_shard(
             if verdict:
                 token_runs[key] = run
         verdicts[k] = verdict
+    # one window of each candidate segmentation, for its parts below
+    wi, wj = i[first_windows[verdicts]], j[first_windows[verdicts]]
     chosen = verdicts[inverse]
     i, j, sequences = i[chosen], j[chosen], sequences[chosen]
     strings = string_of(i, j)
@@ -383,9 +381,6 @@ def count_shard(
                                                                                         dtype=np.uint64))
 
     # the n-grams the statistics read: each candidate, and both parts of each split of each segmentation
-    run_codes, run_keys = pd.factorize(sequences, sort=False)
-    distinct_runs = _first_positions(run_codes, len(run_keys))
-    wi, wj = i[distinct_runs], j[distinct_runs]
     needed = [strings]
     for k in range(1, max_tokens):
         split = wj - wi > k
@@ -395,7 +390,6 @@ def count_shard(
     every = pd.Series(every[pd.Index(needed).get_indexer(every) >= 0]).value_counts(sort=False)
     ngram_keys, ngram_counts = every.index.to_numpy(np.uint64), every.to_numpy(np.int64)
     return ShardCounts(
-        n_docs=len(documents),
         tokens=tokens,
         ngrams=(ngram_keys, ngram_counts),
         per_doc=_narrow(_count_pairs(strings, doc[i])),
@@ -522,7 +516,7 @@ def count_corpus(
     work = sum(len(p) for s in missing for k in members[s] for p in texts[k])
     # worker processes pay a start-up (dictionaries, word frequencies) that only a large corpus repays
     parallel = jobs > 1 and len(missing) > 1 and work >= parallel_min_chars
-    merged = _Merger(len(texts))
+    merged = _Merger()
     _start_worker(*setup)
     with contextlib.ExitStack() as stack:
         tasks = (([texts[k] for k in members[s]], paths[s]) for s in missing)
@@ -549,8 +543,7 @@ def count_corpus(
 class _Merger:
     """Sums shards' tables as they arrive, compacting now and then so memory stays near the distinct keys."""
 
-    def __init__(self, n_docs: int):
-        self.n_docs = n_docs
+    def __init__(self):
         self.tokens = 0
         self.tables: dict[str, list] = {"ngrams": [], "per_doc": [], "left": [], "right": [], "enumerated": [],
                                         "segmentations": []}

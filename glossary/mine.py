@@ -691,7 +691,8 @@ def recurring_variant_forms(
 
     rare = [g for g in counts.per_doc if counts.ngrams[g] < min_freq]
     typos = find_reorderings(texts, [g for g in rare if len(g) >= 8]) if texts else {}
-    occurrences = {typo: (corpus_text or "\n".join(texts)).count(typo) for typo in typos}
+    corpus_text = corpus_text or "\n".join(texts)
+    occurrences = {typo: corpus_text.count(typo) for typo in typos}
     groups: dict[str, list[str]] = defaultdict(list)
     for form in [*counts.per_doc, *typos]:
         groups["k:" + variant_key(form, ignored)].append(form)

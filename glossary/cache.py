@@ -44,12 +44,13 @@ def write_entry(path: Path | None, value: Any) -> None:
 
 
 def code_fingerprint(*module_names: str) -> str:
-    """Hash of the source of the modules whose code shapes a cached value: editing them invalidates the cache."""
+    """Hash of the source of the modules (full dotted names, so a moved module is a new key) whose code shapes a
+    cached value: editing or moving them invalidates the cache."""
     import importlib
 
     digest = hashlib.sha256()
     for name in module_names:
-        module = importlib.import_module(f"glossary.{name}")
+        module = importlib.import_module(name)
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:16]
 

@@ -11,8 +11,8 @@ from typing import List, Optional
 
 import typer
 
-from . import __version__
-from .errors import InputError
+from glossary import __version__
+from glossary.errors import InputError
 
 app = typer.Typer(
     add_completion=False,
@@ -67,8 +67,8 @@ def default_format(table_format: str, piped_format: str) -> str:
 
 
 def _load(paths: Optional[List[Path]], skip_bad: bool, jobs: int = 1):
-    from .config import SEEDS_DIR, cache_root, load_settings
-    from .corpus import load_corpus
+    from glossary.config import SEEDS_DIR, cache_root, load_settings
+    from glossary.corpus.load import load_corpus
 
     settings = load_settings()
     corpus = load_corpus(
@@ -111,8 +111,8 @@ def stats(
     skip_bad: bool = SkipBad,
 ):
     """Corpus statistics: documents, characters, tokens, types, repairs, frequent content words."""
-    from .output import emit, render_table, to_json, write_text_atomic
-    from .stats import corpus_stats
+    from glossary.formats.tables import emit, render_table, to_json, write_text_atomic
+    from glossary.report.stats import corpus_stats
 
     fmt = fmt or default_format("table", "json")
     _check_format(fmt, ("table", "json", "csv"))
@@ -141,9 +141,9 @@ def stats(
 
 
 def _write_stats_plots(plot: Path, documents, settings) -> None:
-    from .mine import mine_corpus
-    from .plots import token_frequencies, write_plots
-    from .config import cache_root
+    from glossary.mining.mine import mine_corpus
+    from glossary.report.plots import token_frequencies, write_plots
+    from glossary.config import cache_root
 
     mining = mine_corpus(documents, settings, cache_dir=cache_root())
     for written in write_plots(plot, mining, documents, token_frequencies(documents, settings)):
@@ -170,9 +170,9 @@ def mine(
     skip_bad: bool = SkipBad,
 ):
     """Rank the recurring multiword Chinese terms of a corpus, variants grouped."""
-    from .config import cache_root
-    from .mine import mine_corpus
-    from .output import emit
+    from glossary.config import cache_root
+    from glossary.mining.mine import mine_corpus
+    from glossary.formats.tables import emit
 
     fmt = fmt or default_format("table", "tsv")
     _check_format(fmt, ("table", "tsv", "csv", "json", "xlsx"))
@@ -180,7 +180,7 @@ def mine(
         raise InputError(None, "--format xlsx needs --out FILE")
     curated = []
     if terms_file is not None:
-        from .align import curated_forms, read_terms
+        from glossary.align.align import curated_forms, read_terms
 
         curated = curated_forms(read_terms(terms_file))
     corpus, settings = _load(paths, skip_bad, jobs)
@@ -215,11 +215,11 @@ def evaluate(
     skip_bad: bool = SkipBad,
 ):
     """Precision and recall at K of the ranked terms against a reference list, beside jieba TF-IDF."""
-    from .config import DATA_DIR
-    from .evaluate import read_gold, read_valid_terms, score_ranking, scores_table, tfidf_baseline
-    from .mine import mine_corpus
-    from .output import render_table
-    from .config import cache_root
+    from glossary.config import DATA_DIR
+    from glossary.report.evaluate import read_gold, read_valid_terms, score_ranking, scores_table, tfidf_baseline
+    from glossary.mining.mine import mine_corpus
+    from glossary.formats.tables import render_table
+    from glossary.config import cache_root
 
     concepts = read_gold(gold)
     if task not in ("mine", "align"):
@@ -250,9 +250,9 @@ def _evaluate_alignment(concepts, documents, settings, gold: Path, baseline: boo
     """Hand only the gold file's en column to align_terms; print the failures and accuracy at 1 and 3."""
     import pandas as pd
 
-    from .align import align_terms, cedict_lookup_baseline
-    from .evaluate import score_alignment
-    from .output import render_table
+    from glossary.align.align import align_terms, cedict_lookup_baseline
+    from glossary.report.evaluate import score_alignment
+    from glossary.formats.tables import render_table
 
     english = pd.DataFrame({"en": [concept.en for concept in concepts]})
     proposals = align_terms(english, documents, settings, use_curated=False)
@@ -291,11 +291,11 @@ def align(
     in the list's order; zh empty when the corpus has none)."""
     import warnings
 
-    from .align import TermsFileWarning, align_terms, covered_forms, curated_forms, draft_english, read_terms
-    from .config import DATA_DIR, cache_root
-    from .corpus import load_corpus
-    from .mine import mine_corpus
-    from .output import emit, render_table, write_text_atomic, write_xlsx_sheets
+    from glossary.align.align import TermsFileWarning, align_terms, covered_forms, curated_forms, draft_english, read_terms
+    from glossary.config import DATA_DIR, cache_root
+    from glossary.corpus.load import load_corpus
+    from glossary.mining.mine import mine_corpus
+    from glossary.formats.tables import emit, render_table, write_text_atomic, write_xlsx_sheets
 
     fmt = fmt or default_format("table", "tsv")
     _check_format(fmt, ("table", "tsv", "csv", "json", "xlsx"))
@@ -338,8 +338,8 @@ def build(
     skip_bad: bool = SkipBad,
 ):
     """Write the next glossary-vN.xlsx, keeping every review decision of the newest version; prints its path last."""
-    from .config import cache_root, load_settings
-    from .workbook import build_glossary
+    from glossary.config import cache_root, load_settings
+    from glossary.formats.workbook import build_glossary
 
     result = build_glossary(paths, terms, out_dir, load_settings(), skip_bad=skip_bad, cache_dir=cache_root())
     for problem in result.skipped:
@@ -357,9 +357,9 @@ def diff(
     reviewed: bool = typer.Option(False, "--reviewed", help="Take OLD as reviewers left it, not as it was built."),
 ):
     """Concepts added and removed and cells changed (zh, en, status, note, score...) between two versions."""
-    from .config import load_settings
-    from .output import emit
-    from .workbook import diff_glossaries
+    from glossary.config import load_settings
+    from glossary.formats.tables import emit
+    from glossary.formats.workbook import diff_glossaries
 
     fmt = fmt or default_format("table", "json")
     _check_format(fmt, ("table", "json"))
@@ -376,8 +376,8 @@ def export_(
     out: Optional[Path] = typer.Option(None, "--out", help="Write to FILE instead of stdout (required for xlsx)."),
 ):
     """Export a reviewed glossary for translation tools: TBX-Basic, CSV or TSV (en, zh-CN), or XLSX."""
-    from .config import load_settings
-    from .export import export_glossary
+    from glossary.config import load_settings
+    from glossary.formats.export import export_glossary
 
     result = export_glossary(glossary, fmt, status, out, load_settings())
     if result.skipped:
@@ -403,10 +403,10 @@ def check(
 ):
     """Check translations against the glossary: deprecated and unlisted variants, deprecated terms, and (with
     --source, or XLIFF/TMX) key terms missing or translated inconsistently. Exit 1 on error findings."""
-    from .check import apply_baseline, has_errors, load_rulebook, read_baseline, run_check, write_baseline
-    from .config import load_settings
-    from .output import write_text_atomic
-    from .reporters import FORMATS, render
+    from glossary.check.run import apply_baseline, has_errors, load_rulebook, read_baseline, run_check, write_baseline
+    from glossary.config import load_settings
+    from glossary.formats.tables import write_text_atomic
+    from glossary.check.reporters import FORMATS, render
 
     _check_format(fmt, FORMATS)
     if update_baseline and baseline is None:

@@ -15,7 +15,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .errors import InputError
+from glossary.errors import InputError
 
 def _project_root() -> Path:
     """The checkout (an editable install) or, for an installed wheel, the copies it placed under

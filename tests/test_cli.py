@@ -9,8 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from glossary.cli import app
+from conftest import SEEDS_DIR
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = SEEDS_DIR
 SEED_000 = SEEDS / "000_93c39d06b608bdfc.txt"
 runner = CliRunner()
 

@@ -1,0 +1,292 @@
+"""Exports of a reviewed glossary for translation tools: TBX-Basic, CSV, TSV (OmegaT) and a clean XLSX.
+
+Public API:
+    parse_statuses("approved,deprecated") -> tuple[str, ...]
+    glossary_concepts(rows, statuses) -> (concepts, skipped)  (which terms each exported concept carries)
+    to_tbx(concepts, title) -> bytes                        (TBX-Basic, ISO 30042:2019, DCA style, UTF-8)
+    concepts_table(concepts, fmt, zh_code) -> DataFrame     (the rows of a CSV / TSV / XLSX export)
+    export_glossary(glossary, fmt, statuses, out, settings) -> ExportResult
+
+What goes out, for --status approved (the default): each approved row is one concept, its English (and `abbr`
+as an admitted English abbreviation) and its Chinese `zh` as the preferred term, the `admitted` forms as admitted
+terms. Adding `deprecated` to --status also exports what must not be used: the `deprecated` forms of those rows,
+and rows a reviewer marked deprecated, each attached to the exported concept with the same English (or as a
+concept of its own), marked deprecatedTerm-admn-sts. Candidate or rejected rows go out only when asked for, with
+no administrative status. Rows without English or without Chinese are skipped: a translation tool needs both.
+"""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from glossary.errors import InputError
+from glossary.formats.tables import atomic_path, records, to_delimited
+from glossary.formats.workbook import STATUSES, _text, read_glossary, resolve_glossary, split_forms
+
+FORMATS = ("tbx", "csv", "tsv", "xlsx")
+DEFAULT_STATUSES = ("approved",)
+TBX_NAMESPACE = "urn:iso:std:iso:30042:ed:3.0"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+TBX_RNG = ("https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/"
+           "TBXcoreStructV03_TBX-Basic_integrated.rng")
+PREFERRED, ADMITTED, DEPRECATED = "preferredTerm-admn-sts", "admittedTerm-admn-sts", "deprecatedTerm-admn-sts"
+
+
+@dataclass
+class Term:
+    text: str
+    status: str | None = None  # a TBX administrativeStatus value, or None (candidate / rejected rows)
+    term_type: str | None = None  # TBX termType: "abbreviation" for abbr
+
+
+@dataclass
+class Concept:
+    id: str
+    status: str  # the Glossary row's status
+    en: list[Term] = field(default_factory=list)
+    zh: list[Term] = field(default_factory=list)
+    note: str = ""
+    domain: str = ""
+    example: str = ""
+
+    def preferred(self, language: str) -> str:
+        terms = [t for t in getattr(self, language) if t.status != DEPRECATED]
+        return terms[0].text if terms else ""
+
+    def deprecated_zh(self) -> list[str]:
+        return [t.text for t in self.zh if t.status == DEPRECATED]
+
+
+def parse_statuses(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """'approved,deprecated' -> ('approved', 'deprecated'); InputError for a status outside the list."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return DEFAULT_STATUSES
+    parts = value.split(",") if isinstance(value, str) else [p for v in value for p in str(v).split(",")]
+    statuses = tuple(dict.fromkeys(p.strip().casefold() for p in parts if p.strip()))
+    unknown = [s for s in statuses if s not in STATUSES]
+    if unknown:
+        raise InputError(None, f"--status {unknown[0]!r} is not one of {', '.join(STATUSES)}")
+    return statuses
+
+
+def glossary_concepts(rows: pd.DataFrame, statuses: Sequence[str] = DEFAULT_STATUSES) -> tuple[list[Concept], int]:
+    """(concepts to export, how many selected rows were skipped for lacking English or Chinese)."""
+    statuses = tuple(statuses)
+    with_deprecated = "deprecated" in statuses
+    concepts: list[Concept] = []
+    by_en: dict[str, Concept] = {}
+    skipped = 0
+    deprecated_rows = []
+    for row in records(rows):
+        status = _text(row.get("status")).casefold() or "candidate"
+        if status not in statuses:
+            continue
+        if status == "deprecated":
+            deprecated_rows.append(row)
+            continue
+        en, zh = _text(row.get("en")), _text(row.get("zh"))
+        if not en or not zh:
+            skipped += 1
+            continue
+        decided = status == "approved"
+        concept = Concept(
+            id=_text(row.get("concept_id")) or f"c{len(concepts) + 1}",
+            status=status,
+            en=[Term(en, PREFERRED if decided else None)],
+            zh=[Term(zh, PREFERRED if decided else None)],
+            note=_text(row.get("note")),
+            domain=_text(row.get("domain")),
+            example=_text(row.get("example")),
+        )
+        for abbr in split_forms(row.get("abbr")):
+            concept.en.append(Term(abbr, ADMITTED if decided else None, "abbreviation"))
+        for form in split_forms(row.get("admitted")):
+            if form != zh:
+                concept.zh.append(Term(form, ADMITTED if decided else None))
+        if with_deprecated:
+            concept.zh += [Term(f, DEPRECATED) for f in split_forms(row.get("deprecated")) if f != zh]
+        concepts.append(concept)
+        by_en.setdefault(en.casefold(), concept)
+    for row in deprecated_rows:
+        # a row marked deprecated names a Chinese form not to use; it belongs to the concept with the same English
+        en, zh = _text(row.get("en")), _text(row.get("zh"))
+        if not zh:
+            skipped += 1
+            continue
+        home = by_en.get(en.casefold()) if en else None
+        if home is not None:
+            if zh not in [t.text for t in home.zh]:
+                home.zh.append(Term(zh, DEPRECATED))
+            continue
+        if not en:
+            skipped += 1
+            continue
+        concept = Concept(_text(row.get("concept_id")) or f"c{len(concepts) + 1}", "deprecated",
+                          en=[Term(en)], zh=[Term(zh, DEPRECATED)], note=_text(row.get("note")),
+                          domain=_text(row.get("domain")))
+        concepts.append(concept)
+        by_en.setdefault(en.casefold(), concept)
+    return concepts, skipped
+
+
+def to_tbx(concepts: Sequence[Concept], title: str = "glossary", zh_code: str = "zh-CN") -> bytes:
+    """TBX-Basic in the DCA style: conceptEntry > langSec xml:lang > termSec > term + termNote, built as a tree."""
+    from glossary import __version__
+
+    ET.register_namespace("", TBX_NAMESPACE)
+
+    def element(parent, tag, text=None, **attributes):
+        node = ET.SubElement(parent, f"{{{TBX_NAMESPACE}}}{tag}", attributes)
+        if text is not None:
+            node.text = text
+        return node
+
+    root = ET.Element(f"{{{TBX_NAMESPACE}}}tbx", {"type": "TBX-Basic", "style": "dca", XML_LANG: "en"})
+    file_desc = element(element(root, "tbxHeader"), "fileDesc")
+    element(element(file_desc, "titleStmt"), "title", title)
+    element(element(file_desc, "sourceDesc"), "p", f"Exported by glossary {__version__} from {title}")
+    body = element(element(root, "text"), "body")
+    used_ids: set[str] = set()
+    for concept in concepts:
+        entry_id, serial = _xml_id(concept.id), 1
+        while entry_id in used_ids:  # ids are XML IDs: unique in the file even if a reviewer copied a row
+            serial += 1
+            entry_id = f"{_xml_id(concept.id)}-{serial}"
+        used_ids.add(entry_id)
+        entry = element(body, "conceptEntry", id=entry_id)
+        if concept.domain:
+            element(entry, "descrip", concept.domain, type="subjectField")
+        if concept.note:
+            element(entry, "note", concept.note)
+        for language, code in (("en", "en"), ("zh", zh_code)):
+            lang_sec = element(entry, "langSec", **{XML_LANG: code})
+            for index, term in enumerate(getattr(concept, language)):
+                term_sec = element(lang_sec, "termSec")
+                element(term_sec, "term", term.text)
+                if term.status:
+                    element(term_sec, "termNote", term.status, type="administrativeStatus")
+                if term.term_type:
+                    element(term_sec, "termNote", term.term_type, type="termType")
+                if language == "zh" and index == 0 and concept.example:
+                    element(term_sec, "descrip", concept.example, type="context")
+    ET.indent(root, space="  ")
+    declaration = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                   f'<?xml-model href="{TBX_RNG}" type="application/xml" '
+                   'schematypens="http://relaxng.org/ns/structure/1.0"?>\n')
+    return declaration.encode("utf-8") + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
+
+
+def _xml_id(value: str) -> str:
+    """conceptEntry@id must be an XML name: a letter first, then letters, digits, '-', '_', '.'."""
+    cleaned = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in value)
+    return cleaned if cleaned[:1].isalpha() else f"c{cleaned}"
+
+
+def concepts_table(concepts: Sequence[Concept], fmt: str, zh_code: str = "zh-CN") -> pd.DataFrame:
+    """One row per concept. CSV/XLSX: language-code headers (en, zh-CN) that memoQ and Trados map to languages,
+    then descriptive columns. TSV: en, zh-CN, comment: OmegaT reads source, target, comment in that order."""
+    rows = []
+    for concept in concepts:
+        abbr = "|".join(t.text for t in concept.en if t.term_type == "abbreviation")
+        admitted = "|".join(t.text for t in concept.zh[1:] if t.status != DEPRECATED)
+        deprecated = "|".join(concept.deprecated_zh())
+        zh = concept.preferred("zh")
+        if fmt == "tsv":
+            if not zh:
+                continue  # OmegaT has no forbidden terms: a concept with only forms not to use has nothing to offer
+            comment = "; ".join(filter(None, [
+                concept.note,
+                f"abbr: {abbr}" if abbr else "",
+                f"also: {admitted}" if admitted else "",
+                f"do not use: {deprecated}" if deprecated else "",
+                concept.domain,
+            ]))
+            rows.append({"en": concept.preferred("en"), zh_code: zh, "comment": comment})
+            continue
+        row = {"en": concept.preferred("en"), zh_code: zh, "note": concept.note, "domain": concept.domain,
+               "abbr": abbr, "admitted": admitted, "deprecated": deprecated, "status": concept.status}
+        if fmt == "xlsx":
+            row["example"] = concept.example
+        rows.append(row)
+    if fmt == "tsv":
+        columns = ["en", zh_code, "comment"]
+    else:
+        columns = ["en", zh_code, "note", "domain", "abbr", "admitted", "deprecated", "status"]
+        columns += ["example"] if fmt == "xlsx" else []
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _plain_tsv(table: pd.DataFrame) -> str:
+    """Tab-separated without quoting (OmegaT reads none); cells neutralised like every CSV/TSV the tool writes."""
+    from glossary.formats.tables import neutralise_formula
+
+    lines = ["\t".join(map(str, table.columns))]
+    for row in records(table):
+        lines.append("\t".join(str(neutralise_formula(v or "")) for v in row.values()))
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class ExportResult:
+    source: Path  # the workbook exported
+    fmt: str
+    concepts: int
+    skipped: int  # selected rows without English or Chinese
+    out: Path | None = None
+    data: bytes = b""  # what was written (also when written to stdout)
+
+
+def export_glossary(
+    glossary: Path | str = "glossaries",
+    fmt: str = "tbx",
+    statuses: Sequence[str] | str | None = DEFAULT_STATUSES,
+    out: Path | str | None = None,
+    settings=None,
+) -> ExportResult:
+    """Read a reviewed glossary (a workbook, or a folder's newest version) and write it for a translation tool:
+    to `out` atomically, or to stdout (not for xlsx)."""
+    if fmt not in FORMATS:
+        raise InputError(None, f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if fmt == "xlsx" and out is None:
+        raise InputError(None, "--format xlsx needs --out FILE")
+    statuses = parse_statuses(statuses)
+    source = resolve_glossary(Path(glossary))
+    stored = read_glossary(source, settings)
+    zh_code = str(settings.get("export_chinese_code", "zh-CN")) if settings is not None else "zh-CN"
+    concepts, skipped = glossary_concepts(stored.rows, statuses)
+    out = Path(out) if out is not None else None
+    if fmt == "xlsx":
+        from glossary.formats.tables import write_xlsx_sheets
+
+        write_xlsx_sheets(out, {"Glossary": concepts_table(concepts, "xlsx", zh_code)})
+        return ExportResult(source, fmt, len(concepts), skipped, out, out.read_bytes())
+    if fmt == "tbx":
+        if not concepts:  # TBX requires at least one conceptEntry: an empty file would not validate
+            raise InputError(source, f"no rows with status {', '.join(statuses)} and both en and zh to export")
+        data = to_tbx(concepts, source.name, zh_code)
+    elif fmt == "csv":
+        # with a byte-order mark in a file: Excel then opens the UTF-8 Chinese correctly; memoQ and Trados accept it
+        text = to_delimited(concepts_table(concepts, "csv", zh_code), ",")
+        data = (("\ufeff" if out is not None else "") + text).encode("utf-8")
+    else:
+        data = _plain_tsv(_clean_for_omegat(concepts_table(concepts, "tsv", zh_code))).encode("utf-8")
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        with atomic_path(out) as tmp:
+            tmp.write_bytes(data)
+    return ExportResult(source, fmt, len(concepts), skipped, out, data)
+
+
+def _clean_for_omegat(table: pd.DataFrame) -> pd.DataFrame:
+    """OmegaT splits lines on tabs and knows no quoting: tabs and line breaks inside a cell become spaces."""
+    if not len(table):
+        return table
+    return table.apply(lambda column: column.map(lambda v: " ".join(_text(v).split())))

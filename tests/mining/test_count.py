@@ -1,0 +1,139 @@
+"""Vectorised n-gram counting (glossary.count) on small real excerpts of the seeds."""
+
+from collections import Counter
+
+import pytest
+
+from glossary.config import load_settings
+from glossary.mining.count import StringCounts, count_corpus, shard_count, shard_of, string_hash
+from glossary.mining.mine import Lexicon, clauses
+from glossary.mining.segment import Segmenter, read_user_dict
+
+DOCUMENTS = [
+    [
+        "工发组织将通过国别伙伴关系方案支持中等收入国家。",
+        "将中等收入国家定性为实现包容和可持续的工业发展的合作伙伴。",
+    ],
+    [
+        "在10个国家落实国家伙伴关系方案仍然是工发组织的一个主要方案重点。",
+        "除国家伙伴关系方案外，工发组织还在各区域执行多达45个国家方案。",
+    ],
+    ["工发组织是联合国系统在包容可持续工业发展方面的核心协调机构，并支持中等收入国家的国家伙伴关系方案。"],
+]
+
+
+@pytest.fixture(scope="module")
+def setup():
+    settings = load_settings()
+    return Lexicon.from_settings(settings), Segmenter(user_words=read_user_dict(settings.path("user_dict")))
+
+
+def count(setup, documents=DOCUMENTS, **kwargs):
+    lexicon, segmenter = setup
+    return count_corpus(documents, lexicon, segmenter, 8, 24, **kwargs)
+
+
+def test_string_counts_look_up_by_string():
+    counts = StringCounts({string_hash("国家伙伴关系方案"): 4})
+    assert counts["国家伙伴关系方案"] == 4 and counts["伙伴关系方案"] == 0
+    assert "国家伙伴关系方案" in counts and "方案" not in counts
+
+
+def test_counts_match_a_plain_count_of_the_clauses(setup):
+    """Every candidate's frequency and document counts equal a straightforward count over the clauses."""
+    lexicon, segmenter = setup
+    counts = count(setup)
+    plain, docs = Counter(), Counter()
+    for index, paragraphs in enumerate(DOCUMENTS):
+        seen = set()
+        for text in paragraphs:
+            for clause in clauses(segmenter.tag(text), lexicon.pos_overrides):
+                words = [t.word for t in clause]
+                for i in range(len(words)):
+                    for j in range(i + 1, min(len(words), i + 8) + 1):
+                        plain["".join(words[i:j])] += 1
+                        seen.add("".join(words[i:j]))
+        docs.update(seen)
+    for term in ("国家伙伴关系方案", "中等收入国家", "工发组织", "国别伙伴关系方案"):
+        assert term in counts.per_doc, term
+        assert counts.ngrams[term] == plain[term]
+        assert len(counts.per_doc[term]) == docs[term]
+    assert dict(counts.per_doc["国家伙伴关系方案"].items()) == {1: 2, 2: 1}
+    # the parts of a candidate are counted too (the association statistics read them)
+    tokens = counts.segmentation["国家伙伴关系方案"]
+    assert counts.ngrams["".join(tokens[1:])] == plain["".join(tokens[1:])]
+    assert "的工业发展" not in counts.per_doc  # a particle at the edge: no candidate
+
+
+def test_shards_parallel_workers_and_cache_give_the_same_counts(setup, tmp_path):
+    single = count(setup)
+    sharded = count(setup, jobs=2, parallel_min_chars=0, shard_chars=40, cache_dir=tmp_path)
+    cached = count(setup, jobs=2, parallel_min_chars=0, shard_chars=40, cache_dir=tmp_path)
+    assert list(tmp_path.rglob("*.pickle"))
+    for other in (sharded, cached):
+        assert other.segmentation == single.segmentation
+        for term in single.per_doc:
+            assert dict(other.per_doc[term].items()) == dict(single.per_doc[term].items())
+            assert other.ngrams[term] == single.ngrams[term]
+        assert other.left_entropy == pytest.approx(single.left_entropy)
+
+
+def test_adding_a_document_recounts_only_its_shard(setup, tmp_path):
+    shards = shard_count(sum(len(p) for d in DOCUMENTS for p in d), 40)
+    count(setup, shard_chars=40, cache_dir=tmp_path)
+    before = set(tmp_path.rglob("*.pickle"))
+    grown = [*DOCUMENTS, ["工发组织与私营部门开展技术转让合作。"]]
+    assert shard_count(sum(len(p) for d in grown for p in d), 40) == shards
+    count(setup, grown, shard_chars=40, cache_dir=tmp_path)
+    assert len(set(tmp_path.rglob("*.pickle")) - before) == 1
+
+
+def test_shards_are_chosen_by_content():
+    assert shard_count(1, 300_000) == 1 and shard_count(900_001, 300_000) == 4
+    assert shard_of("ff" * 32, 4) == shard_of("ff" * 32, 4) == int("ff" * 6, 16) % 4
+
+
+def test_the_reference_segmenter_gives_the_same_counts(setup):
+    """jieba and rjieba cut Chinese alike; only the tags of words outside jieba's dictionary differ (工发), which
+    can make a candidate of one and not of the other. Every candidate both find is counted alike."""
+    lexicon, segmenter = setup
+    fallback = Segmenter(user_words=segmenter.user_words, engine="jieba")
+    compiled, reference = count(setup), count_corpus(DOCUMENTS, lexicon, fallback, 8, 24)
+    shared = reference.per_doc.keys() & compiled.per_doc.keys()
+    assert {"国家伙伴关系方案", "中等收入国家", "包容和可持续的工业发展"} <= shared
+    for term in shared:
+        assert reference.segmentation[term] == compiled.segmentation[term]
+        assert dict(reference.per_doc[term].items()) == dict(compiled.per_doc[term].items())
+        assert reference.ngrams[term] == compiled.ngrams[term]
+
+
+def test_documents_without_chinese_count_nothing(setup):
+    counts = count(setup, [[], [""], ["。，"], ["Hello world"]])
+    assert not counts.per_doc and counts.tokens == 2
+    assert not count(setup, []).per_doc
+
+
+def test_a_word_is_tagged_as_in_its_context(setup):
+    """Counting cuts without tags and tags each new word from its line: the tag jieba gives it in context."""
+    from glossary.mining.count import tags_in_context
+
+    _, segmenter = setup
+    text = "\n".join(p for document in DOCUMENTS for p in document) + "\n南南合作和三角合作仍是重点。"
+    tag_at, offset = tags_in_context(segmenter, text), 0
+    for word, tag in segmenter.tag_raw(text):
+        assert tag_at(offset, word) == tag, word
+        offset += len(word)
+
+
+def test_document_counts_are_grouped_by_candidate():
+    import numpy as np
+
+    from glossary.mining.count import DocCounter, DocumentCounts, documents_using
+
+    codes = np.array([1, 0, 1, 1])
+    per_doc = DocumentCounts(["a", "b"], codes, np.array([0, 0, 1, 2]), np.array([2, 1, 1, 5]))
+    assert documents_using(per_doc, "b") == 3 and dict(per_doc["b"].items()) == {0: 2, 1: 1, 2: 5}
+    per_doc["c"] = DocCounter([4], [2])  # a form counted in the text afterwards
+    assert list(per_doc) == ["a", "b", "c"] and len(per_doc) == 3 and documents_using(per_doc, "c") == 1
+    with pytest.raises(KeyError):
+        per_doc["d"]

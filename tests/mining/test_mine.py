@@ -1,0 +1,206 @@
+"""Term mining on small real excerpts of the seeds."""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from glossary.config import load_settings
+from glossary.corpus.load import Document, Paragraph
+from glossary.mining.mine import (
+    Lexicon,
+    branching_entropy,
+    c_value,
+    clauses,
+    dice,
+    independence,
+    is_candidate,
+    log_likelihood,
+    mine_corpus,
+)
+from glossary.mining.segment import Segmenter, Token
+
+EXCERPTS = {
+    2018: [
+        "根据GC.17/Res.6号决议，本文件提出了工发组织在其任务和资源范围内与中等收入国家展开合作的战略框架，旨在促进这些国家实现包容和可持续的工业发展。",
+        "将中等收入国家定性为实现包容和可持续的工业发展的合作伙伴。",
+        "鉴于工发组织在包容和可持续的工业发展方面的独特任务，本组织既要独自加强与中等收入国家的伙伴关系。",
+        "工发组织将通过国别伙伴关系方案支持中等收入国家。",
+    ],
+    2020: [
+        "工业在应对危机方面可发挥重要作用，从而凸显了目标9所载包容及可持续工业发展的重要性。",
+        "在10个国家落实国家伙伴关系方案仍然是工发组织的一个主要方案重点。",
+        "除国家伙伴关系方案外，工发组织还在各区域执行多达45个国家方案。",
+        "与私营部门之间的投资和技术转让项目，都有助于加速实现包容及可持续工业发展。",
+    ],
+    2021: [
+        "《利马宣言》确立并界定了包容可持续工业发展的共同愿景。",
+        "《阿布扎比宣言》重申了工发组织推进包容可持续工业发展的任务授权。",
+        "工发组织是联合国系统在包容可持续工业发展方面的核心协调机构，并支持中等收入国家的国家伙伴关系方案。",
+        "私营部门的合作和技术转让使工发组织涵盖全球的任务授权无比重要。",
+    ],
+}
+
+
+def make_documents(excerpts=EXCERPTS):
+    documents = []
+    for year, texts in excerpts.items():
+        paragraphs = [Paragraph(text, i, str(i + 1), "body", i + 1) for i, text in enumerate(texts)]
+        documents.append(Document(Path(f"{year}.txt"), "\n".join(texts), paragraphs, dates=[f"{year}-11-01"]))
+    return documents
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return Lexicon.from_settings(load_settings())
+
+
+@pytest.fixture(scope="module")
+def mined():
+    return mine_corpus(make_documents(), load_settings())
+
+
+def tag(text):
+    return Segmenter(engine="jieba").tag(text)
+
+
+def test_clauses_break_at_punctuation_and_title_brackets():
+    runs = clauses(tag("《阿布扎比宣言》重申了任务，并支持中等收入国家。"))
+    assert ["".join(t.word for t in run) for run in runs] == ["阿布扎比宣言", "重申了任务", "并支持中等收入国家"]
+
+
+def test_candidate_shape(lexicon):
+    def words(*pairs):
+        return [Token(w, p, 0) for w, p in pairs]
+
+    assert is_candidate(words(("国家", "n"), ("伙伴关系", "n"), ("方案", "n")), lexicon)
+    assert is_candidate(words(("技术", "n"), ("转让", "v")), lexicon)  # a noun nominalises the verb head
+    assert not is_candidate(words(("支持", "v"), ("中等", "b"), ("收入", "v"), ("国家", "n")), lexicon)
+    assert not is_candidate(words(("工发", "j"), ("组织", "n"), ("的", "uj")), lexicon)  # particle at the edge
+    assert not is_candidate(words(("文件", "n"), ("介绍", "v"), ("了", "ul"), ("工发", "j"), ("组织", "n")), lexicon)
+    assert not is_candidate(words(("提供", "v"),), lexicon)  # a generic verb
+    assert not is_candidate(words(("方面", "n"),), lexicon)  # a generic noun
+    assert not is_candidate(words(("2030", "m"), ("年", "m"), ("议程", "n")), lexicon)  # number at the edge
+
+
+def test_statistics_formulas():
+    assert c_value(2, 10, []) == pytest.approx(15.849625)  # log2(3) * 10
+    assert c_value(2, 10, [4, 2]) == pytest.approx(1.5849625 * 7)  # nested: minus the mean of the longer terms
+    assert independence(84, [80, 2]) == pytest.approx(4 / 84)  # 收入国家 inside 中等收入国家
+    assert branching_entropy(Counter({"a": 1, "b": 1})) == pytest.approx(1.0)
+    assert dice(5, 10, 10) == 0.5
+    assert log_likelihood(10, 10, 10, 1000) > log_likelihood(1, 10, 10, 1000)
+
+
+def test_variants_group_the_isid_forms_and_the_programme(mined):
+    terms = mined.terms.set_index("term")
+    isid = [t for t in terms.index if "包容" in t and "工业发展" in t]
+    assert len(isid) == 1, isid
+    forms = {isid[0], *terms.loc[isid[0], "variants"].split("|")}
+    assert {"包容和可持续的工业发展", "包容及可持续工业发展", "包容可持续工业发展"} <= forms
+    assert "国别伙伴关系方案" in terms.loc["国家伙伴关系方案", "variants"].split("|")
+
+
+def test_drift_is_recorded_by_year(mined):
+    terms = mined.terms.set_index("term")
+    isid = next(t for t in terms.index if "包容" in t and "工业发展" in t)
+    drift = terms.loc[isid, "forms_by_year"]
+    assert drift.startswith("2018: 包容和可持续的工业发展 ×3")
+    assert "2020: 包容及可持续工业发展 ×2" in drift and "2021: 包容可持续工业发展 ×3" in drift
+    rows = mined.variants[mined.variants["form"] == "国别伙伴关系方案"]
+    assert rows[["document", "year", "count"]].values.tolist() == [["2018.txt", 2018, 1]]
+
+
+def test_ranking_prefers_terms_to_fragments_and_generic_words(mined):
+    ranked = mined.terms["term"].tolist()
+    for term in ("中等收入国家", "国家伙伴关系方案", "私营部门", "技术转让"):
+        assert term in ranked
+    for junk in ("收入国家", "持续工业发展", "提供", "方面", "重要性"):
+        assert junk not in ranked
+    assert ranked.index("中等收入国家") < len(ranked) // 2
+
+
+def test_every_score_component_is_a_column(mined):
+    for column in ("cvalue", "independence", "dice", "pmi", "llr", "left_entropy", "right_entropy", "specificity",
+                   "spread", "score"):
+        assert column in mined.terms.columns
+    assert mined.terms["score"].between(0, 1).all()
+    assert mined.terms["score"].is_monotonic_decreasing
+
+
+def test_contexts_name_document_and_paragraph(mined):
+    rows = mined.contexts[mined.contexts["term"] == "国家伙伴关系方案"]
+    assert len(rows) >= 2
+    first = rows.iloc[0]
+    assert first["form"] in first["sentence"] and first["document"].endswith(".txt") and first["paragraph"]
+
+
+def test_unseen_traditional_script_news_gives_simplified_terms(tmp_path):
+    from glossary.corpus.load import load_corpus
+
+    news = (
+        "聯合國工業發展組織（工發組織）週二在維也納發佈新報告，呼籲各國加快推動綠色氫能和低碳技術在製造業中的應用。\n\n"
+        "報告指出，發展中國家的製造業仍然高度依賴化石燃料。工發組織表示，綠色氫能可以幫助發展中國家實現工業脫碳。\n\n"
+        "報告建議各國加強技術轉讓，並與私營部門建立夥伴關係，共同推動綠色氫能項目。工發組織將繼續提供低碳技術援助。\n"
+    )
+    path = tmp_path / "news.txt"
+    path.write_text(news, encoding="utf-8")
+    result = mine_corpus(load_corpus([path]).documents, load_settings())
+    terms = result.terms.set_index("term")
+    assert {"工发组织", "绿色氢能", "发展中国家", "低碳技术"} <= set(terms.index)
+    assert "联合国工业发展组织" in terms.loc["工发组织", "variants"].split("|")
+
+
+def test_parallel_and_cached_mining_give_the_same_ranking(tmp_path):
+    documents = make_documents()
+    settings = load_settings()
+    single = mine_corpus(documents, settings)
+    settings.values["parallel_min_chars"] = 0  # force worker processes even for this small corpus
+    parallel = mine_corpus(documents, settings, jobs=2, cache_dir=tmp_path)
+    cached = mine_corpus(documents, settings, jobs=2, cache_dir=tmp_path)
+    assert list(tmp_path.rglob("*.pickle"))
+    columns = ["term", "freq", "docs", "score", "variants"]
+    for other in (parallel, cached):
+        assert other.terms[columns].equals(single.terms[columns])
+        assert other.variants.equals(single.variants) and other.contexts.equals(single.contexts)
+
+
+def test_a_curated_term_kept_whole_still_ranks_as_a_multiword_term():
+    documents = make_documents()
+    settings = load_settings()
+    plain = mine_corpus(documents, settings).terms["term"].tolist()
+    curated = mine_corpus(documents, settings, curated=[["中等收入国家"]]).terms["term"].tolist()
+    assert "中等收入国家" in curated
+    assert curated.index("中等收入国家") <= plain.index("中等收入国家") + 1
+
+
+def test_rank_weighs_shape_factors_as_configured():
+    import pandas as pd
+
+    from glossary.mining.mine import rank
+
+    row = {"cvalue": 10.0, "independence": 1.0, "specificity": 3.0, "llr": 20.0, "length": 2, "tokens": "南南 合作",
+           "joins_terms": False, "light_head": False}
+    stats = pd.DataFrame([row, {**row, "light_head": True}, {**row, "tokens": "南南 的 合作"},
+                          {**row, "joins_terms": True}])
+    scores = rank(stats, light_head_weight=0.5, attributive_weight=0.4).tolist()
+    assert scores[0] == 1.0 and scores[1] == pytest.approx(0.5) and scores[2] == pytest.approx(0.4)
+    assert scores[3] == 0.0  # a phrase of terms is no term
+
+
+def test_an_unchanged_corpus_is_answered_from_the_cache_without_repairing_it(tmp_path):
+    from glossary.corpus.load import load_corpus
+
+    settings = load_settings()
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    for year, texts in EXCERPTS.items():
+        (corpus_dir / f"{year}.txt").write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+    first = mine_corpus(load_corpus([corpus_dir], settings).documents, settings, cache_dir=tmp_path / "cache")
+    again = load_corpus([corpus_dir], settings)
+    cached = mine_corpus(again.documents, settings, cache_dir=tmp_path / "cache")
+    assert again.documents._documents is None  # never repaired
+    assert cached.terms.equals(first.terms)
+    (corpus_dir / "2021.txt").write_text("工发组织支持国家伙伴关系方案。\n", encoding="utf-8")
+    changed = mine_corpus(load_corpus([corpus_dir], settings).documents, settings, cache_dir=tmp_path / "cache")
+    assert not changed.terms.equals(first.terms)

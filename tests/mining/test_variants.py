@@ -1,0 +1,89 @@
+from glossary.mining.variants import (
+    abbreviation_of,
+    group_variants,
+    parenthetical_abbreviations,
+    reordering,
+    same_without_particles,
+    variant_key,
+    word_choice,
+)
+
+IGNORED = "和及与的、"
+ISID = ["包容和可持续的工业发展", "包容及可持续工业发展", "包容可持续工业发展", "包容与可持续的工业发展"]
+
+
+def test_coordination_and_particle_variants_share_a_key():
+    assert len({variant_key(form, IGNORED) for form in ISID}) == 1
+    assert same_without_particles("《多哈行动纲领》", "多哈行动纲领", IGNORED)
+    assert not same_without_particles("可持续工业发展", "可持续工业化", IGNORED)
+
+
+def test_word_choice_swaps_one_near_synonym():
+    assert word_choice(("国家", "伙伴关系", "方案"), ("国别", "伙伴关系", "方案"))
+    assert not word_choice(("高", "收入", "国家"), ("低", "收入", "国家"))  # no shared character
+    assert not word_choice(("第四次", "工业革命"), ("第三次", "工业革命"))  # numbers name other things
+
+
+def test_reordering_typo():
+    assert reordering("最不发达国家等高代办", "最不发达等国家高代办")
+    assert not reordering("南南合作", "合作南南")  # too short to be a typo of a name
+
+
+def test_abbreviations():
+    assert abbreviation_of("工发组织", ["联合国", "工业", "发展", "组织"])
+    assert abbreviation_of("非加太国家组织", ["非洲", "、", "加勒比", "和", "太平洋", "国家", "组织"])
+    assert not abbreviation_of("中等收入国家", ["中等", "收入", "成员", "国家"])  # another concept
+    assert not abbreviation_of("持续发展", ["包容", "和", "可", "持续", "的", "工业", "发展"])
+    text = "国家工作队与从国际劳工组织（劳工组织）到世界卫生组织的其他联合国机构"
+    assert parenthetical_abbreviations([text], {"国际劳工组织", "劳工组织"}) == [("国际劳工组织", "劳工组织")]
+
+
+def test_group_takes_the_curated_form_else_the_most_frequent():
+    forms = {f: (f,) for f in ISID + ["国家伙伴关系方案", "国别伙伴关系方案"]}
+    forms["国家伙伴关系方案"] = ("国家", "伙伴关系", "方案")
+    forms["国别伙伴关系方案"] = ("国别", "伙伴关系", "方案")
+    freq = {"包容和可持续的工业发展": 12, "包容及可持续工业发展": 3, "包容可持续工业发展": 8,
+            "包容与可持续的工业发展": 1, "国家伙伴关系方案": 5, "国别伙伴关系方案": 1}
+    anchors = {"包容和可持续的工业发展", "包容可持续工业发展", "包容及可持续工业发展", "国家伙伴关系方案"}
+    groups = group_variants(forms, freq, anchors, IGNORED)
+    assert groups.canonical["包容与可持续的工业发展"] == "包容和可持续的工业发展"
+    assert groups.members["包容和可持续的工业发展"] == ["包容和可持续的工业发展", "包容可持续工业发展",
+                                                        "包容及可持续工业发展", "包容与可持续的工业发展"]
+    assert groups.canonical["国别伙伴关系方案"] == "国家伙伴关系方案"
+    assert groups.relation["国别伙伴关系方案"] == "word choice"
+    curated = group_variants(forms, freq, anchors, IGNORED, curated=[["包容和可持续工业发展"]])
+    assert curated.canonical["包容及可持续工业发展"] == "包容和可持续工业发展"
+
+
+def test_rare_forms_attach_only_to_ranked_terms():
+    forms = {"国别伙伴关系方案": ("国别", "伙伴关系", "方案"), "国家伙伴关系方案": ("国家", "伙伴关系", "方案")}
+    groups = group_variants(forms, {"国别伙伴关系方案": 1, "国家伙伴关系方案": 1}, set(), IGNORED)
+    assert groups.members == {}
+
+
+def test_reordering_typos_are_found_in_text_even_when_no_candidate():
+    from glossary.mining.variants import find_reorderings
+
+    texts = [
+        "与联合国最不发达国家、内陆发展中国家和小岛屿发展中国家高级代表办公室（最不发达国家等高代办）进行了协商。",
+        "代表以最不发达国家主席、最不发达等国家高代办和非洲、加勒比和太平洋国家组织的身份发了言。",
+    ]
+    assert find_reorderings(texts, ["最不发达国家等高代办"]) == {"最不发达等国家高代办": "最不发达国家等高代办"}
+
+
+def test_a_concept_seen_once_in_each_of_two_forms_recurs(tmp_path):
+    from glossary.config import load_settings
+    from glossary.corpus.load import load_corpus
+    from glossary.mining.mine import mine_corpus
+
+    text = (
+        "1. 工发组织支持最不发达国家等高代办的工作，并与最不发达国家合作。\n\n"
+        "2. 最不发达国家代表与最不发达等国家高代办进行了协商。\n\n"
+        "3. 私营部门制造商全球联盟成立。全球私营部门制造商联盟支持最不发达国家。\n"
+    )
+    (tmp_path / "doc.txt").write_text(text, encoding="utf-8")
+    terms = mine_corpus(load_corpus([tmp_path]).documents, load_settings()).terms.set_index("term")
+    assert terms.loc["最不发达国家等高代办", "variants"] == "最不发达等国家高代办"
+    assert terms.loc["最不发达国家等高代办", "freq"] == 2
+    alliance = [t for t in terms.index if "制造商" in t and "联盟" in t]
+    assert len(alliance) == 1 and terms.loc[alliance[0], "freq"] == 2

@@ -12,6 +12,8 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+from glossary.files import write_bytes_atomic
+
 
 def cache_key(*parts: Any) -> str:
     return hashlib.sha256("\0".join(map(str, parts)).encode("utf-8")).hexdigest()
@@ -35,10 +37,7 @@ def write_entry(path: Path | None, value: Any) -> None:
     if path is None:
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
+        write_bytes_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only cache slows the next run down but must not fail this one
 
@@ -56,12 +55,18 @@ def code_fingerprint(*module_names: str) -> str:
 
 
 def settings_fingerprint(settings) -> str:
-    """Hash of the settings and of the content of every data file they name (stop lists, patterns…)."""
-    values = getattr(settings, "values", settings) or {}
+    """Hash of the settings and of the content of every data file they name (the fields typed Path: stop lists,
+    patterns…), so editing a word list misses the cache as a changed setting does."""
+    import dataclasses
+
     parts = []
-    for key, value in sorted(values.items()):
-        path = Path(str(value))
-        if isinstance(value, str) and path.suffix and path.is_file():
-            value = hashlib.sha256(path.read_bytes()).hexdigest()
-        parts.append((key, value))
+    for stage in dataclasses.fields(settings):
+        stage_settings = getattr(settings, stage.name)
+        if not dataclasses.is_dataclass(stage_settings):
+            continue  # the sources: where the values came from does not change the work
+        for item in dataclasses.fields(stage_settings):
+            value = getattr(stage_settings, item.name)
+            if isinstance(value, Path):
+                value = hashlib.sha256(value.read_bytes()).hexdigest() if value.is_file() else str(value)
+            parts.append((stage.name, item.name, value))
     return cache_key(repr(parts))

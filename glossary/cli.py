@@ -70,7 +70,7 @@ def _load(paths: Optional[List[Path]], skip_bad: bool, jobs: int = 1):
     from glossary.config import SEEDS_DIR, cache_root, load_settings
     from glossary.corpus.load import load_corpus
 
-    settings = load_settings()
+    settings = load_settings(Path.cwd())
     corpus = load_corpus(
         list(paths) if paths else [SEEDS_DIR], settings=settings, skip_bad=skip_bad, cache_dir=cache_root(), jobs=jobs
     )
@@ -111,7 +111,8 @@ def stats(
     skip_bad: bool = SkipBad,
 ):
     """Corpus statistics: documents, characters, tokens, types, repairs, frequent content words."""
-    from glossary.formats.tables import emit, render_table, to_json, write_text_atomic
+    from glossary.formats.tables import emit, render_table, to_json
+    from glossary.files import write_text_atomic
     from glossary.report.stats import corpus_stats
 
     fmt = fmt or default_format("table", "json")
@@ -295,7 +296,8 @@ def align(
     from glossary.config import DATA_DIR, cache_root
     from glossary.corpus.load import load_corpus
     from glossary.mining.mine import mine_corpus
-    from glossary.formats.tables import emit, render_table, write_text_atomic, write_xlsx_sheets
+    from glossary.formats.tables import emit, render_table, write_xlsx_sheets
+    from glossary.files import write_text_atomic
 
     fmt = fmt or default_format("table", "tsv")
     _check_format(fmt, ("table", "tsv", "csv", "json", "xlsx"))
@@ -341,7 +343,7 @@ def build(
     from glossary.config import cache_root, load_settings
     from glossary.formats.workbook import build_glossary
 
-    result = build_glossary(paths, terms, out_dir, load_settings(), skip_bad=skip_bad, cache_dir=cache_root())
+    result = build_glossary(paths, terms, out_dir, load_settings(Path.cwd()), skip_bad=skip_bad, cache_dir=cache_root())
     for problem in result.skipped:
         typer.echo(f"skipped: {problem}", err=True)
     typer.echo(result.summary())
@@ -363,7 +365,7 @@ def diff(
 
     fmt = fmt or default_format("table", "json")
     _check_format(fmt, ("table", "json"))
-    emit(diff_glossaries(old, new, load_settings(), reviewed_old=reviewed), fmt, None, title=f"{old} -> {new}")
+    emit(diff_glossaries(old, new, load_settings(Path.cwd()), reviewed_old=reviewed), fmt, None, title=f"{old} -> {new}")
 
 
 @app.command("export")
@@ -379,7 +381,7 @@ def export_(
     from glossary.config import load_settings
     from glossary.formats.export import export_glossary
 
-    result = export_glossary(glossary, fmt, status, out, load_settings())
+    result = export_glossary(glossary, fmt, status, out, load_settings(Path.cwd()))
     if result.skipped:
         typer.echo(f"skipped {result.skipped} rows without both en and zh", err=True)
     typer.echo(f"{result.concepts} concepts from {result.source} -> {out or 'stdout'}", err=True)
@@ -405,13 +407,13 @@ def check(
     --source, or XLIFF/TMX) key terms missing or translated inconsistently. Exit 1 on error findings."""
     from glossary.check.run import apply_baseline, has_errors, load_rulebook, read_baseline, run_check, write_baseline
     from glossary.config import load_settings
-    from glossary.formats.tables import write_text_atomic
+    from glossary.files import write_text_atomic
     from glossary.check.reporters import FORMATS, render
 
     _check_format(fmt, FORMATS)
     if update_baseline and baseline is None:
         raise InputError(None, "--update-baseline needs --baseline FILE")
-    settings = load_settings()
+    settings = load_settings(Path.cwd())
     accepted = read_baseline(baseline) if baseline is not None and not update_baseline else None
     rulebook = load_rulebook(glossary, terms, settings)
     result = run_check(paths, rulebook, settings, sources=source or ())

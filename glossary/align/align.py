@@ -30,8 +30,9 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
-from glossary.config import Settings, load_settings
-from glossary.corpus.load import Document
+from glossary.config import Settings, default_settings
+from glossary.model import Document
+from glossary.text import HAN_CHAR
 from glossary.align.dictionary import (
     ENGLISH_FUNCTION_WORDS,
     ORDINAL,
@@ -57,7 +58,7 @@ ALIGN_COLUMNS = ["en", "zh", "score", "method", "alternatives", "freq", "docs", 
 DRAFT_COLUMNS = ["term", "en", "score", "method", "glosses", "freq"]
 # characters that are neither content nor linkers: they never count for or against a match
 NEUTRAL_CHARS = set(" \u3000《》〈〉“”‘’\"'()（）[]【】·-—/")
-CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+CJK_CHAR = HAN_CHAR
 # words joining two terms into a phrase: a candidate next to one inside a longer candidate is a conjunct there
 # (三角合作 in 南南合作和三角合作), not a fragment
 CONJUNCTIONS = {"和", "及", "与", "以及", "或", "、", "的"}
@@ -974,7 +975,7 @@ def align_terms(
     columns (its own zh as `curated_zh`)."""
     from glossary.mining.mine import mine_corpus
 
-    settings = settings or load_settings()
+    settings = settings or default_settings()
     config = AlignSettings.from_settings(settings)
     frame = _as_terms_frame(terms)
     dictionary = load_dictionary(settings)
@@ -1239,7 +1240,7 @@ def draft_english(mining, covered: set[str], settings: Settings | None = None) -
     """English drafts for the mined Chinese terms (canonical forms and variants) no English entry covers.
     Columns: term, en (compositional draft), score (share of the term glossed by dictionary words), method
     ('draft'), glosses, freq."""
-    settings = settings or load_settings()
+    settings = settings or default_settings()
     dictionary = load_dictionary(settings)
     covered_keys = {normalise_zh(c) for c in covered if c}
     rows = []

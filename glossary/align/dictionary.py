@@ -29,9 +29,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from glossary.errors import InputError
+from glossary.files import write_bytes_atomic
+from glossary.text import HAN, HAN_CHAR
 
 CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-CJK = re.compile(r"[\u3400-\u9fff]")
+CJK = HAN_CHAR
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]|[A-Za-z0-9]")
 # English words that carry no term content: closed-class words, and CC-CEDICT's gloss conventions (sb, sth)
 ENGLISH_FUNCTION_WORDS = frozenset(
@@ -154,7 +156,7 @@ def gloss_words(text: str) -> list[str]:
 _SKIP_SENSE = ("CL:", "surname ", "variant of", "old variant", "archaic variant", "Japanese variant", "erhua variant",
                "see ", "also written", "also pr.", "used in ", "(Tw)", "pr. ", "Taiwan pr.", "(Taiwan pr.", "(old)",
                "(literary)", "(archaic)", "(dialect)", "(slang)", "(coll.)")
-_CJK_REFERENCE = re.compile(r"[\u3400-\u9fff|]+(?:\[[^\]]*\])?")
+_CJK_REFERENCE = re.compile(f"[{HAN}|]+(?:\\[[^\\]]*\\])?")
 _PARENTHETICAL = re.compile(r"\([^)]*\)")
 
 
@@ -444,11 +446,7 @@ def _cedict_tables(morphology_path: str | None, cache_dir: Path | None):
     tables = (senses, pinyin, word_stems, df)
     if cache_file is not None:
         try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as handle:
-                pickle.dump(tables, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache_file)
+            write_bytes_atomic(cache_file, pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # a read-only cache folder slows the next run, it does not fail this one
     return tables

@@ -42,7 +42,7 @@ def render(fmt: str, findings: Sequence[Finding], files: Sequence[str] = (), too
 
 
 def _width(text: str) -> int:
-    from glossary.corpus.repair import display_width
+    from glossary.text import display_width
 
     return display_width(text)
 

@@ -43,6 +43,8 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from glossary.errors import InputError
+from glossary.files import collect_files
+from glossary.text import HAN as HAN_RANGES
 from glossary.mining.variants import NUMERAL, word_choice
 
 # --- rules --------------------------------------------------------------------------------------------------------
@@ -275,7 +277,7 @@ NEUTRAL = frozenset(" \t\r\n\u3000\u00a0\u200b《》")
 # full-width Latin letters and digits compare as ASCII (one character for one, so offsets hold)
 WIDTH_FOLD = str.maketrans({chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
                                                                   *range(0xFF41, 0xFF5B)]})
-HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+HAN = re.compile(f"^[{HAN_RANGES}]+$")
 KINDS_ALLOWED = ("preferred", "admitted")
 # a form listed in several places takes the most permissive status: a form some concept accepts is never reported
 FORM_PRIORITY = {"preferred": 0, "admitted": 1, "deprecated": 2, "banned": 3, "listed-variant": 4}
@@ -644,20 +646,7 @@ def shown_path(path: Path) -> str:
 
 def collect_check_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files named (any text file), plus the checkable files found recursively in folders named. No duplicates."""
-    found, seen = [], set()
-    for path in map(Path, paths):
-        if path.is_dir():
-            candidates = [c for c in sorted(path.rglob("*")) if c.is_file() and c.suffix.lower() in CHECKED_SUFFIXES
-                          and not any(p.startswith((".", "~$")) for p in c.relative_to(path).parts)]
-        elif path.is_file():
-            candidates = [path]
-        else:
-            raise InputError(path, "no such file or folder")
-        for candidate in candidates:
-            if candidate.resolve() not in seen:
-                seen.add(candidate.resolve())
-                found.append(candidate)
-    return found
+    return collect_files(paths, CHECKED_SUFFIXES, any_named_file=True)
 
 
 def read_checked_file(path: Path) -> CheckedFile | None:
@@ -1080,9 +1069,9 @@ def run_check(paths: Sequence[str | Path], rulebook: Rulebook, settings=None,
               sources: Sequence[str | Path] = (), matcher: TermMatcher | None = None) -> CheckRun:
     """Check every file of `paths` against the rulebook; with `sources`, pair plain files with their English
     versions for the bilingual rules (XLIFF and TMX files carry both languages and always get them)."""
-    from glossary.config import load_settings
+    from glossary.config import default_settings
 
-    settings = settings if settings is not None else load_settings()
+    settings = settings if settings is not None else default_settings()
     options = CheckOptions.from_settings(settings)
     matcher = matcher or TermMatcher(rulebook, options)
     notes = list(matcher.conflicts)
@@ -1141,7 +1130,7 @@ def _baseline_key(path: str, rule: str, found: str, line_hash: str) -> tuple[str
 def write_baseline(path: str | Path, findings: Sequence[Finding]) -> None:
     """Record `findings` as accepted: keyed by path, rule, text found and a hash of the line's text (not the line
     number, so edits elsewhere in a file do not bring them back)."""
-    from glossary.formats.tables import write_text_atomic
+    from glossary.files import write_text_atomic
 
     entries = [{"path": f.path, "rule": f.rule, "found": f.found, "line_hash": f.line_hash, "line": f.line}
                for f in sorted(findings, key=lambda f: (f.path, f.line, f.column, f.rule))]

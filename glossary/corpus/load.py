@@ -27,115 +27,25 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from glossary.config import collector_paused
+from glossary.parallel import collector_paused
+from glossary.config import CorpusSettings, Settings, default_settings
 from glossary.errors import InputError  # noqa: F401  (raised by the loaders)
-
-
-@dataclass
-class Paragraph:
-    text: str                 # repaired, normalised text of the paragraph (without its "12. " / "一. " / "(a)" label)
-    index: int                # 0-based position among the document's paragraphs
-    number: str | None        # UN paragraph number ("12") when the paragraph is numbered
-    kind: str                 # "header" | "heading" | "body" | "item" | "footnote"
-    #                           header: organ / session / date / agenda-item / symbol lines at the top
-    #                           heading: titles, "总干事的报告", section headings (一. 背景, A. 政策职能, markdown #)
-    line: int                 # 1-based line of the original file where the paragraph starts
-    label: str | None = None  # heading or item label: "一", "A", "a", "㈠" (numbered paragraphs use `number`)
-
-
-@dataclass
-class Document:
-    path: Path
-    text: str                               # repaired running text: paragraph texts joined by "\n"
-    paragraphs: list[Paragraph]             # running text only
-    footnotes: list[Paragraph] = field(default_factory=list)
-    boilerplate: list[str] = field(default_factory=list)   # lines removed as boilerplate / page furniture
-    raw_text: str = ""                      # decoded original text, before any repair
-    encoding: str = "utf-8"                 # text files: the codec; "docx" / "pdf" for those containers
-    sha256: str = ""                        # of the file's bytes
-    organ: str | None = None                # 工业发展理事会 / 大会
-    session: str | None = None              # 第五十二届会议
-    dates: list[str] = field(default_factory=list)   # ISO dates found in the header, first = meeting start
-    agenda_item: str | None = None          # "9" from 临时议程项目9
-    title: str | None = None                # the report's own title (see read_metadata)
-    symbol: str | None = None               # the document's own symbol, or its session prefix (IDB.52)
-    symbols: list[str] = field(default_factory=list)  # document symbols it cites, in order of first use
-    repairs: dict[str, int] = field(default_factory=dict)  # repair step -> how many changes it made
-    agenda_title: str | None = None         # title of the agenda item the report is submitted under
-    session_number: int | None = None       # 52 for 第五十二届会议
-    organ_code: str | None = None           # IDB / GC / PBC, from data/organs.csv
-
-    @property
-    def date(self) -> str | None:
-        return self.dates[0] if self.dates else None
-
-    @property
-    def year(self) -> int | None:
-        return int(self.dates[0][:4]) if self.dates else None
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-
-@dataclass
-class Corpus:
-    documents: Sequence[Document]
-    skipped: list[InputError] = field(default_factory=list)
+from glossary.files import collect_files
+from glossary.text import HAN_CHAR
+from glossary.model import Corpus, Document, Paragraph, Source  # noqa: F401  (what this stage builds)
 
 
 # --------------------------------------------------------------------------------------------------
 # finding files
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
-_SUPPORTED_TEXT = ", ".join(SUPPORTED_SUFFIXES[:-1]) + " or " + SUPPORTED_SUFFIXES[-1]
-
-
-def _is_hidden(relative: Path) -> bool:
-    # ~$name.docx: the lock file Word leaves next to an open document
-    return any(part.startswith((".", "~$")) for part in relative.parts)
+SUPPORTED_NAMES = ", ".join(SUPPORTED_SUFFIXES[:-1]) + " or " + SUPPORTED_SUFFIXES[-1]
 
 
 def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, plus supported files found (recursively, sorted) in folders named. No duplicates: a file
-    reached twice (named twice, or through a link) is read once."""
-    import stat as stat_module
-
-    found: list[Path] = []
-    seen: set[tuple[int, int]] = set()
-
-    def add(path: Path, status: os.stat_result) -> None:
-        key = (status.st_dev, status.st_ino)
-        if key not in seen:
-            seen.add(key)
-            found.append(path)
-
-    for path in map(Path, paths):
-        if path.is_dir():
-            for candidate in _files_under(path):
-                status = os.stat(candidate)
-                if stat_module.S_ISREG(status.st_mode):
-                    add(candidate, status)
-        elif path.is_file():
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                raise InputError(path, f"unsupported file type '{path.suffix or '(none)'}' (expected {_SUPPORTED_TEXT})")
-            add(path, os.stat(path))
-        else:
-            raise InputError(path, "no such file or folder")
-    return found
-
-
-def _files_under(folder: Path) -> list[Path]:
-    """Supported, not hidden files under a folder, in the order of their path's parts (as sorted(rglob) gives):
-    walked with strings, as a folder of ten thousand documents makes Path objects slow."""
-    found = []
-    for directory, _, names in os.walk(folder):
-        relative = os.path.relpath(directory, folder)
-        parts = () if relative == os.curdir else tuple(relative.split(os.sep))
-        for name in names:
-            if os.path.splitext(name)[1].lower() in SUPPORTED_SUFFIXES and not _is_hidden(Path(*parts, name)):
-                found.append(((*parts, name), os.path.join(directory, name)))
-    return [Path(path) for _, path in sorted(found)]
+    """Files named, plus supported files found (recursively, sorted) in folders named; a named file of another
+    type is refused. No duplicates."""
+    return collect_files(paths, SUPPORTED_SUFFIXES)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -152,12 +62,11 @@ _CHINESE_CODECS = {
 # visible characters are Han (UN Chinese documents: 70-90%; mis-decoded Latin text: far less)
 MIN_HAN_SHARE = 0.3
 _UNDECODABLE = "cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text"
-_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 
 
 def _han_share(text: str) -> float:
     visible = [c for c in text if not c.isspace()]
-    return len(_HAN_RE.findall(text)) / len(visible) if visible else 0.0
+    return len(HAN_CHAR.findall(text)) / len(visible) if visible else 0.0
 
 
 def _plausible_text(text: str) -> bool:
@@ -235,15 +144,6 @@ def decode_bytes(data: bytes, path: str | Path | None = None) -> tuple[str, str]
 
 # --------------------------------------------------------------------------------------------------
 # readers: file -> decoded text (+ lines the source marks as headings)
-
-
-@dataclass
-class Source:
-    path: Path
-    text: str
-    encoding: str
-    sha256: str
-    heading_lines: frozenset[int] = frozenset()
 
 
 _MD_INLINE = [
@@ -376,7 +276,7 @@ def read_source(path: str | Path) -> Source:
     if suffix not in SUPPORTED_SUFFIXES:
         if not path.exists():
             raise InputError(path, "no such file or folder")
-        raise InputError(path, f"unsupported file type '{path.suffix or '(none)'}' (expected {_SUPPORTED_TEXT})")
+        raise InputError(path, f"unsupported file type '{path.suffix or '(none)'}' (expected {SUPPORTED_NAMES})")
     data = _read_bytes(path)
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
@@ -556,27 +456,13 @@ def read_metadata(paragraphs: list[Paragraph], header_size: int, organs: Iterabl
 # loading
 
 
-def _settings(settings):
-    if settings is None:
-        from glossary.config import load_settings
-
-        return load_settings()
-    return settings
-
-
-def _organs_path(settings: Mapping[str, Any] | Any) -> str:
-    from glossary.config import DATA_DIR
-
-    return str(settings.get("organs") or DATA_DIR / "organs.csv")
-
-
-def build_document(source: Source, settings: Mapping[str, Any] | Any = None, boilerplate_lines: frozenset[str] = frozenset()) -> Document:
+def build_document(source: Source, settings: CorpusSettings | None = None, boilerplate_lines: frozenset[str] = frozenset()) -> Document:
     """Repair a decoded source and read its metadata."""
     from glossary.corpus.repair import repair_text
 
-    settings = _settings(settings)
+    settings = settings or default_settings().corpus
     result = repair_text(source.text, settings, boilerplate_lines, heading_lines=source.heading_lines)
-    meta = read_metadata(result.paragraphs, result.header_size, load_organs(_organs_path(settings)))
+    meta = read_metadata(result.paragraphs, result.header_size, load_organs(str(settings.organs)))
     body = [p.text for p in result.paragraphs if p.kind != "header"]
     cited = [s for s in find_symbols("\n".join(body + [f.text for f in result.footnotes])) if s != meta["symbol"]]
     return Document(
@@ -633,14 +519,14 @@ def _rows(columns) -> list[Paragraph]:
     return [Paragraph(*fields) for fields in zip(*columns)] if isinstance(columns, tuple) else columns
 
 
-def load_document(path: str | Path, settings: Mapping[str, Any] | Any = None, boilerplate_lines: frozenset[str] = frozenset()) -> Document:
+def load_document(path: str | Path, settings: Settings | None = None, boilerplate_lines: frozenset[str] = frozenset()) -> Document:
     """Read, decode, repair one file. Raises InputError naming the file on any input problem."""
-    return build_document(read_source(path), settings, boilerplate_lines)
+    return build_document(read_source(path), (settings or default_settings()).corpus, boilerplate_lines)
 
 
 def load_corpus(
     paths: Iterable[str | Path],
-    settings: Mapping[str, Any] | Any = None,
+    settings: Settings | None = None,
     skip_bad: bool = False,
     cache_dir: Path | None = None,
     jobs: int = 1,
@@ -651,7 +537,7 @@ def load_corpus(
     paths) are listed in Corpus.skipped and the rest is loaded.
     Lines recurring in `boilerplate_min_docs` documents or more are removed as boilerplate.
     """
-    settings = _settings(settings)
+    settings = settings or default_settings()
     paths = list(paths)
     if not paths:
         raise InputError(None, "no input files or folders given")
@@ -678,7 +564,7 @@ def load_corpus(
                 raise
             skipped.append(error)
     if not sources and not skipped:
-        raise InputError(", ".join(map(str, paths)), f"no {_SUPPORTED_TEXT} files found")
+        raise InputError(", ".join(map(str, paths)), f"no {SUPPORTED_NAMES} files found")
 
     return Corpus(Documents(sources, settings, cache_dir, jobs), skipped)
 
@@ -709,12 +595,12 @@ class Documents(Sequence):
         from glossary.corpus.repair import find_recurring_lines
 
         recurring = frozenset()
-        if self.settings.get("remove_boilerplate", True):
+        if self.settings.corpus.remove_boilerplate:
             recurring = find_recurring_lines(
                 [source.text for source in self.sources],
-                min_docs=int(self.settings.get("boilerplate_min_docs", 3)),
-                min_share=float(self.settings.get("boilerplate_min_share", 0.0)),
-                min_chars=int(self.settings.get("boilerplate_min_chars", 10)),
+                min_docs=self.settings.corpus.boilerplate_min_docs,
+                min_share=self.settings.corpus.boilerplate_min_share,
+                min_chars=self.settings.corpus.boilerplate_min_chars,
             )
         return build_documents(self.sources, self.settings, recurring, self.cache_dir, self.jobs, self.progress)
 
@@ -760,13 +646,13 @@ def build_documents(
             documents[index] = _restored(document, sources[index])
     missing = [i for i in range(len(sources)) if i not in documents]
     portable: dict[int, Document] = {}
-    large = sum(len(sources[i].text) for i in missing) >= int(settings.get("parallel_min_chars", 2_000_000))
+    large = sum(len(sources[i].text) for i in missing) >= settings.run.parallel_min_chars
     if jobs > 1 and len(missing) > 1 and large:
         from concurrent.futures import ProcessPoolExecutor
         from functools import partial
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            built = pool.map(partial(_build_remotely, settings=settings, boilerplate_lines=recurring),
+            built = pool.map(partial(_build_remotely, settings=settings.corpus, boilerplate_lines=recurring),
                              [sources[i] for i in missing], chunksize=max(1, len(missing) // (jobs * 8)))
             for index, document in zip(missing, built):
                 portable[index] = dataclasses.replace(document)  # as the cache stores it: no need to redo
@@ -775,7 +661,7 @@ def build_documents(
                     progress()
     else:
         for index in missing:
-            documents[index] = build_document(sources[index], settings, recurring)
+            documents[index] = build_document(sources[index], settings.corpus, recurring)
             if progress:
                 progress()
     if entry is not None and missing:

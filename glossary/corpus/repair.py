@@ -23,41 +23,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Container, Iterable, Mapping
 
+from glossary.config import CorpusSettings, default_settings
 from glossary.errors import InputError
+from glossary.text import CJK_PUNCT, HAN, HAN_CHAR, display_width, is_cjk, is_han  # noqa: F401  (the one definition)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from glossary.corpus.load import Paragraph
+    from glossary.model import Paragraph
 
 # --------------------------------------------------------------------------------------------------
 # character classes
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
-# full-width punctuation that belongs to Chinese running text
-CJK_PUNCT = "，。；：！？、（）《》〈〉“”‘’「」『』【】〔〕…—～·"
 CLOSERS = "”’」』）》】〕〉)]"
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 SUPERSCRIPT_TO_DIGIT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 PARENTHESISED_IDEOGRAPHS = "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"
-
-_HAN_RE = re.compile(f"[{HAN}]")
-
-
-def is_han(char: str) -> bool:
-    return bool(char) and _HAN_RE.match(char) is not None
-
-
-def is_cjk(char: str) -> bool:
-    """Han character or punctuation that only occurs in CJK text."""
-    if not char:
-        return False
-    code = ord(char)
-    return (
-        is_han(char)
-        or char in CJK_PUNCT
-        or 0x3000 <= code <= 0x303F       # CJK symbols and punctuation
-        or 0x3200 <= code <= 0x32FF       # enclosed CJK (㈠)
-        or 0xFF01 <= code <= 0xFF60       # full-width forms
-    )
 
 
 def is_ascii_alnum(char: str) -> bool:
@@ -84,31 +63,6 @@ def lines_matching(pattern: re.Pattern, texts: list[str], joined: str | None = N
             break
         index += 1
     return found
-
-
-class _WideCharDeleter(dict):
-    """str.translate table that deletes the characters taking two columns (East Asian Width W or F).
-
-    Filled in as characters are met: the whole table would mean looking up all 1.1 million code points.
-    """
-
-    def __missing__(self, code: int) -> int | None:
-        kept = None if unicodedata.east_asian_width(chr(code)) in "WF" else code
-        self[code] = kept
-        return kept
-
-
-_WIDE_CHAR_DELETER = _WideCharDeleter()
-
-
-# the layout tests ask for the width of each line several times (page width, margin, open paragraph)
-@lru_cache(maxsize=4096)
-def display_width(text: str) -> int:
-    """Columns the text takes in a monospaced layout: Chinese characters count double."""
-    if text.isascii():
-        return len(text)
-    # one pass in C instead of a Python call per character: the width is the length plus one per wide character
-    return 2 * len(text) - len(text.translate(_WIDE_CHAR_DELETER))
 
 
 # a sentence ends with one of these, possibly followed by closing quotes/brackets
@@ -350,7 +304,7 @@ def _wants_full_width(text: str, i: int, pairs: dict[int, int]) -> bool:
         outside_after = text[closing + 1:closing + 2]
         if is_ascii_alnum(outside_before) or _LABEL_RE.match(content):
             return False        # 9(e), (a): part of a Latin symbol or a list label
-        return bool(_HAN_RE.search(content)) or is_cjk(outside_before) or is_cjk(outside_after)
+        return bool(HAN_CHAR.search(content)) or is_cjk(outside_before) or is_cjk(outside_after)
     if is_ascii_alnum(before) and is_ascii_alnum(text[i + 1:i + 2]):
         return False            # 1,000  12:30
     next_visible = _NEXT_VISIBLE_RE.match(text, i + 1)
@@ -894,41 +848,33 @@ class RepairResult:
         return "\n".join(p.text for p in self.paragraphs)
 
 
-def _enabled(settings: Mapping[str, Any] | Any, key: str) -> bool:
-    return bool(settings.get(key, True)) if settings is not None else True
-
-
-def _patterns(settings) -> BoilerplatePatterns:
-    from glossary.config import DATA_DIR
-
-    path = (settings.get("boilerplate_patterns") if settings is not None else None) or DATA_DIR / "boilerplate.txt"
-    return load_boilerplate_patterns(str(path))
 
 
 def repair_text(
     raw: str,
-    settings: Mapping[str, Any] | Any = None,
+    settings: CorpusSettings | None = None,
     boilerplate_lines: frozenset[str] | set[str] = frozenset(),
     heading_lines: Iterable[int] = (),
 ) -> RepairResult:
     """Run the enabled repair steps over one decoded document.
 
-    `settings`: a config.Settings or a plain dict with the [tool.glossary] keys (missing keys: step on).
+    `settings`: which steps run, and the boilerplate patterns (the shipped defaults when None).
     `boilerplate_lines`: normalised lines found to recur across documents (`find_recurring_lines`).
     `heading_lines`: line numbers the source marked as headings (Word heading styles).
     """
-    from glossary.corpus.load import Paragraph
+    from glossary.model import Paragraph
 
+    settings = settings or default_settings().corpus
     counts = dict.fromkeys(COUNT_KEYS, 0)
     lines = split_lines(raw, heading_lines)
 
-    if _enabled(settings, "to_simplified"):
+    if settings.to_simplified:
         # no OpenCC phrase spans a line, so the text goes in whole: one scan usually finds nothing to convert
         simplified, counts["traditional_converted"] = to_simplified("\n".join(line.text for line in lines))
         if counts["traditional_converted"]:
             for line, text in zip(lines, simplified.split("\n")):
                 line.text = text
-    if _enabled(settings, "fold_width"):
+    if settings.fold_width:
         # most lines have nothing to fold (fold_width would return them as they are)
         for index in lines_matching(_FOLDABLE_RE, [line.text for line in lines]):
             line = lines[index]
@@ -937,16 +883,16 @@ def repair_text(
 
     width = column_width(lines)
     removed: list[str] = []
-    if _enabled(settings, "remove_boilerplate"):
-        lines, removed, step_counts = remove_boilerplate(lines, _patterns(settings), boilerplate_lines)
+    if settings.remove_boilerplate:
+        lines, removed, step_counts = remove_boilerplate(lines, load_boilerplate_patterns(str(settings.boilerplate_patterns)), boilerplate_lines)
         counts.update(step_counts)
 
     notes: list[Footnote] = []
-    if _enabled(settings, "separate_footnotes"):
+    if settings.separate_footnotes:
         lines, notes, step_counts = separate_footnotes(lines, width)
         counts.update(step_counts)
 
-    if _enabled(settings, "rejoin_broken_lines"):
+    if settings.rejoin_broken_lines:
         blocks, counts["rejoined_lines"] = rejoin_broken_lines(lines, width)
     else:
         blocks = [Block(line.text.strip(), line.number, line.heading, line.text) for line in lines if line.text.strip()]
@@ -964,11 +910,11 @@ def repair_text(
 
     texts = [text for *_, text, _ in shaped]
     markers: list[tuple[int, str]] = []
-    if _enabled(settings, "detach_footnote_markers"):
+    if settings.detach_footnote_markers:
         texts, markers, counts["footnote_markers"] = detach_footnote_markers(texts, [n.marker for n in notes if n.marker])
 
     finished, counts["number_spaces"], counts["spaces_tidied"] = tidy_paragraphs(
-        texts + [note.text for note in notes], _enabled(settings, "collapse_number_spaces")
+        texts + [note.text for note in notes], settings.collapse_number_spaces
     )
     paragraphs = []
     header_size = 0

@@ -26,7 +26,8 @@ from typing import Sequence
 import pandas as pd
 
 from glossary.errors import InputError
-from glossary.formats.tables import atomic_path, records, to_delimited
+from glossary.formats.tables import records, to_delimited
+from glossary.files import atomic_path
 from glossary.formats.workbook import STATUSES, _text, read_glossary, resolve_glossary, split_forms
 
 FORMATS = ("tbx", "csv", "tsv", "xlsx")

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from glossary.text import display_width  # CJK characters take two columns in Excel's default fonts too
+
 HEADER_FILL = "1F4E78"
 WRAP_COLUMNS = {"example", "sentence", "context", "note", "variants", "forms_by_year", "evidence", "alternatives"}
-
-
-def _display_width(text: str) -> int:
-    # CJK characters take two columns in Excel's default fonts
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def style_table_sheet(sheet, df: pd.DataFrame) -> None:
@@ -26,7 +23,7 @@ def style_table_sheet(sheet, df: pd.DataFrame) -> None:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(df.columns))}{max(sheet.max_row, 1)}"
     for index, column in enumerate(df.columns, start=1):
         sample = [str(column)] + [str(v) for v in df[column].head(200).tolist() if v is not None]
-        width = max(_display_width(s) for s in sample) + 2
+        width = max(display_width(s) for s in sample) + 2
         wrap = str(column) in WRAP_COLUMNS
         sheet.column_dimensions[get_column_letter(index)].width = min(width, 60 if wrap else 40)
         if wrap:

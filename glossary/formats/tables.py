@@ -19,6 +19,8 @@ from typing import Iterator
 
 import pandas as pd
 
+from glossary.files import atomic_path, write_text_atomic
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("table", "tsv", "csv", "json", "xlsx")
 
@@ -28,33 +30,6 @@ def neutralise_formula(value):
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
-
-
-@contextmanager
-def atomic_path(target: Path, suffix: str = "") -> Iterator[Path]:
-    """A temporary path beside `target`, renamed over it only when the block succeeds."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; an output file gets the usual permissions
-    try:
-        yield Path(tmp)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_text_atomic(target: Path, text: str) -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
 
 
 def _json_default(value):

@@ -46,7 +46,8 @@ from typing import Any, Iterable, Iterator, Sequence
 import pandas as pd
 
 from glossary.errors import InputError
-from glossary.formats.tables import atomic_path, records, set_cell
+from glossary.formats.tables import records, set_cell
+from glossary.files import atomic_path
 
 STATUSES = ("candidate", "approved", "rejected", "deprecated")
 DECIDED = ("approved", "rejected", "deprecated")  # statuses only a person sets; the tool never overrides them
@@ -956,11 +957,11 @@ def about_table(version: int, created: str, documents: Sequence, terms_path: Pat
         rows.append(("input", str(doc.path), doc.sha256, " ".join(filter(None, [doc.date, doc.symbol, doc.title]))))
     for problem in skipped:
         rows.append(("skipped", str(getattr(problem, "path", "") or ""), "", str(problem)))
-    values = getattr(settings, "values", settings) or {}
+    values = settings.flat()
     for key in sorted(values):
         value = values[key]
         rows.append(("setting", key, value if isinstance(value, (int, float, bool)) else str(value), ""))
-    for source in getattr(settings, "sources", []) or []:
+    for source in settings.sources:
         rows.append(("settings file", source, sha256_of(Path(source)) if Path(source).is_file() else "", ""))
     return pd.DataFrame(rows, columns=["section", "name", "value", "detail"])
 
@@ -1100,11 +1101,11 @@ def build_glossary(
     numbering and writing the new one happen under it, so concurrent builds get consecutive numbers.
     `cache_dir`: where segmentations are cached between runs (the CLI passes config.cache_root()).
     """
-    from glossary.config import DATA_DIR, SEEDS_DIR, load_settings
+    from glossary.config import DATA_DIR, SEEDS_DIR, default_settings
     from glossary.corpus.load import load_corpus
     from glossary.mining.mine import mine_corpus
 
-    settings = settings or load_settings()
+    settings = settings or default_settings()
     out_dir = Path(out_dir)
     if terms_path is None:  # the curated list named in [tool.glossary] `terms`, when there is one
         default_terms = Path(settings.get("terms") or DATA_DIR / "terms_en.csv")

@@ -29,7 +29,7 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from glossary.config import collector_paused
+from glossary.parallel import collector_paused
 from glossary.mining.segment import Segmenter, Token
 
 MASK = (1 << 64) - 1

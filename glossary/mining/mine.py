@@ -26,8 +26,10 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from glossary.config import Settings, collector_paused, load_settings, run_beside
-from glossary.corpus.load import Document
+from glossary.config import Settings, default_settings
+from glossary.parallel import collector_paused, run_beside
+from glossary.model import Document
+from glossary.text import HAN_CHAR
 from glossary.mining.count import Counts, DocCounter, count_corpus, documents_using
 from glossary.mining.segment import Segmenter, Token, read_user_dict
 
@@ -51,7 +53,7 @@ PUNCTUATION = re.compile(r"^[\s\W_]+$", re.UNICODE)
 CLAUSE_INTERNAL = {"、", "·", "-", "/"}  # punctuation that may sit inside a name (非洲、加勒比和太平洋国家组织)
 NUMBER = re.compile(r"^[0-9.%,]+$|^[零一二三四五六七八九十百千万亿两几]+[个项次年名位条家]?$")
 ORDINAL = re.compile(r"^第[零一二三四五六七八九十百千0-9]+")
-CJK = re.compile(r"[\u3400-\u9fff]")
+CJK = HAN_CHAR
 TITLE = re.compile(r"《([^《》\n]{2,40})》")
 
 
@@ -555,7 +557,7 @@ def mine_corpus(
 
     from glossary.cache import cache_key, code_fingerprint, entry_path, read_entry, settings_fingerprint, write_entry
 
-    settings = settings or load_settings()
+    settings = settings or default_settings()
     lexicon = Lexicon.from_settings(settings)
     min_freq = int(min_freq if min_freq is not None else settings.get("min_freq", 2))
     curated_forms = [f for entry in curated for f in entry if f]

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from glossary.files import write_text_atomic
+
 log = logging.getLogger(__name__)
 
 # Frequency given to user-dictionary words: high enough that jieba's DAG prefers the whole term even with HMM on
@@ -164,11 +166,8 @@ class Segmenter:
         if path is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
             rows = [[[t.word, t.pos, t.start] for t in paragraph] for paragraph in tagged]
-            tmp.write_text(json.dumps(rows, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-            os.replace(tmp, path)
+            write_text_atomic(path, json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
         except OSError as exc:  # a read-only cache folder slows us down but must not fail the run
             log.debug("segmentation cache not written: %s", exc)
 

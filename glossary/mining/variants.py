@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from glossary.text import HAN
+
 NUMERAL = re.compile(r"[0-9零一二三四五六七八九十百千]")
-PARENTHETICAL = re.compile(r"([\u3400-\u9fff、]{3,40})[（(]([\u3400-\u9fff]{2,12})[）)]")
+PARENTHETICAL = re.compile(f"([{HAN}、]{{3,40}})[（(]([{HAN}]{{2,12}})[）)]")
 
 
 def variant_key(term: str, ignored: str) -> str:

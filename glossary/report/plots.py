@@ -34,6 +34,8 @@ from typing import Iterable, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from glossary.files import atomic_paths
+
 log = logging.getLogger(__name__)
 
 # characters every Chinese label here needs: a font lacking any of them draws boxes
@@ -195,11 +197,11 @@ def _new_figure(width: float, height: float, **kwargs):
 def token_frequencies(documents, settings=None, segmenter=None) -> Counter:
     """How often each jieba token occurs in the running text (punctuation and spaces left out), as in
     glossary.stats.corpus_stats: the tokens whose rank/frequency `zipf_figure` draws."""
-    from glossary.config import load_settings
+    from glossary.config import default_settings
     from glossary.mining.mine import PUNCTUATION
     from glossary.mining.segment import Segmenter, default_cache_dir, read_user_dict
 
-    settings = settings or load_settings()
+    settings = settings or default_settings()
     if segmenter is None:
         segmenter = Segmenter(user_words=read_user_dict(settings.path("user_dict")), cache_dir=default_cache_dir())
     counts: Counter = Counter()
@@ -490,29 +492,10 @@ def write_plots(path: str | Path, mining, documents: Sequence, token_counts, top
 
     targets = plot_paths(path)
     figures = all_figures(mining, documents, token_counts, top, drift_top)
-    written: list[tuple[str, Path]] = []
-    try:
-        for kind, figure in figures.items():
-            target = targets[kind]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=target.parent)
-            os.close(fd)
-            written.append((tmp, target))
-            Path(tmp).write_bytes(figure_png(figure))
-        for tmp, target in written:
-            os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, target)
-    finally:
-        for tmp, _ in written:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+    with atomic_paths([targets[kind] for kind in figures], suffix=".png") as temporaries:
+        for tmp, figure in zip(temporaries, figures.values()):
+            tmp.write_bytes(figure_png(figure))
     return [targets[kind] for kind in figures]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # --- the workbook's Statistics sheet ----------------------------------------------------------------------------

@@ -9,12 +9,13 @@ from typing import Sequence
 
 import pandas as pd
 
-from glossary.config import Settings, load_settings
-from glossary.corpus.load import Document
+from glossary.config import Settings, default_settings
+from glossary.model import Document
+from glossary.text import HAN_CHAR
 from glossary.mining.mine import FUNCTION_POS, NUMBER, PUNCTUATION, read_word_list
 from glossary.mining.segment import Segmenter, default_cache_dir, read_user_dict
 
-CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_CHAR = HAN_CHAR
 SENTENCE_END = re.compile(r"[。！？!?；;]+")
 CONTENT_POS_PREFIXES = ("n", "v", "a", "j", "l", "i", "eng")
 
@@ -103,7 +104,7 @@ def corpus_stats(
     segmenter: Segmenter | None = None,
     top: int = 30,
 ) -> CorpusStats:
-    settings = settings or load_settings()
+    settings = settings or default_settings()
     segmenter = segmenter or Segmenter(
         user_words=read_user_dict(settings.path("user_dict")), cache_dir=default_cache_dir()
     )

@@ -30,7 +30,7 @@ from glossary.align.align import (
 )
 from glossary.cli import app
 from glossary.config import load_settings
-from glossary.corpus.load import Document, Paragraph
+from glossary.model import Document, Paragraph
 from glossary.align.dictionary import (
     english_term_words,
     expand_abbreviations,

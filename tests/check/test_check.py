@@ -162,7 +162,7 @@ def findings_for(tmp_path, text: str, terms: list[tuple[str, str]], name: str = 
 
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    config = load_settings(tmp_path, overrides=settings)
+    config = load_settings(tmp_path).replace(**settings)
     return check_paths([path], load_rulebook(terms=write_terms(tmp_path, terms)), config)
 
 

@@ -310,8 +310,7 @@ def test_repaired_documents_are_cached_by_content(tmp_path):
     assert len(list(cache.rglob("*.pickle"))) == 1
     again = load_corpus([corpus_dir], load_settings(), cache_dir=cache)
     assert [p.text for p in again.documents[0].paragraphs] == [p.text for p in first.documents[0].paragraphs]
-    settings = load_settings()
-    settings.values["rejoin_broken_lines"] = False  # another setting: another entry, not the cached one
+    settings = load_settings().replace(rejoin_broken_lines=False)  # another setting: another entry, not the cached one
     unjoined = load_corpus([corpus_dir], settings, cache_dir=cache)
     assert len(unjoined.documents[0].paragraphs) > len(first.documents[0].paragraphs)
     assert len(list(cache.rglob("*.pickle"))) == 2

@@ -319,7 +319,7 @@ def test_tidy_spaces_around_chinese_punctuation():
 
 def test_repair_text_counts_every_step_on_seed_002(settings):
     raw = seed_path("002").read_text(encoding="utf-8")
-    result = repair_text(raw, settings)
+    result = repair_text(raw, settings.corpus)
     assert result.counts["footnote_markers"] == 4
     assert result.counts["footnote_bodies"] == 5
     assert result.counts["footnote_links"] == 2
@@ -333,12 +333,12 @@ def test_repair_text_counts_every_step_on_seed_002(settings):
 
 def test_steps_switch_off_from_settings(settings):
     raw = SEED_001_EXCERPT + "落实和实施的任務。\n"
-    off = {**settings.values, "rejoin_broken_lines": False, "to_simplified": False}
+    off = settings.replace(rejoin_broken_lines=False, to_simplified=False).corpus
     result = repair_text(raw, off)
     assert result.counts["rejoined_lines"] == 0 and result.counts["traditional_converted"] == 0
     assert result.paragraphs[0].text.endswith("在其任务和资源范围内与中")
     assert "任務" in result.text
-    on = repair_text(raw, settings)
+    on = repair_text(raw, settings.corpus)
     assert len(on.paragraphs) < len(result.paragraphs) and "任务" in on.text
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from glossary.config import load_settings
-from glossary.corpus.load import Document, Paragraph
+from glossary.model import Document, Paragraph
 from glossary.mining.mine import (
     Lexicon,
     branching_entropy,
@@ -155,7 +155,7 @@ def test_parallel_and_cached_mining_give_the_same_ranking(tmp_path):
     documents = make_documents()
     settings = load_settings()
     single = mine_corpus(documents, settings)
-    settings.values["parallel_min_chars"] = 0  # force worker processes even for this small corpus
+    settings = settings.replace(parallel_min_chars=0)  # force worker processes even for this small corpus
     parallel = mine_corpus(documents, settings, jobs=2, cache_dir=tmp_path)
     cached = mine_corpus(documents, settings, jobs=2, cache_dir=tmp_path)
     assert list(tmp_path.rglob("*.pickle"))

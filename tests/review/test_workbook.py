@@ -409,11 +409,11 @@ def test_files_that_are_no_workbook_are_refused(tmp_path, settings):
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 20_000_000)
     assert bomb.stat().st_size < 100_000
-    small = load_settings(overrides={"workbook_max_uncompressed_bytes": 10_000_000})
+    small = load_settings().replace(**{"workbook_max_uncompressed_bytes": 10_000_000})
     with pytest.raises(InputError, match="unpacks to"):
         read_glossary(bomb, small)
     with pytest.raises(InputError, match="workbook_max_bytes"):
-        read_glossary(bomb, load_settings(overrides={"workbook_max_bytes": 1000}))
+        read_glossary(bomb, load_settings().replace(**{"workbook_max_bytes": 1000}))
 
 
 def test_defusedxml_guards_openpyxl():

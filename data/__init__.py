@@ -1,0 +1,1 @@
+"""The word lists and default settings of glossary (this folder is installed as the package glossary.data)."""

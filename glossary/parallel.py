@@ -1,0 +1,57 @@
+"""How the work runs: the cycle collector paused while a corpus is built, and work started on the second core."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import sys
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cycle collector paused while a corpus is built and mined: its millions of objects (paragraphs,
+    counts) would otherwise set off full collections that scan them all, again and again, for nothing (reference
+    counting frees what this work discards). Worker processes forked meanwhile inherit the pause. The previous
+    state returns on exit, so nested uses are safe."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def run_beside(function, *args, fork: bool = True):
+    """Start function(*args) in a forked process, which reads this process's memory (a corpus) without copying
+    it, and return a callable that waits for its result. The second core then works while this one goes on.
+    Without fork (not Linux, or fork=False) the function runs at once, in this process."""
+    import multiprocessing
+
+    if not fork or sys.platform != "linux":
+        result = function(*args)
+        return lambda: result
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_send_result, args=(sender, function, args), daemon=True)
+    process.start()
+    sender.close()
+
+    def wait():
+        try:
+            ok, value = receiver.recv()
+        except EOFError:  # the process died without a word (killed): do the work here
+            ok, value = True, function(*args)
+        process.join()
+        if not ok:
+            raise value
+        return value
+
+    return wait
+
+
+def _send_result(sender, function, args) -> None:
+    try:
+        sender.send((True, function(*args)))
+    except BaseException as error:  # noqa: BLE001  (handed to the parent, which raises it)
+        sender.send((False, error))

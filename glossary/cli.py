@@ -181,7 +181,7 @@ def mine(
         raise InputError(None, "--format xlsx needs --out FILE")
     curated = []
     if terms_file is not None:
-        from glossary.align.align import curated_forms, read_terms
+        from glossary.formats.terms import curated_forms, read_terms
 
         curated = curated_forms(read_terms(terms_file))
     corpus, settings = _load(paths, skip_bad, jobs)
@@ -292,7 +292,8 @@ def align(
     in the list's order; zh empty when the corpus has none)."""
     import warnings
 
-    from glossary.align.align import TermsFileWarning, align_terms, covered_forms, curated_forms, draft_english, read_terms
+    from glossary.align.align import align_terms, covered_forms, draft_english
+    from glossary.formats.terms import TermsFileWarning, curated_forms, read_terms
     from glossary.config import DATA_DIR, cache_root
     from glossary.corpus.load import load_corpus
     from glossary.mining.mine import mine_corpus

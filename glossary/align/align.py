@@ -31,6 +31,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from glossary.config import Settings, default_settings
+from glossary.corpus.pairing import AlignedParagraph, aligned_paragraphs, document_key, pair_documents  # noqa: F401
 from glossary.model import Document
 from glossary.text import HAN_CHAR
 from glossary.align.dictionary import (
@@ -51,8 +52,10 @@ from glossary.align.dictionary import (
     stem_relation,
 )
 from glossary.errors import InputError
+from glossary.formats.terms import (  # noqa: F401  (the terms file lives in formats)
+    TERM_COLUMNS, TermsFileWarning, curated_forms, normalise_zh, read_terms, split_forms,
+)
 
-TERM_COLUMNS = ("en", "zh", "abbr", "domain", "note", "source")
 ALIGN_COLUMNS = ["en", "zh", "score", "method", "alternatives", "freq", "docs", "variants", "glosses", "context",
                  "near_miss"]
 DRAFT_COLUMNS = ["term", "en", "score", "method", "glosses", "freq"]
@@ -67,125 +70,6 @@ NOMINALISATIONS = ("tion", "sion", "ment", "ing", "ance", "ence", "al", "ure")  
 COORDINATORS = {"和", "及", "与", "以及", "或", "、"}  # Chinese linkers that join two things
 SPLITTING_LINKERS = COORDINATORS | {"之类"}
 ENGLISH_COORDINATORS = re.compile(r"\b(?:and|or)\b|,|&", re.IGNORECASE)
-
-
-class TermsFileWarning(UserWarning):
-    """A terms-file problem that does not stop the run (the same Chinese form claimed by two English terms)."""
-
-
-# --- the terms file -----------------------------------------------------------------------------------------
-
-
-def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (file row number, values) of a CSV, TSV or XLSX file; blank rows skipped."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        import zipfile
-
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-            rows = [
-                (number, ["" if v is None else str(v) for v in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as exc:
-            raise InputError(path, f"not a readable XLSX workbook ({type(exc).__name__})") from None
-    else:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise InputError(path, "not UTF-8 text (save the terms file as UTF-8)") from None
-        first_line = text.split("\n", 1)[0]
-        delimiter = "\t" if suffix in (".tsv", ".tab") or (suffix != ".csv" and "\t" in first_line) else ","
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        rows = []
-        try:
-            for values in reader:
-                rows.append((reader.line_num, values))
-        except csv.Error as exc:
-            raise InputError(path, f"row {reader.line_num}: {exc}") from None
-    rows = [(n, [v.strip() for v in values]) for n, values in rows if any(v.strip() for v in values)]
-    if not rows:
-        raise InputError(path, "empty terms file (needs a header row with a column 'en')")
-    header = rows[0][1]
-    return header, rows[1:]
-
-
-def read_terms(path: str | Path) -> pd.DataFrame:
-    """A terms file (CSV, TSV or XLSX with a header row) as a DataFrame of strings, one row per English term.
-
-    Required column `en`; optional `zh` (approved Chinese, '|'-separated, the first preferred, the rest deprecated),
-    `abbr`, `domain`, `note`, `source` (added empty when absent); other columns are carried through.
-    Raises InputError naming the file and row for a missing `en` column, an empty `en` or a duplicate `en`.
-    Warns (TermsFileWarning; also listed in `.attrs["warnings"]`) when one Chinese form is given for two terms."""
-    path = Path(path)
-    if path.is_dir():
-        raise InputError(path, "is a folder, not a terms file")
-    if not path.is_file():
-        raise InputError(path, "no such file")
-    header, rows = _read_rows(path)
-    columns = []
-    for name in header:
-        key = name.strip()
-        key = key.lower() if key.lower() in TERM_COLUMNS else key
-        if key in columns:
-            raise InputError(path, f"row 1: column {key!r} appears twice in the header")
-        columns.append(key or f"column{len(columns) + 1}")
-    if "en" not in columns:
-        raise InputError(path, "no 'en' column: the header row needs a column named en")
-    records, seen_en, claimed, problems = [], {}, {}, []
-    en_at = columns.index("en")
-    for number, values in rows:
-        values = (values + [""] * len(columns))[: len(columns)]
-        en = " ".join(values[en_at].split())
-        if not en:
-            raise InputError(path, f"row {number}: empty 'en'")
-        key = en.casefold()
-        if key in seen_en:
-            raise InputError(path, f"rows {seen_en[key]} and {number}: duplicate en {en!r}")
-        seen_en[key] = number
-        record = dict(zip(columns, values))
-        record["en"] = en
-        records.append(record)
-        for form in split_forms(record.get("zh", "")):
-            other = claimed.get(normalise_zh(form))
-            if other and other[1].casefold() != key:
-                problems.append(f"{path}: rows {other[0]} and {number}: zh {form!r} is given for both "
-                                f"{other[1]!r} and {en!r}")
-            else:
-                claimed[normalise_zh(form)] = (number, en)
-    frame = pd.DataFrame(records, columns=columns)
-    for column in TERM_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = ""
-    for message in problems:
-        warnings.warn(message, TermsFileWarning, stacklevel=2)
-    frame.attrs["warnings"] = problems
-    frame.attrs["source"] = str(path)
-    return frame
-
-
-def curated_forms(terms: pd.DataFrame) -> list[list[str]]:
-    """Each curated entry's Chinese forms, preferred first, then deprecated and admitted ones: the known terms the
-    segmenter keeps whole and the variant grouping takes its canonical form from."""
-    admitted = terms["admitted"] if "admitted" in terms.columns else [""] * len(terms)
-    return [split_forms(z) + split_forms(a) for z, a in zip(terms["zh"], admitted) if split_forms(z)]
-
-
-def split_forms(value) -> list[str]:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return []
-    return [form.strip() for form in str(value).split("|") if form.strip()]
-
-
-_IGNORED_IN_FORMS = str.maketrans("", "", "《》 \u3000\t\n")
-
-
-def normalise_zh(text: str) -> str:
-    """A Chinese form compared without spaces and title brackets (as glossary.evaluate compares)."""
-    return str(text).translate(_IGNORED_IN_FORMS)
 
 
 # --- candidates ---------------------------------------------------------------------------------------------
@@ -781,56 +665,6 @@ def curated_match(forms: Sequence[str], pool: CandidatePool) -> Proposal | None:
 
 
 # --- parallel documents -------------------------------------------------------------------------------------
-
-LANGUAGE_MARK = re.compile(r"(?:[._\-\s](?:zh|zh-cn|zhs|ch|chi|chn|c|en|eng|e))+$", re.IGNORECASE)
-
-
-@dataclass
-class AlignedParagraph:
-    document: str
-    number: str
-    zh: str
-    en: str
-
-
-def document_key(doc: Document) -> str:
-    """A file name without extension and language marks: IDB52_9_C.txt and IDB52_9_E.txt -> idb52_9."""
-    return LANGUAGE_MARK.sub("", doc.path.stem).lower()
-
-
-def pair_documents(zh_docs: Sequence[Document], en_docs: Sequence[Document]) -> list[tuple[Document, Document]]:
-    """Chinese and English versions of one document: the same symbol (or one the session prefix of the other,
-    IDB.52 / IDB.52/9, when only one document fits), else the same file name without language marks."""
-    pairs, used = [], set()
-    for zh in zh_docs:
-        match = None
-        if zh.symbol:
-            same = [en for en in en_docs if en.symbol == zh.symbol and id(en) not in used]
-            prefixed = [en for en in en_docs if id(en) not in used and en.symbol
-                        and (en.symbol.startswith(zh.symbol + "/") or zh.symbol.startswith(en.symbol + "/"))]
-            match = same[0] if same else (prefixed[0] if len(prefixed) == 1 else None)
-        if match is None:
-            named = [en for en in en_docs if id(en) not in used and document_key(en) == document_key(zh)]
-            match = named[0] if named else None
-        if match is not None:
-            used.add(id(match))
-            pairs.append((zh, match))
-    return pairs
-
-
-def aligned_paragraphs(zh_docs: Sequence[Document], en_docs: Sequence[Document]) -> list[AlignedParagraph]:
-    """Paragraph pairs of paired documents, by UN paragraph number (numbers used once in both versions)."""
-    aligned = []
-    for zh, en in pair_documents(zh_docs, en_docs):
-        zh_numbered = Counter(p.number for p in zh.paragraphs if p.number)
-        en_numbered = Counter(p.number for p in en.paragraphs if p.number)
-        en_by_number = {p.number: p for p in en.paragraphs if p.number and en_numbered[p.number] == 1}
-        for paragraph in zh.paragraphs:
-            if paragraph.number and zh_numbered[paragraph.number] == 1 and paragraph.number in en_by_number:
-                aligned.append(AlignedParagraph(zh.name, paragraph.number, paragraph.text,
-                                                en_by_number[paragraph.number].text))
-    return aligned
-
 
 def english_stem_sequence(text: str, dictionary: Dictionary, abbreviations: dict[str, str]) -> list[str]:
     expanded = expand_abbreviations(text, abbreviations)

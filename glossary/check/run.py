@@ -189,7 +189,7 @@ def _cell(value: Any) -> str:
 
 
 def _forms(value: Any) -> list[str]:
-    from glossary.formats.workbook import split_forms
+    from glossary.formats.terms import split_forms
 
     return split_forms(value)
 
@@ -262,7 +262,7 @@ def load_rulebook(glossary: str | Path | None = None, terms: str | Path | None =
         return rulebook_from_glossary(stored.rows, str(path), rejected)
     import warnings
 
-    from glossary.align.align import read_terms
+    from glossary.formats.terms import read_terms
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a Chinese form given for two English terms does not stop a check
@@ -969,29 +969,12 @@ def _xml_units(file: CheckedFile, occurrences: list[Occurrence]) -> list[Aligned
     return aligned
 
 
-def paragraph_pairs(zh_doc, en_doc) -> tuple[list[tuple[Any, Any]], str | None]:
-    """Paragraphs of two versions of a document: by UN paragraph number (numbers used once in both), or else by
-    order when both have as many paragraphs. A note says why nothing could be paired."""
-    zh_numbers = Counter(p.number for p in zh_doc.paragraphs if p.number)
-    en_numbers = Counter(p.number for p in en_doc.paragraphs if p.number)
-    if zh_numbers and en_numbers:
-        en_by_number = {p.number: p for p in en_doc.paragraphs if p.number and en_numbers[p.number] == 1}
-        return [(p, en_by_number[p.number]) for p in zh_doc.paragraphs
-                if p.number and zh_numbers[p.number] == 1 and p.number in en_by_number], None
-    zh_body = [p for p in zh_doc.paragraphs if p.kind != "header"]
-    en_body = [p for p in en_doc.paragraphs if p.kind != "header"]
-    if len(zh_body) == len(en_body):
-        return list(zip(zh_body, en_body)), None
-    return [], (f"{shown_path(zh_doc.path)} and {shown_path(en_doc.path)}: {len(zh_body)} and {len(en_body)} "
-                f"paragraphs without paragraph numbers; cannot pair them")
-
-
 def _plain_units(targets: list[tuple[CheckedFile, list[Occurrence]]], sources: Sequence[str | Path], settings,
                  notes: list[str]) -> list[AlignedUnit]:
     """Paragraph pairs of plain documents (txt, md, docx, pdf) and their source files, paired by symbol or by name
     (doc.zh.txt / doc.en.txt, or the same name in two folders)."""
-    from glossary.align.align import pair_documents
     from glossary.corpus.load import load_document
+    from glossary.corpus.pairing import pair_documents, paragraph_pairs
 
     source_files = [p for p in collect_check_paths(sources) if p.suffix.lower() not in BILINGUAL_SUFFIXES]
     en_docs = [load_document(p, settings) for p in source_files]
@@ -1006,9 +989,12 @@ def _plain_units(targets: list[tuple[CheckedFile, list[Occurrence]]], sources: S
     aligned = []
     for zh_doc, en_doc in pairs:
         file, occurrences = plain[zh_doc.path.resolve()]
-        pairs_of_paragraphs, problem = paragraph_pairs(zh_doc, en_doc)
-        if problem:
-            notes.append(problem)
+        pairs_of_paragraphs = paragraph_pairs(zh_doc, en_doc, by_order=True)
+        if pairs_of_paragraphs is None:
+            zh_body, en_body = ([p for p in doc.paragraphs if p.kind != "header"] for doc in (zh_doc, en_doc))
+            notes.append(f"{shown_path(zh_doc.path)} and {shown_path(en_doc.path)}: {len(zh_body)} and "
+                         f"{len(en_body)} paragraphs without paragraph numbers; cannot pair them")
+            pairs_of_paragraphs = []
         starts = sorted({p.line for p in [*zh_doc.paragraphs, *zh_doc.footnotes]})
         by_start = defaultdict(list)
         for occurrence in occurrences:

@@ -28,7 +28,8 @@ import pandas as pd
 from glossary.errors import InputError
 from glossary.formats.tables import records, to_delimited
 from glossary.files import atomic_path
-from glossary.formats.workbook import STATUSES, _text, read_glossary, resolve_glossary, split_forms
+from glossary.formats.terms import cell_text, split_forms
+from glossary.formats.workbook import STATUSES, read_glossary, resolve_glossary
 
 FORMATS = ("tbx", "csv", "tsv", "xlsx")
 DEFAULT_STATUSES = ("approved",)
@@ -85,25 +86,25 @@ def glossary_concepts(rows: pd.DataFrame, statuses: Sequence[str] = DEFAULT_STAT
     skipped = 0
     deprecated_rows = []
     for row in records(rows):
-        status = _text(row.get("status")).casefold() or "candidate"
+        status = cell_text(row.get("status")).casefold() or "candidate"
         if status not in statuses:
             continue
         if status == "deprecated":
             deprecated_rows.append(row)
             continue
-        en, zh = _text(row.get("en")), _text(row.get("zh"))
+        en, zh = cell_text(row.get("en")), cell_text(row.get("zh"))
         if not en or not zh:
             skipped += 1
             continue
         decided = status == "approved"
         concept = Concept(
-            id=_text(row.get("concept_id")) or f"c{len(concepts) + 1}",
+            id=cell_text(row.get("concept_id")) or f"c{len(concepts) + 1}",
             status=status,
             en=[Term(en, PREFERRED if decided else None)],
             zh=[Term(zh, PREFERRED if decided else None)],
-            note=_text(row.get("note")),
-            domain=_text(row.get("domain")),
-            example=_text(row.get("example")),
+            note=cell_text(row.get("note")),
+            domain=cell_text(row.get("domain")),
+            example=cell_text(row.get("example")),
         )
         for abbr in split_forms(row.get("abbr")):
             concept.en.append(Term(abbr, ADMITTED if decided else None, "abbreviation"))
@@ -116,7 +117,7 @@ def glossary_concepts(rows: pd.DataFrame, statuses: Sequence[str] = DEFAULT_STAT
         by_en.setdefault(en.casefold(), concept)
     for row in deprecated_rows:
         # a row marked deprecated names a Chinese form not to use; it belongs to the concept with the same English
-        en, zh = _text(row.get("en")), _text(row.get("zh"))
+        en, zh = cell_text(row.get("en")), cell_text(row.get("zh"))
         if not zh:
             skipped += 1
             continue
@@ -128,9 +129,9 @@ def glossary_concepts(rows: pd.DataFrame, statuses: Sequence[str] = DEFAULT_STAT
         if not en:
             skipped += 1
             continue
-        concept = Concept(_text(row.get("concept_id")) or f"c{len(concepts) + 1}", "deprecated",
-                          en=[Term(en)], zh=[Term(zh, DEPRECATED)], note=_text(row.get("note")),
-                          domain=_text(row.get("domain")))
+        concept = Concept(cell_text(row.get("concept_id")) or f"c{len(concepts) + 1}", "deprecated",
+                          en=[Term(en)], zh=[Term(zh, DEPRECATED)], note=cell_text(row.get("note")),
+                          domain=cell_text(row.get("domain")))
         concepts.append(concept)
         by_en.setdefault(en.casefold(), concept)
     return concepts, skipped
@@ -290,4 +291,4 @@ def _clean_for_omegat(table: pd.DataFrame) -> pd.DataFrame:
     """OmegaT splits lines on tabs and knows no quoting: tabs and line breaks inside a cell become spaces."""
     if not len(table):
         return table
-    return table.apply(lambda column: column.map(lambda v: " ".join(_text(v).split())))
+    return table.apply(lambda column: column.map(lambda v: " ".join(cell_text(v).split())))

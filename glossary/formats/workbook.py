@@ -46,6 +46,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import pandas as pd
 
 from glossary.errors import InputError
+from glossary.formats.terms import cell_text as _text, is_blank as _blank, join_forms, split_forms  # noqa: F401
 from glossary.formats.tables import records, set_cell
 from glossary.files import atomic_path
 
@@ -90,41 +91,6 @@ DEFAULT_LIMITS = {
 
 
 # --- small value helpers ------------------------------------------------------------------------------------------
-
-
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
-def _text(value: Any) -> str:
-    """A cell as trimmed text ('' for blanks); whole floats lose their '.0' (Excel stores 2018 as 2018.0)."""
-    if _blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def split_forms(value: Any) -> list[str]:
-    """'a|b| c' -> ['a', 'b', 'c']: the |-separated form lists of the Glossary sheet and the terms file."""
-    seen: list[str] = []
-    for part in _text(value).split("|"):
-        part = part.strip()
-        if part and part not in seen:
-            seen.append(part)
-    return seen
-
-
-def join_forms(forms: Iterable[str]) -> str:
-    out: list[str] = []
-    for form in forms:
-        if form and form not in out:
-            out.append(form)
-    return "|".join(out)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -1122,7 +1088,8 @@ def build_glossary(
     if not documents:
         raise InputError(None, "no readable documents in the given paths")
 
-    from glossary.align.align import align_terms, covered_forms, curated_forms, draft_english, read_terms
+    from glossary.align.align import align_terms, covered_forms, draft_english
+    from glossary.formats.terms import curated_forms, read_terms
 
     terms = read_terms(terms_path) if terms_path is not None else pd.DataFrame(columns=["en", "zh"])
     curated = curated_forms(terms)

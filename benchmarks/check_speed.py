@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from glossary.check.run import TermMatcher, rulebook_from_terms, run_check
+from glossary.check import TermMatcher, rulebook_from_terms, run_check
 from glossary.config import SEEDS_DIR, load_settings
 
 
@@ -57,9 +57,9 @@ def main() -> None:
     settings = load_settings()
     rulebook = rulebook_from_terms(synthetic_terms(args.entries))
     started = time.perf_counter()
-    from glossary.check.run import CheckOptions
+    from glossary.check import CheckOptions
 
-    matcher = TermMatcher(rulebook, CheckOptions.from_settings(settings))
+    matcher = TermMatcher(rulebook, CheckOptions.from_settings(settings.check))
     built = time.perf_counter() - started
     seeds = sorted(SEEDS_DIR.glob("*.txt"))
     with tempfile.TemporaryDirectory() as folder:

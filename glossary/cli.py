@@ -66,11 +66,19 @@ def default_format(table_format: str, piped_format: str) -> str:
     return table_format if sys.stdout.isatty() else piped_format
 
 
+def cli_settings():
+    """The settings of this run: the shipped defaults and the [tool.glossary] table of the nearest pyproject.toml
+    above the working folder. Each command reads them once and passes them down; the library never looks itself."""
+    from glossary.config import load_settings
+
+    return load_settings(Path.cwd())
+
+
 def _load(paths: Optional[List[Path]], skip_bad: bool, jobs: int = 1):
-    from glossary.config import SEEDS_DIR, cache_root, load_settings
+    from glossary.config import SEEDS_DIR, cache_root
     from glossary.corpus.load import load_corpus
 
-    settings = load_settings(Path.cwd())
+    settings = cli_settings()
     corpus = load_corpus(
         list(paths) if paths else [SEEDS_DIR], settings=settings, skip_bad=skip_bad, cache_dir=cache_root(), jobs=jobs
     )
@@ -251,7 +259,7 @@ def _evaluate_alignment(concepts, documents, settings, gold: Path, baseline: boo
     """Hand only the gold file's en column to align_terms; print the failures and accuracy at 1 and 3."""
     import pandas as pd
 
-    from glossary.align.align import align_terms, cedict_lookup_baseline
+    from glossary.align import align_terms, cedict_lookup_baseline
     from glossary.report.evaluate import score_alignment
     from glossary.formats.tables import render_table
 
@@ -292,9 +300,9 @@ def align(
     in the list's order; zh empty when the corpus has none)."""
     import warnings
 
-    from glossary.align.align import align_terms, covered_forms, draft_english
+    from glossary.align import align_terms, covered_forms, draft_english
     from glossary.formats.terms import TermsFileWarning, curated_forms, read_terms
-    from glossary.config import DATA_DIR, cache_root
+    from glossary.config import cache_root
     from glossary.corpus.load import load_corpus
     from glossary.mining.mine import mine_corpus
     from glossary.formats.tables import emit, render_table, write_xlsx_sheets
@@ -305,7 +313,7 @@ def align(
     if fmt == "xlsx" and out is None:
         raise InputError(None, "--format xlsx needs --out FILE")
     corpus, settings = _load(paths, skip_bad)
-    terms_path = terms or Path(settings.get("terms") or DATA_DIR / "terms_en.csv")
+    terms_path = terms or settings.align.terms
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TermsFileWarning)
         frame = read_terms(terms_path)
@@ -341,10 +349,10 @@ def build(
     skip_bad: bool = SkipBad,
 ):
     """Write the next glossary-vN.xlsx, keeping every review decision of the newest version; prints its path last."""
-    from glossary.config import cache_root, load_settings
-    from glossary.formats.workbook import build_glossary
+    from glossary.config import cache_root
+    from glossary.review.build import build_glossary
 
-    result = build_glossary(paths, terms, out_dir, load_settings(Path.cwd()), skip_bad=skip_bad, cache_dir=cache_root())
+    result = build_glossary(paths, terms, out_dir, cli_settings(), skip_bad=skip_bad, cache_dir=cache_root())
     for problem in result.skipped:
         typer.echo(f"skipped: {problem}", err=True)
     typer.echo(result.summary())
@@ -360,13 +368,12 @@ def diff(
     reviewed: bool = typer.Option(False, "--reviewed", help="Take OLD as reviewers left it, not as it was built."),
 ):
     """Concepts added and removed and cells changed (zh, en, status, note, score...) between two versions."""
-    from glossary.config import load_settings
     from glossary.formats.tables import emit
-    from glossary.formats.workbook import diff_glossaries
+    from glossary.review.build import diff_glossaries
 
     fmt = fmt or default_format("table", "json")
     _check_format(fmt, ("table", "json"))
-    emit(diff_glossaries(old, new, load_settings(Path.cwd()), reviewed_old=reviewed), fmt, None, title=f"{old} -> {new}")
+    emit(diff_glossaries(old, new, cli_settings(), reviewed_old=reviewed), fmt, None, title=f"{old} -> {new}")
 
 
 @app.command("export")
@@ -379,10 +386,9 @@ def export_(
     out: Optional[Path] = typer.Option(None, "--out", help="Write to FILE instead of stdout (required for xlsx)."),
 ):
     """Export a reviewed glossary for translation tools: TBX-Basic, CSV or TSV (en, zh-CN), or XLSX."""
-    from glossary.config import load_settings
     from glossary.formats.export import export_glossary
 
-    result = export_glossary(glossary, fmt, status, out, load_settings(Path.cwd()))
+    result = export_glossary(glossary, fmt, status, out, cli_settings())
     if result.skipped:
         typer.echo(f"skipped {result.skipped} rows without both en and zh", err=True)
     typer.echo(f"{result.concepts} concepts from {result.source} -> {out or 'stdout'}", err=True)
@@ -406,15 +412,14 @@ def check(
 ):
     """Check translations against the glossary: deprecated and unlisted variants, deprecated terms, and (with
     --source, or XLIFF/TMX) key terms missing or translated inconsistently. Exit 1 on error findings."""
-    from glossary.check.run import apply_baseline, has_errors, load_rulebook, read_baseline, run_check, write_baseline
-    from glossary.config import load_settings
+    from glossary.check import apply_baseline, has_errors, load_rulebook, read_baseline, run_check, write_baseline
     from glossary.files import write_text_atomic
     from glossary.check.reporters import FORMATS, render
 
     _check_format(fmt, FORMATS)
     if update_baseline and baseline is None:
         raise InputError(None, "--update-baseline needs --baseline FILE")
-    settings = load_settings(Path.cwd())
+    settings = cli_settings()
     accepted = read_baseline(baseline) if baseline is not None and not update_baseline else None
     rulebook = load_rulebook(glossary, terms, settings)
     result = run_check(paths, rulebook, settings, sources=source or ())

@@ -196,17 +196,6 @@ class Settings:
                 values[toml_key(type(stage_settings), item)] = str(value) if isinstance(value, Path) else value
         return values
 
-    def get(self, key: str, default: Any = None) -> Any:
-        """Transitional: a setting by its TOML key."""
-        return self.flat().get(key, default)
-
-    def __getitem__(self, key: str) -> Any:
-        return self.flat()[key]
-
-    def path(self, key: str) -> Path:
-        """Transitional: a data file's setting by its TOML key."""
-        return Path(self.flat()[key])
-
     def replace(self, **flat_values: Any) -> "Settings":
         """A copy with some settings changed, given by their TOML keys (tests, benchmarks)."""
         values = self.flat()

@@ -28,6 +28,53 @@ def copy_seed_halves(folder: Path) -> None:
         (folder / seed.name).write_text("\n".join(lines[: end + 1]) + "\n", encoding="utf-8")
 
 
+# a real excerpt of IDB.52/9 in both languages, paragraphs in the same order
+ZH_PARALLEL = {
+    "IDB.52/9": [
+        "世界银行称，目前工发组织有103个成员国被列为中等收入国家。",
+        "工发组织启动了曙光倡议，该倡议首先将向8个中等收入国家提供支持。",
+        "工发组织与全球水泥和混凝土协会签署了一项伙伴关系协定。",
+        "曙光倡议还将支持巴西启动新的工业脱碳中心。",
+    ]
+}
+EN_PARALLEL = {
+    "IDB.52/9": [
+        "According to the World Bank, 103 UNIDO Member States are currently classified as middle-income countries.",
+        "UNIDO launched the Aurora Initiative, which will first support eight middle-income countries.",
+        "UNIDO signed a partnership agreement with the Global Cement and Concrete Association.",
+        "The Aurora Initiative will also support Brazil in launching a new hub for industrial decarbonization.",
+    ]
+}
+
+
+def make_documents(excerpts, names=None):
+    """Documents of numbered body paragraphs, one per {symbol: [paragraph texts]} entry, dated a year apart."""
+    from glossary.model import Document, Paragraph
+
+    documents = []
+    for position, (symbol, texts) in enumerate(excerpts.items()):
+        paragraphs = [Paragraph(text, i, str(i + 1), "body", i + 1) for i, text in enumerate(texts)]
+        name = names[position] if names else f"{symbol}.txt"
+        documents.append(Document(Path(name), "\n".join(texts), paragraphs, symbol=symbol,
+                                  dates=[f"{2018 + position}-11-01"]))
+    return documents
+
+
+
+def write_glossary_rows(path: Path, rows: list[dict]) -> Path:
+    """A glossary workbook holding these Glossary rows (every other column empty) and empty other sheets."""
+    import pandas as pd
+
+    from glossary.formats.workbook import GLOSSARY_COLUMNS, write_glossary_workbook
+
+    frame = pd.DataFrame([{c: None for c in GLOSSARY_COLUMNS} | r for r in rows]).astype(object)
+    frame = frame.where(pd.notna(frame), None)
+    empty = pd.DataFrame(columns=["x"])
+    sheets = {"Glossary": frame, "Variants": empty, "Contexts": empty, "Changes": empty, "About": empty}
+    write_glossary_workbook(path, sheets, (empty, empty))
+    return path
+
+
 @pytest.fixture(scope="session")
 def settings():
     from glossary.config import load_settings

@@ -20,7 +20,6 @@ import gzip
 import hashlib
 import importlib.util
 import math
-import os
 import pickle
 import re
 import unicodedata
@@ -28,12 +27,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from glossary.config import AlignSettings, cache_root, default_settings
 from glossary.errors import InputError
 from glossary.files import write_bytes_atomic
 from glossary.text import HAN, HAN_CHAR
 
 CEDICT_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-CJK = HAN_CHAR
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*[A-Za-z0-9]|[A-Za-z0-9]")
 # English words that carry no term content: closed-class words, and CC-CEDICT's gloss conventions (sb, sth)
 ENGLISH_FUNCTION_WORDS = frozenset(
@@ -319,10 +318,10 @@ class Dictionary:
         found: list[Piece] = []
         n = len(text)
         for i in range(n):
-            if not CJK.match(text[i]):
+            if not HAN_CHAR.match(text[i]):
                 continue
             for j in range(i + 1, min(n, i + self.max_word_length) + 1):
-                if not CJK.match(text[j - 1]):
+                if not HAN_CHAR.match(text[j - 1]):
                     break
                 word = text[i:j]
                 if word in self.senses:
@@ -411,7 +410,7 @@ def read_domain_lexicon(path: Path) -> list[tuple[str, list[str], str]]:
 DICTIONARY_CACHE_VERSION = "7"
 
 
-def _cedict_tables(morphology_path: str | None, cache_dir: Path | None):
+def cedict_tables(morphology_path: str | None, cache_dir: Path | None):
     """CC-CEDICT parsed and its gloss words stemmed, from a pickle beside the segmentation cache when one matches
     (stemming 47,000 gloss words takes a second)."""
     source = cedict_path()
@@ -455,7 +454,7 @@ def _cedict_tables(morphology_path: str | None, cache_dir: Path | None):
 @lru_cache(maxsize=4)
 def _load_dictionary(lexicon_path: str | None, lexicon_mtime: float, morphology_path: str | None,
                      cache_dir: str | None) -> Dictionary:
-    senses, pinyin, word_stems, df = _cedict_tables(morphology_path, Path(cache_dir) if cache_dir else None)
+    senses, pinyin, word_stems, df = cedict_tables(morphology_path, Path(cache_dir) if cache_dir else None)
     dictionary = Dictionary(dict(senses), pinyin, dict(word_stems), dict(df), read_morphology(morphology_path))
     if lexicon_path:
         for zh, glosses, mode in read_domain_lexicon(Path(lexicon_path)):
@@ -464,28 +463,26 @@ def _load_dictionary(lexicon_path: str | None, lexicon_mtime: float, morphology_
 
 
 def dictionary_cache_dir() -> Path:
-    from glossary.config import cache_root
-
     return cache_root() / "dictionary"
 
 
-def load_dictionary(settings=None, cache_dir: Path | None | str = "default") -> Dictionary:
-    """The dictionary for these settings, built once per process and reused (CC-CEDICT's parsed tables are also
-    kept on disk in the user's cache folder)."""
-    lexicon = Path(resolve_setting_path(settings, "domain_lexicon", "domain_lexicon.tsv"))
-    morphology = resolve_setting_path(settings, "english_morphology", "english_morphology.tsv")
+def cedict_senses() -> dict[str, tuple[str, ...]]:
+    """Plain CC-CEDICT, without the domain lexicon: simplified headword -> cleaned senses (the baseline's
+    dictionary)."""
+    return cedict_tables(None, dictionary_cache_dir())[0]
+
+
+def load_dictionary(config: AlignSettings | None = None, cache_dir: Path | None | str = "default") -> Dictionary:
+    """The dictionary for these align settings (the domain lexicon and English morphology files they name), built
+    once per process and reused (CC-CEDICT's parsed tables are also kept on disk in the user's cache folder)."""
+    config = config or default_settings().align
+    lexicon = config.domain_lexicon
+    morphology = str(config.english_morphology)
     mtime = lexicon.stat().st_mtime if lexicon.is_file() else 0.0
     if cache_dir == "default":
         cache_dir = dictionary_cache_dir()
     return _load_dictionary(str(lexicon) if lexicon.is_file() else None, mtime, morphology,
                             str(cache_dir) if cache_dir else None)
-
-
-def resolve_setting_path(settings, key: str, default_name: str) -> str:
-    from glossary.config import DATA_DIR
-
-    value = settings.get(key) if settings is not None else None
-    return str(value) if value else str(DATA_DIR / default_name)
 
 
 # --- English terms ------------------------------------------------------------------------------------------

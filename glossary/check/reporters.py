@@ -17,7 +17,7 @@ from collections import defaultdict
 from typing import Callable, Sequence
 from urllib.parse import quote
 
-from glossary.check.run import RULES, Finding
+from glossary.check.rules import RULES, Finding
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -6,6 +6,7 @@ Public API:
     to_tbx(concepts, title) -> bytes                        (TBX-Basic, ISO 30042:2019, DCA style, UTF-8)
     concepts_table(concepts, fmt, zh_code) -> DataFrame     (the rows of a CSV / TSV / XLSX export)
     export_glossary(glossary, fmt, statuses, out, settings) -> ExportResult
+    FORMATS: --format name -> ExportFormat (how it is written)
 
 What goes out, for --status approved (the default): each approved row is one concept, its English (and `abbr`
 as an admitted English abbreviation) and its Chinese `zh` as the preferred term, the `admitted` forms as admitted
@@ -21,17 +22,17 @@ import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import pandas as pd
 
+from glossary.config import Settings, default_settings
 from glossary.errors import InputError
-from glossary.formats.tables import records, to_delimited
 from glossary.files import atomic_path
+from glossary.formats.tables import neutralise_formula, records, to_delimited, write_xlsx_sheets
 from glossary.formats.terms import cell_text, split_forms
 from glossary.formats.workbook import STATUSES, read_glossary, resolve_glossary
 
-FORMATS = ("tbx", "csv", "tsv", "xlsx")
 DEFAULT_STATUSES = ("approved",)
 TBX_NAMESPACE = "urn:iso:std:iso:30042:ed:3.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -41,18 +42,18 @@ PREFERRED, ADMITTED, DEPRECATED = "preferredTerm-admn-sts", "admittedTerm-admn-s
 
 
 @dataclass
-class Term:
+class ExportTerm:
     text: str
     status: str | None = None  # a TBX administrativeStatus value, or None (candidate / rejected rows)
     term_type: str | None = None  # TBX termType: "abbreviation" for abbr
 
 
 @dataclass
-class Concept:
+class ExportConcept:
     id: str
     status: str  # the Glossary row's status
-    en: list[Term] = field(default_factory=list)
-    zh: list[Term] = field(default_factory=list)
+    en: list[ExportTerm] = field(default_factory=list)
+    zh: list[ExportTerm] = field(default_factory=list)
     note: str = ""
     domain: str = ""
     example: str = ""
@@ -77,12 +78,13 @@ def parse_statuses(value: str | Sequence[str] | None) -> tuple[str, ...]:
     return statuses
 
 
-def glossary_concepts(rows: pd.DataFrame, statuses: Sequence[str] = DEFAULT_STATUSES) -> tuple[list[Concept], int]:
+def glossary_concepts(rows: pd.DataFrame,
+                      statuses: Sequence[str] = DEFAULT_STATUSES) -> tuple[list[ExportConcept], int]:
     """(concepts to export, how many selected rows were skipped for lacking English or Chinese)."""
     statuses = tuple(statuses)
     with_deprecated = "deprecated" in statuses
-    concepts: list[Concept] = []
-    by_en: dict[str, Concept] = {}
+    concepts: list[ExportConcept] = []
+    by_en: dict[str, ExportConcept] = {}
     skipped = 0
     deprecated_rows = []
     for row in records(rows):
@@ -97,22 +99,22 @@ def glossary_concepts(rows: pd.DataFrame, statuses: Sequence[str] = DEFAULT_STAT
             skipped += 1
             continue
         decided = status == "approved"
-        concept = Concept(
+        concept = ExportConcept(
             id=cell_text(row.get("concept_id")) or f"c{len(concepts) + 1}",
             status=status,
-            en=[Term(en, PREFERRED if decided else None)],
-            zh=[Term(zh, PREFERRED if decided else None)],
+            en=[ExportTerm(en, PREFERRED if decided else None)],
+            zh=[ExportTerm(zh, PREFERRED if decided else None)],
             note=cell_text(row.get("note")),
             domain=cell_text(row.get("domain")),
             example=cell_text(row.get("example")),
         )
         for abbr in split_forms(row.get("abbr")):
-            concept.en.append(Term(abbr, ADMITTED if decided else None, "abbreviation"))
+            concept.en.append(ExportTerm(abbr, ADMITTED if decided else None, "abbreviation"))
         for form in split_forms(row.get("admitted")):
             if form != zh:
-                concept.zh.append(Term(form, ADMITTED if decided else None))
+                concept.zh.append(ExportTerm(form, ADMITTED if decided else None))
         if with_deprecated:
-            concept.zh += [Term(f, DEPRECATED) for f in split_forms(row.get("deprecated")) if f != zh]
+            concept.zh += [ExportTerm(f, DEPRECATED) for f in split_forms(row.get("deprecated")) if f != zh]
         concepts.append(concept)
         by_en.setdefault(en.casefold(), concept)
     for row in deprecated_rows:
@@ -124,20 +126,20 @@ def glossary_concepts(rows: pd.DataFrame, statuses: Sequence[str] = DEFAULT_STAT
         home = by_en.get(en.casefold()) if en else None
         if home is not None:
             if zh not in [t.text for t in home.zh]:
-                home.zh.append(Term(zh, DEPRECATED))
+                home.zh.append(ExportTerm(zh, DEPRECATED))
             continue
         if not en:
             skipped += 1
             continue
-        concept = Concept(cell_text(row.get("concept_id")) or f"c{len(concepts) + 1}", "deprecated",
-                          en=[Term(en)], zh=[Term(zh, DEPRECATED)], note=cell_text(row.get("note")),
-                          domain=cell_text(row.get("domain")))
+        concept = ExportConcept(cell_text(row.get("concept_id")) or f"c{len(concepts) + 1}", "deprecated",
+                                en=[ExportTerm(en)], zh=[ExportTerm(zh, DEPRECATED)], note=cell_text(row.get("note")),
+                                domain=cell_text(row.get("domain")))
         concepts.append(concept)
         by_en.setdefault(en.casefold(), concept)
     return concepts, skipped
 
 
-def to_tbx(concepts: Sequence[Concept], title: str = "glossary", zh_code: str = "zh-CN") -> bytes:
+def to_tbx(concepts: Sequence[ExportConcept], title: str = "glossary", zh_code: str = "zh-CN") -> bytes:
     """TBX-Basic in the DCA style: conceptEntry > langSec xml:lang > termSec > term + termNote, built as a tree."""
     from glossary import __version__
 
@@ -190,7 +192,7 @@ def _xml_id(value: str) -> str:
     return cleaned if cleaned[:1].isalpha() else f"c{cleaned}"
 
 
-def concepts_table(concepts: Sequence[Concept], fmt: str, zh_code: str = "zh-CN") -> pd.DataFrame:
+def concepts_table(concepts: Sequence[ExportConcept], fmt: str, zh_code: str = "zh-CN") -> pd.DataFrame:
     """One row per concept. CSV/XLSX: language-code headers (en, zh-CN) that memoQ and Trados map to languages,
     then descriptive columns. TSV: en, zh-CN, comment: OmegaT reads source, target, comment in that order."""
     rows = []
@@ -226,8 +228,6 @@ def concepts_table(concepts: Sequence[Concept], fmt: str, zh_code: str = "zh-CN"
 
 def _plain_tsv(table: pd.DataFrame) -> str:
     """Tab-separated without quoting (OmegaT reads none); cells neutralised like every CSV/TSV the tool writes."""
-    from glossary.formats.tables import neutralise_formula
-
     lines = ["\t".join(map(str, table.columns))]
     for row in records(table):
         lines.append("\t".join(str(neutralise_formula(v or "")) for v in row.values()))
@@ -244,40 +244,68 @@ class ExportResult:
     data: bytes = b""  # what was written (also when written to stdout)
 
 
+def _tbx_data(concepts: Sequence[ExportConcept], title: str, zh_code: str, out: Path | None) -> bytes:
+    return to_tbx(concepts, title, zh_code)
+
+
+def _csv_data(concepts: Sequence[ExportConcept], title: str, zh_code: str, out: Path | None) -> bytes:
+    # with a byte-order mark in a file: Excel then opens the UTF-8 Chinese correctly; memoQ and Trados accept it
+    text = to_delimited(concepts_table(concepts, "csv", zh_code), ",")
+    return (("\ufeff" if out is not None else "") + text).encode("utf-8")
+
+
+def _tsv_data(concepts: Sequence[ExportConcept], title: str, zh_code: str, out: Path | None) -> bytes:
+    return _plain_tsv(_clean_for_omegat(concepts_table(concepts, "tsv", zh_code))).encode("utf-8")
+
+
+def _xlsx_file(concepts: Sequence[ExportConcept], title: str, zh_code: str, out: Path | None) -> bytes:
+    write_xlsx_sheets(out, {"Glossary": concepts_table(concepts, "xlsx", zh_code)})
+    return out.read_bytes()
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """How one format is written: `write(concepts, title, zh_code, out)` returns the bytes for `out` (or stdout)."""
+
+    write: Callable[[Sequence[ExportConcept], str, str, Path | None], bytes]
+    needs_file: bool = False  # written to --out by `write` itself, never to stdout (xlsx: a zip archive)
+    needs_concepts: bool = False  # an empty file would not validate (TBX requires at least one conceptEntry)
+
+
+# Every export format, by its --format name: the one place a format is added.
+FORMATS: dict[str, ExportFormat] = {
+    "tbx": ExportFormat(_tbx_data, needs_concepts=True),
+    "csv": ExportFormat(_csv_data),
+    "tsv": ExportFormat(_tsv_data),
+    "xlsx": ExportFormat(_xlsx_file, needs_file=True),
+}
+
+
 def export_glossary(
     glossary: Path | str = "glossaries",
     fmt: str = "tbx",
     statuses: Sequence[str] | str | None = DEFAULT_STATUSES,
     out: Path | str | None = None,
-    settings=None,
+    settings: Settings | None = None,
 ) -> ExportResult:
     """Read a reviewed glossary (a workbook, or a folder's newest version) and write it for a translation tool:
     to `out` atomically, or to stdout (not for xlsx)."""
-    if fmt not in FORMATS:
+    export_format = FORMATS.get(fmt)
+    if export_format is None:
         raise InputError(None, f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    if fmt == "xlsx" and out is None:
-        raise InputError(None, "--format xlsx needs --out FILE")
+    if export_format.needs_file and out is None:
+        raise InputError(None, f"--format {fmt} needs --out FILE")
+    settings = settings or default_settings()
     statuses = parse_statuses(statuses)
     source = resolve_glossary(Path(glossary))
     stored = read_glossary(source, settings)
-    zh_code = str(settings.get("export_chinese_code", "zh-CN")) if settings is not None else "zh-CN"
     concepts, skipped = glossary_concepts(stored.rows, statuses)
     out = Path(out) if out is not None else None
-    if fmt == "xlsx":
-        from glossary.formats.tables import write_xlsx_sheets
-
-        write_xlsx_sheets(out, {"Glossary": concepts_table(concepts, "xlsx", zh_code)})
-        return ExportResult(source, fmt, len(concepts), skipped, out, out.read_bytes())
-    if fmt == "tbx":
-        if not concepts:  # TBX requires at least one conceptEntry: an empty file would not validate
-            raise InputError(source, f"no rows with status {', '.join(statuses)} and both en and zh to export")
-        data = to_tbx(concepts, source.name, zh_code)
-    elif fmt == "csv":
-        # with a byte-order mark in a file: Excel then opens the UTF-8 Chinese correctly; memoQ and Trados accept it
-        text = to_delimited(concepts_table(concepts, "csv", zh_code), ",")
-        data = (("\ufeff" if out is not None else "") + text).encode("utf-8")
-    else:
-        data = _plain_tsv(_clean_for_omegat(concepts_table(concepts, "tsv", zh_code))).encode("utf-8")
+    if export_format.needs_concepts and not concepts:
+        raise InputError(source, f"no rows with status {', '.join(statuses)} and both en and zh to export")
+    data = export_format.write(concepts, source.name, settings.export.chinese_code, out)
+    if export_format.needs_file:
+        return ExportResult(source, fmt, len(concepts), skipped, out, data)
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -10,12 +10,8 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import sys
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 

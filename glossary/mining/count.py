@@ -5,7 +5,7 @@ for a Python loop. Each shard of documents is segmented in one call, its tokens 
 window of 1..max_tokens tokens is handled by numpy at once, one window length per pass:
   shard_of()          documents fall into shards by their content hash, so a shard's counts can be cached and a
                       document added to the corpus recounts only its shard
-  count_shard()       segment, find the clause-bounded windows, keep the term-shaped ones (mine.is_candidate, once
+  count_shard()       segment, find the clause-bounded windows, keep the term-shaped ones (shape.is_candidate, once
                       per distinct token sequence), count them by document and neighbour, and count the n-grams
                       their statistics read (the candidates and the two parts of every split)
   count_corpus()      shards in worker processes, each cached on disk, merged into one Counts
@@ -31,6 +31,10 @@ import pandas as pd
 
 from glossary.parallel import collector_paused
 from glossary.mining.segment import Segmenter, Token
+from glossary.mining.shape import (
+    CLAUSE_INTERNAL, COORDINATORS, NUMBER, PUNCTUATION, Lexicon, bad_inside, general_zipf, is_candidate, is_edge_word,
+    may_start,
+)
 
 MASK = (1 << 64) - 1
 CHAR_BASE = 0x100000001B3  # odd, so invertible modulo 2^64 (the FNV-64 prime)
@@ -205,11 +209,8 @@ class WordTable:
     word, the segmenter's tag for it (jieba tags a word from its dictionary, whatever the context) and the lexicon.
     Kept as columns (ROW_FIELDS) indexed by a word id, so a shard's table is a gather, not a loop."""
 
-    def __init__(self, lexicon):
-        from glossary.mining import mine
-
+    def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
-        self.mine = mine
         self.ids: dict[str, int] = {}
         self.columns = {name: np.zeros(0, dtype=dtype) for name, dtype in ROW_FIELDS}
 
@@ -228,12 +229,12 @@ class WordTable:
         return {name: column[index] for name, column in self.columns.items()}
 
     def _describe(self, raw: str, tag: str) -> tuple:
-        mine, lexicon = self.mine, self.lexicon
+        lexicon = self.lexicon
         word = raw.strip()
         if not word:
             # paragraphs are joined with newlines: a newline ends a clause, a space inside a clause does not
             return (BOUNDARY if "\n" in raw else DROP, word, tag, 0, 0, False, False, False, False)
-        if mine.PUNCTUATION.match(word) and word not in mine.CLAUSE_INTERNAL:
+        if PUNCTUATION.match(word) and word not in CLAUSE_INTERNAL:
             return (BOUNDARY, word, tag, len(word), 0, False, False, False, False)
         token = Token(word, lexicon.pos_overrides.get(word, tag), 0)
         return (
@@ -242,10 +243,10 @@ class WordTable:
             token.pos,
             len(word),
             string_hash(word),
-            mine._may_start(token, lexicon),
-            mine._is_edge_word(token, lexicon) or bool(mine.NUMBER.match(word)),
-            mine._bad_inside(token, lexicon),
-            word in mine.COORDINATORS or word == "、",
+            may_start(token, lexicon),
+            is_edge_word(token, lexicon) or bool(NUMBER.match(word)),
+            bad_inside(token, lexicon),
+            word in COORDINATORS or word == "、",
         )
 
 
@@ -264,8 +265,6 @@ def count_shard(
     documents: Sequence[Sequence[str]], segmenter: Segmenter, words: WordTable, max_tokens: int, max_chars: int
 ) -> ShardCounts:
     """Count one shard: `documents` are lists of paragraph texts."""
-    from glossary.mining.mine import is_candidate
-
     # one segmenter call for the shard: jieba segments each run between newlines on its own, as paragraph by paragraph
     text = "\n".join("\n".join(paragraphs) for paragraphs in documents)
     raw_words = segmenter.cut_raw(text)
@@ -458,11 +457,9 @@ def shard_of(content_key: str, shards: int) -> int:
 _WORKER: dict = {}
 
 
-def _start_worker(user_words: tuple, engine: str, lexicon, max_tokens: int, max_chars: int) -> None:
+def _start_worker(user_words: tuple, engine: str, lexicon: Lexicon, max_tokens: int, max_chars: int) -> None:
     """What every shard's counting needs, set once per process. count_corpus sets it in the parent before starting
     workers, so forked workers inherit the loaded dictionaries (jieba's, wordfreq's) instead of each loading them."""
-    from glossary.mining.mine import general_zipf
-
     setup = (user_words, engine, lexicon.fingerprint, max_tokens, max_chars)
     if _WORKER.get("setup") == setup:
         return
@@ -483,10 +480,14 @@ def _count_in_worker(task: tuple[list[list[str]], Path | None]) -> ShardCounts:
     return part
 
 
+# the modules whose code shapes a shard's counts: a change to any of them misses the cache
+COUNTING_MODULES = ("glossary.text", "glossary.mining.segment", "glossary.mining.shape", "glossary.mining.count")
+
+
 @collector_paused()
 def count_corpus(
     texts: Sequence[Sequence[str]],
-    lexicon,
+    lexicon: Lexicon,
     segmenter: Segmenter,
     max_tokens: int,
     max_chars: int,
@@ -503,7 +504,7 @@ def count_corpus(
     from glossary.cache import cache_key, code_fingerprint, entry_path, read_entry
 
     fingerprint = repr((segmenter.fingerprint, lexicon.fingerprint, max_tokens, max_chars,
-                        code_fingerprint("glossary.mining.count", "glossary.mining.mine", "glossary.mining.segment")))
+                        code_fingerprint(*COUNTING_MODULES)))
     content = [hashlib.sha256("\0".join(t).encode("utf-8")).hexdigest() for t in texts]
     shards = shard_count(sum(len(p) for t in texts for p in t), shard_chars)
     members: list[list[int]] = [[] for _ in range(shards)]
@@ -610,7 +611,7 @@ def _sum_pairs(tables: list[tuple]) -> tuple:
 
 
 def _branching_entropies(keys: np.ndarray, neighbours: np.ndarray, occurrences: np.ndarray):
-    # Branching entropy (Tanaka-Ishii 2005), as mine.branching_entropy: each clause edge a neighbour of its own
+    # Branching entropy (Tanaka-Ishii 2005), as statistics.branching_entropy: each clause edge a neighbour of its own
     if not len(keys):
         return
     frame = pd.DataFrame({"key": keys, "n": occurrences.astype(float), "edge": neighbours == EDGE})

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import json
 from dataclasses import dataclass
 from pathlib import Path

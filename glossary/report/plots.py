@@ -198,12 +198,12 @@ def token_frequencies(documents, settings=None, segmenter=None) -> Counter:
     """How often each jieba token occurs in the running text (punctuation and spaces left out), as in
     glossary.stats.corpus_stats: the tokens whose rank/frequency `zipf_figure` draws."""
     from glossary.config import default_settings
-    from glossary.mining.mine import PUNCTUATION
+    from glossary.mining.shape import PUNCTUATION
     from glossary.mining.segment import Segmenter, default_cache_dir, read_user_dict
 
     settings = settings or default_settings()
     if segmenter is None:
-        segmenter = Segmenter(user_words=read_user_dict(settings.path("user_dict")), cache_dir=default_cache_dir())
+        segmenter = Segmenter(user_words=read_user_dict(settings.mining.user_dict), cache_dir=default_cache_dir())
     counts: Counter = Counter()
     for doc in documents:
         # tagged per document, cached on disk by content: the same text as `glossary stats` reads

@@ -12,7 +12,7 @@ import pandas as pd
 from glossary.config import Settings, default_settings
 from glossary.model import Document
 from glossary.text import HAN_CHAR
-from glossary.mining.mine import FUNCTION_POS, NUMBER, PUNCTUATION, read_word_list
+from glossary.mining.shape import FUNCTION_POS, NUMBER, PUNCTUATION, read_word_list
 from glossary.mining.segment import Segmenter, default_cache_dir, read_user_dict
 
 CJK_CHAR = HAN_CHAR
@@ -106,9 +106,9 @@ def corpus_stats(
 ) -> CorpusStats:
     settings = settings or default_settings()
     segmenter = segmenter or Segmenter(
-        user_words=read_user_dict(settings.path("user_dict")), cache_dir=default_cache_dir()
+        user_words=read_user_dict(settings.mining.user_dict), cache_dir=default_cache_dir()
     )
-    stopwords = read_word_list(settings.path("stopwords"))
+    stopwords = read_word_list(settings.mining.stopwords)
     vocabulary: Counter = Counter()
     content: Counter = Counter()
     repairs: Counter = Counter()

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from glossary.align.align import (
-    AlignSettings,
-    TermsFileWarning,
+from conftest import EN_PARALLEL, ZH_PARALLEL
+from conftest import make_documents as make_excerpt_documents
+
+from glossary.align import (
     align_terms,
-    aligned_paragraphs,
     build_candidate_pool,
     cedict_lookup_baseline,
     compositional_match,
@@ -23,14 +23,9 @@ from glossary.align.align import (
     dictionary_matches,
     draft_english,
     draft_translation,
-    pair_documents,
     parallel_matches,
     prepare_english,
-    read_terms,
 )
-from glossary.cli import app
-from glossary.config import load_settings
-from glossary.model import Document, Paragraph
 from glossary.align.dictionary import (
     english_term_words,
     expand_abbreviations,
@@ -40,7 +35,12 @@ from glossary.align.dictionary import (
     read_abbreviations,
     stem_relation,
 )
+from glossary.cli import app
+from glossary.config import load_settings
+from glossary.corpus.pairing import aligned_paragraphs
 from glossary.errors import InputError
+from glossary.formats.terms import TermsFileWarning, read_terms
+from glossary.model import Document, Paragraph
 
 # Sentences of the seeds (2018, 2020, 2021, 2023 and 2024 reports), as the corpus stage leaves them
 EXCERPTS = {
@@ -67,13 +67,7 @@ EXCERPTS = {
 
 
 def make_documents(excerpts=EXCERPTS, names=None):
-    documents = []
-    for position, (symbol, texts) in enumerate(excerpts.items()):
-        paragraphs = [Paragraph(text, i, str(i + 1), "body", i + 1) for i, text in enumerate(texts)]
-        name = names[position] if names else f"{symbol}.txt"
-        documents.append(Document(Path(name), "\n".join(texts), paragraphs, symbol=symbol,
-                                  dates=[f"{2018 + position}-11-01"]))
-    return documents
+    return make_excerpt_documents(excerpts, names)
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +77,7 @@ def settings():
 
 @pytest.fixture(scope="module")
 def dictionary(settings):
-    return load_dictionary(settings)
+    return load_dictionary(settings.align)
 
 
 @pytest.fixture(scope="module")
@@ -100,14 +94,11 @@ def pool(documents, settings, dictionary):
 
 @pytest.fixture(scope="module")
 def abbreviations(settings):
-    from glossary.align.dictionary import resolve_setting_path
-
-    return read_abbreviations(resolve_setting_path(settings, "abbreviations", "abbreviations.tsv"))
+    return read_abbreviations(str(settings.align.abbreviations))
 
 
 def best(term, pool, abbreviations, settings):
-    proposals = dictionary_matches(prepare_english(term, pool, abbreviations), pool,
-                                   AlignSettings.from_settings(settings))
+    proposals = dictionary_matches(prepare_english(term, pool, abbreviations), pool, settings.align)
     return proposals[0] if proposals else None
 
 
@@ -198,7 +189,7 @@ def test_a_term_absent_from_the_corpus_gets_no_chinese(documents, settings):
                           "renewable energy"], documents, settings)
     assert list(result["zh"]) == ["", "", "", ""]
     assert list(result["method"]) == ["", "", "", ""]
-    assert (result["score"] <= AlignSettings.from_settings(settings).min_score).all()
+    assert (result["score"] <= settings.align.min_score).all()
     assert (result["alternatives"] == "").all()
     assert result["near_miss"][0].startswith("安全 (") or result["near_miss"][0] == ""
 
@@ -304,35 +295,6 @@ def test_missing_terms_file_is_an_input_error(tmp_path):
 
 # ------------------------------------------------------------------ parallel documents
 
-ZH_PARALLEL = {
-    "IDB.52/9": [
-        "世界银行称，目前工发组织有103个成员国被列为中等收入国家。",
-        "工发组织启动了曙光倡议，该倡议首先将向8个中等收入国家提供支持。",
-        "工发组织与全球水泥和混凝土协会签署了一项伙伴关系协定。",
-        "曙光倡议还将支持巴西启动新的工业脱碳中心。",
-    ]
-}
-EN_PARALLEL = {
-    "IDB.52/9": [
-        "According to the World Bank, 103 UNIDO Member States are currently classified as middle-income countries.",
-        "UNIDO launched the Aurora Initiative, which will first support eight middle-income countries.",
-        "UNIDO signed a partnership agreement with the Global Cement and Concrete Association.",
-        "The Aurora Initiative will also support Brazil in launching a new hub for industrial decarbonization.",
-    ]
-}
-
-
-def test_documents_pair_by_symbol_or_by_name():
-    zh = make_documents(ZH_PARALLEL)
-    en = make_documents(EN_PARALLEL)
-    assert pair_documents(zh, en) == [(zh[0], en[0])]
-    zh_named = make_documents({"": ZH_PARALLEL["IDB.52/9"]}, names=["report.zh.txt"])
-    en_named = make_documents({"": EN_PARALLEL["IDB.52/9"]}, names=["report.en.txt"])
-    assert pair_documents(zh_named, en_named) == [(zh_named[0], en_named[0])]
-    assert pair_documents(zh_named, make_documents({"": ["x"]}, names=["other.en.txt"])) == []
-    pairs = aligned_paragraphs(zh, en)
-    assert [p.number for p in pairs] == ["1", "2", "3", "4"]
-    assert pairs[1].zh.startswith("工发组织启动了曙光倡议") and "Aurora Initiative" in pairs[1].en
 
 
 def test_parallel_co_occurrence_finds_what_no_dictionary_knows(settings, dictionary, abbreviations):

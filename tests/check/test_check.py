@@ -44,7 +44,7 @@ def write_terms(folder: Path, rows: list[tuple[str, str]]) -> Path:
 
 
 def write_workbook(path: Path, rows: list[dict]) -> Path:
-    """A reviewed glossary in the layout of glossary/workbook.py: sheet Glossary, a header row, one concept a row."""
+    """A reviewed glossary in the layout of glossary/formats/workbook.py: sheet Glossary, a header row, one concept a row."""
     from openpyxl import Workbook
 
     columns = ["zh", "en", "status", "note", "deprecated", "admitted", "variants", "concept_id"]
@@ -157,7 +157,7 @@ def test_word_choice_variant_unlisted(work):
 
 
 def findings_for(tmp_path, text: str, terms: list[tuple[str, str]], name: str = "t.txt", **settings):
-    from glossary.check.run import check_paths, load_rulebook
+    from glossary.check import check_paths, load_rulebook
     from glossary.config import load_settings
 
     path = tmp_path / name
@@ -233,7 +233,7 @@ def test_traditional_big5_file(tmp_path):
     text = OpenCC("s2t").convert("第一段。\n第二段：工业发展组织推动包容及可持续工业发展。\n")
     path = tmp_path / "big5.txt"
     path.write_bytes(text.encode("big5hkscs"))
-    from glossary.check.run import check_paths, load_rulebook
+    from glossary.check import check_paths, load_rulebook
 
     found = check_paths([path], load_rulebook(terms=write_terms(tmp_path, ISID_TERMS)))
     column = text.split("\n")[1].index("包容及可持續工業發展") + 1
@@ -260,7 +260,7 @@ def test_deprecated_and_rejected_rows_are_deprecated_terms(work):
 
 
 def test_workbook_variants_and_admitted_forms(tmp_path):
-    from glossary.check.run import check_paths, load_rulebook
+    from glossary.check import check_paths, load_rulebook
 
     workbook = write_workbook(tmp_path / "g" / "glossary-v1.xlsx", [
         {"zh": "工发组织", "en": "UNIDO", "status": "approved", "admitted": "联合国工业发展组织",
@@ -389,7 +389,7 @@ def test_github_escaping():
 
 
 def test_text_report_marks_the_span_in_terminal_cells(tmp_path):
-    from glossary.check.run import Finding
+    from glossary.check import Finding
     from glossary.check.reporters import to_text
 
     finding = Finding("deprecated-variant", "t.txt", 1, 3, "包容及", "包容和", "m", "error", 1, 6, "促进包容及。")
@@ -573,7 +573,7 @@ def test_xml_entity_attacks_are_refused(work):
 
 
 def test_library_api(tmp_path):
-    from glossary.check.run import Finding, TermMatcher, load_rulebook
+    from glossary.check import Finding, TermMatcher, load_rulebook
 
     rulebook = load_rulebook(terms=write_terms(tmp_path, ISID_TERMS))
     matcher = TermMatcher(rulebook)
@@ -603,3 +603,38 @@ def test_admitted_forms_of_a_terms_file_are_no_findings(tmp_path):
     findings = json.loads(result.stdout)
     assert result.exit_code == 1
     assert [(f["found"], f["line"], f["column"]) for f in findings] == [("方案预算委员会", 2, 7)]
+
+
+# --- settings -----------------------------------------------------------------------------------------------------
+
+
+def test_rule_defaults_are_the_shipped_severities():
+    """RULES' severities are what SARIF reports as the default; data/defaults.toml is where they are set."""
+    from glossary.check import RULES, CheckOptions
+
+    assert CheckOptions.from_settings().severities == {rule.id: rule.severity for rule in RULES.values()}
+
+
+def test_check_settings_are_validated():
+    from glossary.check import CheckOptions
+    from glossary.config import default_settings
+    from glossary.errors import InputError
+
+    settings = default_settings()
+    options = CheckOptions.from_settings(settings.replace(check_severity_key_term_mismatch=" OFF ").check)
+    assert options.severities["key-term-mismatch"] == "off"
+    with pytest.raises(InputError, match="check_severity_deprecated_term = 'fatal'"):
+        CheckOptions.from_settings(settings.replace(check_severity_deprecated_term="Fatal").check)
+    with pytest.raises(InputError, match="check_ignore_marker is empty"):
+        CheckOptions.from_settings(settings.replace(check_ignore_marker=" ").check)
+
+
+def test_default_terms_file_comes_from_the_settings(tmp_path, monkeypatch):
+    from glossary.check import load_rulebook
+    from glossary.config import default_settings
+
+    monkeypatch.chdir(tmp_path)  # no glossaries/ folder here
+    terms = write_terms(tmp_path, [(CPP_EN, f"{CPP_PREFERRED}|{CPP_DEPRECATED}")])
+    rulebook = load_rulebook(settings=default_settings().replace(terms=str(terms)))
+    assert [(c.en, c.preferred, c.deprecated) for c in rulebook.concepts] == [(CPP_EN, CPP_PREFERRED, (CPP_DEPRECATED,))]
+    assert rulebook.source == str(terms)

@@ -27,9 +27,10 @@ from glossary.formats.export import (
     parse_statuses,
     to_tbx,
 )
-from glossary.formats.workbook import GLOSSARY_COLUMNS, build_glossary, write_glossary_workbook
+from glossary.formats.workbook import GLOSSARY_COLUMNS, write_glossary_workbook
+from glossary.review.build import build_glossary
 
-from conftest import copy_seed_halves
+from conftest import copy_seed_halves, write_glossary_rows
 
 NS = {"tbx": "urn:iso:std:iso:30042:ed:3.0"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -53,12 +54,7 @@ REVIEWED = [
 
 
 def write_reviewed(path: Path, rows=REVIEWED) -> Path:
-    frame = pd.DataFrame([{c: None for c in GLOSSARY_COLUMNS} | r for r in rows]).astype(object)
-    frame = frame.where(pd.notna(frame), None)
-    empty = pd.DataFrame(columns=["x"])
-    sheets = {"Glossary": frame, "Variants": empty, "Contexts": empty, "Changes": empty, "About": empty}
-    write_glossary_workbook(path, sheets, (empty, empty))
-    return path
+    return write_glossary_rows(path, rows)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from glossary.config import load_settings
 from glossary.mining.count import StringCounts, count_corpus, shard_count, shard_of, string_hash
-from glossary.mining.mine import Lexicon, clauses
+from glossary.mining.shape import Lexicon, clauses
 from glossary.mining.segment import Segmenter, read_user_dict
 
 DOCUMENTS = [
@@ -25,7 +25,7 @@ DOCUMENTS = [
 @pytest.fixture(scope="module")
 def setup():
     settings = load_settings()
-    return Lexicon.from_settings(settings), Segmenter(user_words=read_user_dict(settings.path("user_dict")))
+    return Lexicon.from_settings(settings.mining), Segmenter(user_words=read_user_dict(settings.mining.user_dict))
 
 
 def count(setup, documents=DOCUMENTS, **kwargs):

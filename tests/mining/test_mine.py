@@ -1,24 +1,12 @@
 """Term mining on small real excerpts of the seeds."""
 
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from glossary.config import load_settings
 from glossary.model import Document, Paragraph
-from glossary.mining.mine import (
-    Lexicon,
-    branching_entropy,
-    c_value,
-    clauses,
-    dice,
-    independence,
-    is_candidate,
-    log_likelihood,
-    mine_corpus,
-)
-from glossary.mining.segment import Segmenter, Token
+from glossary.mining.mine import mine_corpus
 
 EXCERPTS = {
     2018: [
@@ -51,45 +39,8 @@ def make_documents(excerpts=EXCERPTS):
 
 
 @pytest.fixture(scope="module")
-def lexicon():
-    return Lexicon.from_settings(load_settings())
-
-
-@pytest.fixture(scope="module")
 def mined():
     return mine_corpus(make_documents(), load_settings())
-
-
-def tag(text):
-    return Segmenter(engine="jieba").tag(text)
-
-
-def test_clauses_break_at_punctuation_and_title_brackets():
-    runs = clauses(tag("《阿布扎比宣言》重申了任务，并支持中等收入国家。"))
-    assert ["".join(t.word for t in run) for run in runs] == ["阿布扎比宣言", "重申了任务", "并支持中等收入国家"]
-
-
-def test_candidate_shape(lexicon):
-    def words(*pairs):
-        return [Token(w, p, 0) for w, p in pairs]
-
-    assert is_candidate(words(("国家", "n"), ("伙伴关系", "n"), ("方案", "n")), lexicon)
-    assert is_candidate(words(("技术", "n"), ("转让", "v")), lexicon)  # a noun nominalises the verb head
-    assert not is_candidate(words(("支持", "v"), ("中等", "b"), ("收入", "v"), ("国家", "n")), lexicon)
-    assert not is_candidate(words(("工发", "j"), ("组织", "n"), ("的", "uj")), lexicon)  # particle at the edge
-    assert not is_candidate(words(("文件", "n"), ("介绍", "v"), ("了", "ul"), ("工发", "j"), ("组织", "n")), lexicon)
-    assert not is_candidate(words(("提供", "v"),), lexicon)  # a generic verb
-    assert not is_candidate(words(("方面", "n"),), lexicon)  # a generic noun
-    assert not is_candidate(words(("2030", "m"), ("年", "m"), ("议程", "n")), lexicon)  # number at the edge
-
-
-def test_statistics_formulas():
-    assert c_value(2, 10, []) == pytest.approx(15.849625)  # log2(3) * 10
-    assert c_value(2, 10, [4, 2]) == pytest.approx(1.5849625 * 7)  # nested: minus the mean of the longer terms
-    assert independence(84, [80, 2]) == pytest.approx(4 / 84)  # 收入国家 inside 中等收入国家
-    assert branching_entropy(Counter({"a": 1, "b": 1})) == pytest.approx(1.0)
-    assert dice(5, 10, 10) == 0.5
-    assert log_likelihood(10, 10, 10, 1000) > log_likelihood(1, 10, 10, 1000)
 
 
 def test_variants_group_the_isid_forms_and_the_programme(mined):
@@ -172,20 +123,6 @@ def test_a_curated_term_kept_whole_still_ranks_as_a_multiword_term():
     curated = mine_corpus(documents, settings, curated=[["中等收入国家"]]).terms["term"].tolist()
     assert "中等收入国家" in curated
     assert curated.index("中等收入国家") <= plain.index("中等收入国家") + 1
-
-
-def test_rank_weighs_shape_factors_as_configured():
-    import pandas as pd
-
-    from glossary.mining.mine import rank
-
-    row = {"cvalue": 10.0, "independence": 1.0, "specificity": 3.0, "llr": 20.0, "length": 2, "tokens": "南南 合作",
-           "joins_terms": False, "light_head": False}
-    stats = pd.DataFrame([row, {**row, "light_head": True}, {**row, "tokens": "南南 的 合作"},
-                          {**row, "joins_terms": True}])
-    scores = rank(stats, light_head_weight=0.5, attributive_weight=0.4).tolist()
-    assert scores[0] == 1.0 and scores[1] == pytest.approx(0.5) and scores[2] == pytest.approx(0.4)
-    assert scores[3] == 0.0  # a phrase of terms is no term
 
 
 def test_an_unchanged_corpus_is_answered_from_the_cache_without_repairing_it(tmp_path):

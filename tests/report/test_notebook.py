@@ -46,6 +46,7 @@ def files_under(*folders: str) -> set[Path]:
     return {p for folder in folders for p in (ROOT / folder).rglob("*") if "__pycache__" not in p.parts}
 
 
+@pytest.mark.slow
 def test_the_tour_runs_top_to_bottom_in_under_a_minute(tmp_path):
     # GLOSSARY_CACHE points at a temporary folder (conftest), and the kernel inherits it; the notebook runs from a
     # copy in a temporary folder, so nothing it does can land in the repository

@@ -1,7 +1,8 @@
-"""Versioned glossary workbooks: build, review in Excel (simulated with openpyxl), carry forward, diff, safety.
+"""Versioned glossaries: build, review in Excel (simulated with openpyxl), carry forward, diff, the folder lock.
 
 The corpus is the first half of two real seeds (001: 2018, 002: 2020) copied to a temporary folder, the second with
 one extra line that starts like a spreadsheet formula. Versions v1 and v2 are built once per module; each test works on a copy.
+Reading a reviewed workbook safely is tested in tests/formats/test_workbook_file.py.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -26,16 +26,18 @@ from glossary.formats.workbook import (
     GLOSSARY_COLUMNS,
     STATUSES,
     StoredGlossary,
+    list_versions,
+    read_glossary,
+    resolve_glossary,
+)
+from glossary.review.build import (
     build_glossary,
     carry_forward,
     compare_glossaries,
     diff_glossaries,
-    list_versions,
     propose_rows,
-    read_glossary,
-    resolve_glossary,
-    version_lock,
 )
+from glossary.review.lock import version_lock
 
 SEEDS = SEEDS_DIR
 FORMULA_LINE = '=HYPERLINK("http://example.com","x")'
@@ -355,115 +357,13 @@ def test_carry_forward_rules():
     assert ("changed", "score", "c2") in summary and ("added", "", "c7") in summary
 
 
-# --- reading reviewed workbooks -----------------------------------------------------------------------------------
+# --- safety of the folder -----------------------------------------------------------------------------------------
 
 
 def rewrite(path: Path, edit_sheet) -> None:
     workbook = load_workbook(path)
     edit_sheet(workbook["Glossary"])
     workbook.save(path)
-
-
-def test_reading_tolerates_what_excel_users_do(versions):
-    path = versions / "glossary-v2.xlsx"
-
-    def messy(sheet):
-        sheet.insert_rows(1)  # a blank row above the header
-        sheet.cell(row=2, column=1).value = " ZH "
-        sheet.cell(row=3, column=3).value = " Approved "
-        sheet.cell(row=3, column=2).value = "middle-income countries   "
-
-    rewrite(path, messy)
-    rows = read_glossary(path).rows
-    assert rows.iloc[0]["status"] == "approved" and rows.iloc[0]["en"] == "middle-income countries"
-    assert rows.iloc[0]["_row"] == 3
-
-
-@pytest.mark.parametrize(
-    "damage, message",
-    [
-        (lambda s: s.delete_cols(1), "no 'zh' column"),
-        (lambda s: s.cell(row=3, column=3, value="approvd"), "row 3: status 'approvd' is not one of"),
-        (lambda s: [s.cell(row=5, column=c, value=s.cell(row=4, column=c).value) for c in range(1, 4)],
-         "rows 4 and 5 are the same concept"),
-    ],
-)
-def test_bad_workbooks_are_refused_naming_the_file(versions, damage, message):
-    path = versions / "glossary-v2.xlsx"
-    rewrite(path, damage)
-    with pytest.raises(InputError) as error:
-        read_glossary(path)
-    assert message in str(error.value) and str(path) in str(error.value)
-    result = runner.invoke(app, ["export", str(path), "--format", "csv"])
-    assert result.exit_code == 2
-    assert message in result.stderr and str(path) in result.stderr and "Traceback" not in result.stderr
-
-
-def test_files_that_are_no_workbook_are_refused(tmp_path, settings):
-    text = tmp_path / "glossary-v1.xlsx"
-    text.write_text("zh,en\n", encoding="utf-8")
-    with pytest.raises(InputError, match="not a zip archive"):
-        read_glossary(text)
-    bomb = tmp_path / "bomb.xlsx"
-    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 20_000_000)
-    assert bomb.stat().st_size < 100_000
-    small = load_settings().replace(**{"workbook_max_uncompressed_bytes": 10_000_000})
-    with pytest.raises(InputError, match="unpacks to"):
-        read_glossary(bomb, small)
-    with pytest.raises(InputError, match="workbook_max_bytes"):
-        read_glossary(bomb, load_settings().replace(**{"workbook_max_bytes": 1000}))
-
-
-def test_defusedxml_guards_openpyxl():
-    import openpyxl
-    from openpyxl.xml import functions
-
-    assert openpyxl.DEFUSEDXML is True
-    assert functions.iterparse.__module__.startswith("defusedxml")  # the sheets' XML
-
-
-def _replace_part(path: Path, part: str, transform) -> None:
-    with zipfile.ZipFile(path) as archive:
-        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
-    parts[part] = transform(parts[part])
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-
-
-ENTITY_BOMB = (b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaaaaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-               b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>')
-EXTERNAL_ENTITY = b'<!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
-
-
-@pytest.mark.parametrize("doctype", [ENTITY_BOMB, EXTERNAL_ENTITY], ids=["entity expansion", "external entity"])
-@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "docProps/core.xml"])
-def test_xml_attacks_in_a_workbook_are_refused(versions, doctype, part):
-    path = versions / "glossary-v2.xlsx"
-    reference = b"&d;" if doctype is ENTITY_BOMB else b"&secret;"
-
-    def inject(xml: bytes) -> bytes:
-        if xml.startswith(b"<?xml"):
-            head, rest = xml.split(b"?>", 1)
-            head += b"?>"
-        else:
-            head, rest = b"", xml
-        if part.endswith("sheet1.xml"):  # into the text of the first Chinese cell
-            rest = rest.replace("中等收入国家".encode(), reference, 1)
-        return head + doctype + rest
-
-    _replace_part(path, part, inject)
-    try:
-        rows = read_glossary(path).rows
-    except InputError as error:
-        assert str(path) in str(error)
-    else:  # parsed without expanding anything
-        assert not rows.astype(str).apply(lambda c: c.str.contains("root:|aaaaaaaaaa")).any().any()
-
-
-# --- safety of the folder -----------------------------------------------------------------------------------------
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

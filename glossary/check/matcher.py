@@ -1,0 +1,336 @@
+"""Finding the glossary's forms, and variants of them, in Chinese text.
+
+Matching has no word boundaries (Chinese has none). Every text is folded to simplified characters (char for
+char, so offsets hold) and to a *view* without particles (和及与的、), title marks and whitespace (a PDF line break
+inside a term), keeping each view character's offset in the original. One Aho-Corasick automaton holds the variant
+key of every glossary form (the form without particles) plus the anchors of the word-choice patterns, and runs once
+over each view; reorderings are found by a vectorised multiset hash of the view's windows. A key hit is classified
+by its surface in the original: a listed form, or (long keys only) an unlisted particle variant. The longest match
+wins, so a form nested in a longer one is never reported. Positions are 1-based line and column (in characters) of
+the original file, also for traditional-script text.
+
+    TermMatcher(rulebook, options).scan(text) -> list[Match]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from glossary.check.rules import CheckOptions
+from glossary.check.rulebook import Rulebook
+from glossary.mining.variants import NUMERAL, word_choice
+from glossary.text import HAN as HAN_RANGES
+
+# never part of what a form means: whitespace (a PDF line break inside a term) and title marks (《多哈行动纲领》)
+NEUTRAL = frozenset(" \t\r\n\u3000\u00a0\u200b《》")
+# full-width Latin letters and digits compare as ASCII (one character for one, so offsets hold)
+WIDTH_FOLD = str.maketrans({chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                                                  *range(0xFF41, 0xFF5B)]})
+HAN = re.compile(f"^[{HAN_RANGES}]+$")
+KINDS_ALLOWED = ("preferred", "admitted")
+# a form listed in several places takes the most permissive status: a form some concept accepts is never reported
+FORM_PRIORITY = {"preferred": 0, "admitted": 1, "deprecated": 2, "banned": 3, "listed-variant": 4}
+UNLISTED_REASONS = {
+    "particles": "with other particles (和及与的、)",
+    "word-choice": "with one word swapped for a near-synonym",
+    "reordering": "with its characters in another order",
+}
+MIN_SHARED_CHARS = 4  # variants.word_choice: a word-choice variant shares at least this much with its form
+MIN_ANCHOR_CHARS = 2  # the unchanged side a word-choice variant is found by (in the automaton)
+MIN_REORDER_CHARS = 6  # variants.reordering: only long names have transposition typos worth reporting
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int  # offsets in the scanned text; end exclusive
+    end: int
+    kind: str  # preferred | admitted | deprecated | banned | listed-variant | particles | word-choice | reordering
+    concept: int | None  # index into Rulebook.concepts
+    banned: int | None  # index into Rulebook.banned
+    normal: str  # the surface, simplified, without whitespace and title marks
+
+
+def simplified_text(text: str) -> str:
+    """`text` with full-width Latin folded and traditional characters simplified, one character for one."""
+    from glossary.corpus.repair import to_simplified
+
+    return to_simplified(text.translate(WIDTH_FOLD))[0]
+
+
+def normal_form(text: str) -> str:
+    return "".join(ch for ch in simplified_text(text) if ch not in NEUTRAL)
+
+
+def _char_hashes(codes):
+    """splitmix64 of code points: a random 64-bit value per character (numpy uint64 arithmetic wraps mod 2**64)."""
+    import numpy as np
+
+    z = codes.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def _codes(text: str):
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+class WindowHashes:
+    """A multiset hash of every window of a text (its characters in any order), vectorised: the sum of a random
+    64-bit value per character, by prefix sums. Reorderings are windows whose hash is a long key's."""
+
+    def __init__(self, text: str):
+        import numpy as np
+
+        values = _char_hashes(_codes(text))
+        self.sums = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(values, dtype=np.uint64)])
+
+    def multisets(self, length: int):
+        """The hash of the window of `length` starting at each position."""
+        return self.sums[length:] - self.sums[:-length]
+
+
+def _segment_key(key: str) -> list[str]:
+    try:
+        import rjieba
+
+        return list(rjieba.cut(key))
+    except ImportError:  # pragma: no cover - rjieba is a dependency; jieba is the reference implementation
+        import jieba
+
+        return jieba.lcut(key)
+
+
+class TermMatcher:
+    """Every glossary form in one automaton, built once; `scan` is one pass over a text (plus vectorised window
+    hashes for the fuzzy variants: word choice and reordering)."""
+
+    def __init__(self, rulebook: Rulebook, options: CheckOptions | None = None):
+        import ahocorasick
+
+        self.rulebook = rulebook
+        self.options = options or CheckOptions.from_settings()
+        self.particles = frozenset(self.options.particles)
+        self.skipped = frozenset(self.particles | NEUTRAL) - (set() if self.options.across_line_breaks else {"\n"})
+        self.conflicts: list[str] = []
+        self.forms: dict[str, tuple[str, int | None, int | None]] = {}  # normal form -> (kind, concept, banned)
+        self.key_concepts: dict[str, list[int]] = defaultdict(list)  # variant key -> concepts with a form of it
+        keys: set[str] = set()
+
+        def add(form: str, kind: str, concept: int | None, banned: int | None) -> None:
+            normal = normal_form(form)
+            key = self._key(normal)
+            if not key:
+                return
+            keys.add(key)
+            if concept is not None and concept not in self.key_concepts[key]:
+                self.key_concepts[key].append(concept)
+            held = self.forms.get(normal)
+            if held is None:
+                self.forms[normal] = (kind, concept, banned)
+                return
+            if held[0] != kind or held[1] != concept:
+                winner = (kind, concept, banned) if FORM_PRIORITY[kind] < FORM_PRIORITY[held[0]] else held
+                if {held[0], kind} & {"deprecated", "banned"} and {held[0], kind} & set(KINDS_ALLOWED):
+                    self.conflicts.append(f"{form} is both {held[0]} ({self._origin(held)}) and {kind} "
+                                          f"({self._origin((kind, concept, banned))}): taken as {winner[0]}")
+                self.forms[normal] = winner
+
+        for index, concept in enumerate(rulebook.concepts):
+            add(concept.preferred, "preferred", index, None)
+            for form in concept.admitted:
+                add(form, "admitted", index, None)
+            for form in concept.deprecated:
+                add(form, "deprecated", index, None)
+            for form in concept.variants:
+                add(form, "listed-variant", index, None)
+        for index, term in enumerate(rulebook.banned):
+            add(term.form, "banned", None, index)
+        self.keys = keys
+
+        long_keys = [(key, concepts[0]) for key, concepts in self.key_concepts.items()
+                     if len(key) >= self.options.variant_min_chars]
+        # word choice: a key with one word replaced. Anchored on the longer unchanged side (in the automaton with
+        # the keys), verified by a lookup of the window with the replaced word masked out
+        # anchor -> (anchor precedes the word?, key length, word start, word end, the word masked)
+        self.anchor_shapes: dict[str, set[tuple[bool, int, int, int, str]]] = defaultdict(set)
+        self.masked: dict[str, list[tuple[int, tuple[str, ...], int]]] = defaultdict(list)
+        if self.options.word_choice:
+            for key, concept in long_keys:
+                self._add_word_choice(key, concept)
+        # reorderings: multiset hash of the key's characters, by length -> hash -> entries
+        self.reorder_index: dict[int, dict[int, list[tuple[int, str]]]] = {}
+        if self.options.reorderings:
+            for key, concept in long_keys:
+                if len(key) >= MIN_REORDER_CHARS:
+                    digest = int(WindowHashes(key).multisets(len(key))[0])
+                    self.reorder_index.setdefault(len(key), {}).setdefault(digest, []).append((concept, key))
+        self._wanted = {length: _sorted_array(by_hash) for length, by_hash in self.reorder_index.items()}
+        self._skip_codes = _codes("".join(sorted(self.skipped)))
+        self.automaton = ahocorasick.Automaton()
+        for word in keys | set(self.anchor_shapes):
+            self.automaton.add_word(word, (word, word in keys, self.anchor_shapes.get(word)))
+        if len(self.automaton):
+            self.automaton.make_automaton()
+
+    def _key(self, normal: str) -> str:
+        return "".join(ch for ch in normal if ch not in self.particles)
+
+    def _origin(self, entry: tuple[str, int | None, int | None]) -> str:
+        kind, concept, banned = entry
+        if concept is not None:
+            return self.rulebook.concepts[concept].origin or "glossary"
+        return self.rulebook.banned[banned].origin or "glossary"
+
+    def _add_word_choice(self, key: str, concept: int) -> None:
+        tokens = tuple(_segment_key(key))
+        if len(tokens) < 2:
+            return
+        start = 0
+        for slot, word in enumerate(tokens):
+            end = start + len(word)
+            # variants.word_choice: the rest is at least MIN_SHARED_CHARS long, the word has no numeral; a
+            # one-character word sharing a character with its replacement would be the same word
+            if len(key) - len(word) >= MIN_SHARED_CHARS and len(word) > 1 and HAN.match(word) \
+                    and not NUMERAL.search(word):
+                before, after = key[:start], key[end:]
+                side, anchor = ("P", before) if len(before) >= len(after) else ("S", after)
+                if len(anchor) >= MIN_ANCHOR_CHARS:
+                    self.anchor_shapes[anchor].add((side == "P", len(key), start, end, "\0" * len(word)))
+                    self.masked[before + "\0" * len(word) + after].append((concept, tokens, slot))
+            start = end
+
+    def _view(self, simplified: str, extra_skip: str = ""):
+        """The text without particles, title marks and whitespace, and each view character's offset in it."""
+        import numpy as np
+
+        codes = _codes(simplified)
+        skip = self._skip_codes if not extra_skip else np.concatenate([self._skip_codes, _codes(extra_skip)])
+        keep = ~np.isin(codes, skip)
+        return codes[keep].tobytes().decode("utf-32-le", "surrogatepass"), np.flatnonzero(keep)
+
+    def scan(self, text: str, extra_skip: str = "") -> list[Match]:
+        """Every glossary form and variant in `text`, longest first, never overlapping; offsets into `text`."""
+        if not text or not len(self.automaton):
+            return []
+        simplified = simplified_text(text)
+        view, origin = self._view(simplified, extra_skip)
+        exact: list[Match] = []
+        fuzzy: list[Match] = []
+        for last, (word, is_key, shapes) in self.automaton.iter(view):
+            first = last - len(word) + 1
+            if is_key:
+                match = self._key_match(simplified, int(origin[first]), int(origin[last]) + 1, word)
+                if match is not None:
+                    exact.append(match)
+            if shapes:
+                # most anchor hits are common words with no variant around them: one dict lookup each, inline
+                for before, length, blank_start, blank_end, mask in shapes:
+                    begin = first if before else last + 1 - length
+                    if begin < 0 or begin + length > len(view):
+                        continue
+                    window = view[begin:begin + length]
+                    entries = self.masked.get(window[:blank_start] + mask + window[blank_end:])
+                    if entries and window not in self.keys:  # not where a form itself is
+                        fuzzy += self._word_choices(origin, simplified, begin, window, blank_start, blank_end,
+                                                    entries)
+        if self.reorder_index and view:
+            fuzzy += self._reorderings(view, origin, simplified, WindowHashes(view))
+        return _select(exact, fuzzy, len(text))
+
+    def _key_match(self, simplified: str, start: int, end: int, key: str) -> Match | None:
+        particles = self.particles
+        if (end - start == len(key) and (start == 0 or simplified[start - 1] not in particles)
+                and (end == len(simplified) or simplified[end] not in particles)):
+            # the common case: the surface is the key itself, nothing skipped inside or next to it
+            listed = self.forms.get(key)
+            if listed is not None:
+                return Match(start, end, listed[0], listed[1], listed[2], key)
+            concepts = self.key_concepts.get(key)
+            if concepts and len(key) >= self.options.variant_min_chars:
+                return Match(start, end, "particles", concepts[0], None, key)
+            return None
+        # a form may begin or end with a particle character (与贸易有关的知识产权, 和平): try the span widened by
+        # the particles next to it, widest first
+        lefts, rights = [start], [end]
+        while len(lefts) < 3 and lefts[-1] > 0 and simplified[lefts[-1] - 1] in particles:
+            lefts.append(lefts[-1] - 1)
+        while len(rights) < 3 and rights[-1] < len(simplified) and simplified[rights[-1]] in particles:
+            rights.append(rights[-1] + 1)
+        for left, right in sorted(((a, b) for a in lefts for b in rights), key=lambda s: s[0] - s[1]):
+            normal = "".join(ch for ch in simplified[left:right] if ch not in NEUTRAL)
+            listed = self.forms.get(normal)
+            if listed is not None:
+                return Match(left, right, listed[0], listed[1], listed[2], normal)
+        concepts = self.key_concepts.get(key)
+        if concepts and len(key) >= self.options.variant_min_chars:
+            normal = "".join(ch for ch in simplified[start:end] if ch not in NEUTRAL)
+            return Match(start, end, "particles", concepts[0], None, normal)
+        return None
+
+    def _unlisted(self, simplified: str, start: int, end: int, concept: int, kind: str) -> Match | None:
+        normal = "".join(ch for ch in simplified[start:end] if ch not in NEUTRAL)
+        if normal in self.forms or self._key(normal) in self.keys:
+            return None  # a listed form, or a particle variant of one: the key match reports it
+        return Match(start, end, kind, concept, None, normal)
+
+    def _candidates(self, shape, digests) -> Iterable[int]:
+        """Window starts whose hash is one of the shape's: a sorted lookup, vectorised."""
+        import numpy as np
+
+        wanted = self._wanted[shape]
+        at = np.minimum(np.searchsorted(wanted, digests), len(wanted) - 1)
+        return np.flatnonzero(wanted[at] == digests)
+
+    def _word_choices(self, origin, simplified, begin, window, blank_start, blank_end, entries) -> Iterable[Match]:
+        word = window[blank_start:blank_end]
+        for concept, tokens, slot in entries:
+            if word == tokens[slot] or set(word).isdisjoint(tokens[slot]) or not HAN.match(word):
+                continue  # the form itself, or no shared character
+            if word_choice(tokens, tokens[:slot] + (word,) + tokens[slot + 1:], MIN_SHARED_CHARS):
+                match = self._unlisted(simplified, int(origin[begin]), int(origin[begin + len(window) - 1]) + 1,
+                                       concept, "word-choice")
+                if match is not None:
+                    yield match
+
+    def _reorderings(self, view, origin, simplified, hashes: WindowHashes) -> Iterable[Match]:
+        """Windows with the characters of a long key in another order, same first and last character (a typo
+        keeps the ends: variants.find_reorderings)."""
+        for length, by_hash in self.reorder_index.items():
+            if length > len(view):
+                continue
+            digests = hashes.multisets(length)
+            for begin in self._candidates(length, digests):
+                begin = int(begin)
+                window = view[begin:begin + length]
+                for concept, key in by_hash[int(digests[begin])]:
+                    if (window != key and window[0] == key[0] and window[-1] == key[-1]
+                            and sorted(window) == sorted(key)):
+                        match = self._unlisted(simplified, int(origin[begin]), int(origin[begin + length - 1]) + 1,
+                                               concept, "reordering")
+                        if match is not None:
+                            yield match
+
+
+def _sorted_array(by_hash: dict[int, Any]):
+    import numpy as np
+
+    return np.array(sorted(by_hash), dtype=np.uint64)
+
+
+def _select(exact: list[Match], fuzzy: list[Match], size: int) -> list[Match]:
+    """Longest first, never overlapping; fuzzy variants (word choice, reordering) only where no glossary form or
+    particle variant matched."""
+    taken = bytearray(size)
+    chosen = []
+    for group in (exact, fuzzy):
+        for match in sorted(group, key=lambda m: (-len(m.normal), m.start)):
+            if not any(taken[match.start:match.end]):
+                taken[match.start:match.end] = b"\1" * (match.end - match.start)
+                chosen.append(match)
+    return sorted(chosen, key=lambda m: m.start)

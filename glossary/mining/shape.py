@@ -1,0 +1,225 @@
+"""What may start, end or sit inside a term: the syntactic shape of a candidate, read from POS tags and word lists.
+
+  clauses()            split tagged paragraphs at punctuation: a term never crosses a clause boundary
+  is_candidate()       the shape of a term: content words at both edges, a nominal head
+  may_start(), is_edge_word(), bad_inside()
+                       the same rules word by word, as counting (glossary.mining.count) reads them per window
+  Lexicon              the configurable word lists those rules read (data files named in [tool.glossary])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from glossary.config import MiningSettings
+from glossary.text import HAN_CHAR
+from glossary.mining.segment import Token
+
+# POS tags (jieba / ICTCLAS set) of words that only glue others together: conjunctions, prepositions,
+# particles, interjections, onomatopoeia, punctuation. They may sit inside a term (和, 及), never at its edge.
+FUNCTION_POS = {"c", "p", "u", "uj", "ul", "uz", "ug", "ud", "uv", "y", "e", "o", "x", "w", "zg"}
+# Pronouns, demonstratives and classifiers (这场, 该, 各) open a noun phrase but are no part of a term's name.
+EDGE_FORBIDDEN_POS = FUNCTION_POS | {"r", "mq", "q", "rz", "rr", "tg"}
+# Adverbs open a predicate (仔细挑选…), except the few that form names (最不发达国家): see name_prefixes.txt
+ADVERB_POS = {"d", "ad", "dg"}
+# Aspect particles, time words, modal particles: the marks of a clause, not of a name.
+INTERNAL_POS = {"ul", "uz", "ug", "uv", "ud", "y", "e", "o", "t", "tg", "mq"}
+# Tags jieba gives to nominal words; a term's last word should be one of them (or a verb nominalised by a
+# preceding noun, as in 技术转让, 能源转型, 多边环境协定).
+NOMINAL_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "ng", "vn", "an", "j", "l", "eng", "i"}
+# A word standing alone is a term only if jieba knows it as a noun or a fixed expression (not 调集, 私营).
+SINGLE_TERM_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "l", "eng"}
+PROPER_NOUN_POS = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j"}
+COMMON_NOUN_POS = {"n", "vn", "an", "ng", "l"}
+PUNCTUATION = re.compile(r"^[\s\W_]+$", re.UNICODE)
+CLAUSE_INTERNAL = {"、", "·", "-", "/"}  # punctuation that may sit inside a name (非洲、加勒比和太平洋国家组织)
+# The conjunctions of a coordinated name; an enumeration comma (、) inside a term must be closed by one of them.
+COORDINATORS = {"和", "及", "与", "或", "以及"}
+NUMBER = re.compile(r"^[0-9.%,]+$|^[零一二三四五六七八九十百千万亿两几]+[个项次年名位条家]?$")
+ORDINAL = re.compile(r"^第[零一二三四五六七八九十百千0-9]+")
+CJK = HAN_CHAR
+TITLE = re.compile(r"《([^《》\n]{2,40})》")
+
+
+def read_patterns(path: Path) -> list[re.Pattern]:
+    """Regular expressions, one per line ('#' comments)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [re.compile(line.strip()) for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def read_word_list(path: Path) -> frozenset[str]:
+    words: set[str] = set()
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        words.update(line.split("#", 1)[0].split())
+    return frozenset(words)
+
+
+@dataclass
+class Lexicon:
+    """The configurable word lists the candidate filter reads (data files named in [tool.glossary])."""
+
+    edge_stopwords: frozenset[str]
+    generic_words: frozenset[str]
+    internal_words: frozenset[str] = frozenset()
+    pos_overrides: dict[str, str] = field(default_factory=dict)
+    single_word_max_zipf: float = 4.6
+    verb_start_max_zipf: float = 4.5
+    name_prefixes: frozenset[str] = frozenset()
+    verb_suffixes: frozenset[str] = frozenset()
+    light_heads: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_settings(cls, mining: MiningSettings) -> "Lexicon":
+        """The word lists the mining settings name, and their thresholds."""
+        overrides = {}
+        for line in mining.pos_overrides.read_text(encoding="utf-8").splitlines():
+            parts = line.split("#", 1)[0].split()
+            if len(parts) == 2:
+                overrides[parts[0]] = parts[1]
+        return cls(
+            read_word_list(mining.stopwords),
+            read_word_list(mining.generic_words),
+            read_word_list(mining.internal_words),
+            overrides,
+            mining.single_word_max_zipf,
+            mining.verb_start_max_zipf,
+            read_word_list(mining.name_prefixes),
+            read_word_list(mining.verb_suffixes),
+            read_word_list(mining.light_heads),
+        )
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Identifies the word lists and thresholds: what a cached count or verdict depends on."""
+        import hashlib
+
+        parts = (sorted(self.edge_stopwords), sorted(self.generic_words), sorted(self.internal_words),
+                 sorted(self.pos_overrides.items()), self.single_word_max_zipf, self.verb_start_max_zipf,
+                 sorted(self.name_prefixes), sorted(self.verb_suffixes))
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
+
+    def is_forbidden_inside(self, token: Token) -> bool:
+        """Clause-level words (predicates, aspect particles, pronouns) never occur inside a term."""
+        return (token.word in self.edge_stopwords and token.word not in self.internal_words) or token.pos in INTERNAL_POS
+
+
+# --- candidates -----------------------------------------------------------------------------------------------
+
+
+def clauses(tokens: Sequence[Token], pos_overrides: dict[str, str] | None = None) -> list[list[Token]]:
+    """Runs of tokens between punctuation marks; 《》 and quotes bound a clause too."""
+    pos_overrides = pos_overrides or {}
+    runs: list[list[Token]] = []
+    current: list[Token] = []
+    for token in tokens:
+        word = token.word.strip()
+        if not word:
+            continue
+        if PUNCTUATION.match(word) and word not in CLAUSE_INTERNAL:
+            if current:
+                runs.append(current)
+            current = []
+            continue
+        current.append(Token(word, pos_overrides.get(word, token.pos), token.start))
+    if current:
+        runs.append(current)
+    return runs
+
+
+def is_edge_word(token: Token, lexicon: Lexicon) -> bool:
+    """A content word, which may stand at either edge of a term."""
+    word = token.word
+    return not (
+        token.pos in EDGE_FORBIDDEN_POS
+        or word in lexicon.edge_stopwords
+        or word in CLAUSE_INTERNAL
+        or (token.pos[:1] == "m" and NUMBER.match(word))  # 十年 'decade' is a noun (pos_overrides.txt)
+    )
+
+
+def is_candidate(words: Sequence[Token], lexicon: Lexicon) -> bool:
+    """The shape of a term: content words at both edges, a nominal head, no clause-internal punctuation at edges."""
+    first, last = words[0], words[-1]
+    if first.pos in ADVERB_POS and first.word not in lexicon.name_prefixes:
+        return False
+    if last.word.endswith(tuple(lexicon.verb_suffixes)):
+        return False
+    if not (is_edge_word(first, lexicon) or ORDINAL.match(first.word)):
+        return False
+    if not is_edge_word(last, lexicon):
+        # an ordinal name may end in a number-unit word (第三个非洲工业发展十年)
+        if not (ORDINAL.match(first.word) and NUMBER.match(last.word) and len(words) > 2):
+            return False
+    if any(lexicon.is_forbidden_inside(w) for w in words[1:-1]):
+        return False
+    # a common verb inside opens a clause (…业务战略|编制|过程); rare verbs name actions in titles (抵御灾害能力)
+    if any(w.pos == "v" and general_zipf(w.word) >= lexicon.verb_start_max_zipf for w in words[1:-1]):
+        return False
+    if not well_formed_coordination([w.word for w in words], lexicon):
+        return False
+    text = "".join(w.word for w in words)
+    if not CJK.search(text):
+        return False  # Latin-only strings (symbols, URLs) are metadata, not Chinese terms
+    if len(words) == 1:
+        return (
+            last.pos in SINGLE_TERM_POS
+            and len(text) >= 2
+            and text not in lexicon.generic_words
+            and not ORDINAL.match(text)
+            and general_zipf(text) < lexicon.single_word_max_zipf
+        )
+    if first.pos == "v" and general_zipf(first.word) >= lexicon.verb_start_max_zipf:
+        return False
+    if last.pos in NOMINAL_POS or (ORDINAL.match(first.word) and NUMBER.match(last.word)):
+        return True
+    # a verb or adjective heads a compound when a common noun modifies it (技术转让, 能源转型, 性别平等), but a
+    # common verb after a noun is a clause's predicate (组织|宣布)
+    if last.pos == "v" and general_zipf(last.word) >= lexicon.verb_start_max_zipf:
+        return False
+    return words[-2].pos in COMMON_NOUN_POS and last.pos in {"v", "a", "ad"} and len(last.word) >= 2
+
+
+def well_formed_coordination(words: Sequence[str], lexicon: Lexicon) -> bool:
+    """An enumeration comma closes with a conjunction (非洲、加勒比和太平洋国家组织, not 科学、技术), and a coordination
+    of generic words (框架和政策) names nothing."""
+    if "、" in words and not any(w in COORDINATORS for w in words[words.index("、") + 1 :]):
+        return False
+    parts, current = [], []
+    for word in words:
+        if word in COORDINATORS or word == "、":
+            parts.append(current)
+            current = []
+        else:
+            current.append(word)
+    parts.append(current)
+    return len(parts) == 1 or not all(len(p) == 1 and p[0] in lexicon.generic_words for p in parts)
+
+
+# --- word by word (glossary.mining.count) ---------------------------------------------------------------------
+
+
+def may_start(token: Token, lexicon: Lexicon) -> bool:
+    """A word that may open a term: is_candidate's test of a window's first word."""
+    if token.pos in ADVERB_POS and token.word not in lexicon.name_prefixes:
+        return False
+    return is_edge_word(token, lexicon) or bool(ORDINAL.match(token.word))
+
+
+def bad_inside(token: Token, lexicon: Lexicon) -> bool:
+    """A word that no term holds inside: is_candidate's test of a window's inner words."""
+    return lexicon.is_forbidden_inside(token) or (
+        token.pos == "v" and general_zipf(token.word) >= lexicon.verb_start_max_zipf
+    )
+
+
+@lru_cache(maxsize=None)
+def general_zipf(word: str) -> float:
+    """Zipf frequency (log10 per billion words) of a word in general Chinese, from wordfreq."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "zh")
+

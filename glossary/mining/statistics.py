@@ -1,0 +1,216 @@
+"""Termhood and association measures: what the ranking reads of each candidate, and the ranking itself.
+
+  c_value(), independence()             how often a string is a term of its own, not a part of a longer one
+  branching_entropy()                   how freely its neighbours vary (counted per shard in glossary.mining.count)
+  dice(), pmi(), log_likelihood()       how strongly its parts go together, at its weakest split
+  domain_specificity()                  how much more frequent here than in general Chinese
+  term_statistics()                     all of them, one row per candidate
+  joins_terms(), rank()                 one score from those components, every component kept as a column
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from glossary.parallel import run_beside
+from glossary.mining.count import Counts, documents_using
+from glossary.mining.shape import PROPER_NOUN_POS, general_zipf
+
+def c_value(length: int, freq: int, nesting_freqs: Sequence[int]) -> float:
+    """C-value: Frantzi, Ananiadou & Mima 2000; with log2(|a|+1) so one-word terms score (Barrón-Cedeño et al. 2009).
+    jieba splits names into many short tokens (工发|组织), so the length weight stops growing at four tokens."""
+    weight = math.log2(min(length, 4) + 1)
+    if not nesting_freqs:
+        return weight * freq
+    return weight * (freq - sum(nesting_freqs) / len(nesting_freqs))
+
+
+def independence(freq: int, nesting_freqs: Sequence[int]) -> float:
+    """Nested-term test: after Frantzi et al. 2000; Kit & Liu 2008.
+    The share of a string's occurrences outside its most frequent containing candidate: a fragment of a longer term
+    (收入国家 inside 中等收入国家) has almost none."""
+    return 1.0 - (max(nesting_freqs) / freq if nesting_freqs and freq else 0.0)
+
+
+def branching_entropy(neighbours: Counter, edges: int = 0) -> float:
+    """Branching entropy: Tanaka-Ishii 2005; Jin & Tanaka-Ishii 2006.
+    The entropy of a string's neighbours: free boundaries are varied. Each of the `edges` clause boundaries counts
+    as a neighbour of its own (probability 1/total)."""
+    total = sum(neighbours.values()) + edges
+    if total == 0:
+        return 0.0
+    entropy = -sum((c / total) * math.log2(c / total) for c in neighbours.values())
+    return entropy + (edges / total) * math.log2(total)
+
+
+def dice(joint: int, left: int, right: int) -> float:
+    """Dice coefficient of two parts: Smadja, McKeown & Hatzivassiloglou 1996."""
+    return 2 * joint / (left + right) if left + right else 0.0
+
+
+def pmi(joint: int, left: int, right: int, total: int) -> float:
+    """Pointwise mutual information: Church & Hanks 1990."""
+    return math.log2(joint * total / (left * right)) if joint and left and right else 0.0
+
+
+def log_likelihood(joint: int, left: int, right: int, total: int) -> float:
+    """Log-likelihood ratio G² for a 2×2 contingency table: Dunning 1993."""
+    k11 = joint
+    k12 = max(left - joint, 0)
+    k21 = max(right - joint, 0)
+    k22 = max(total - left - right + joint, 0)
+
+    def h(*ks: int) -> float:
+        n = sum(ks)
+        return sum(k * math.log(k / n) for k in ks if k)
+
+    return 2 * (h(k11, k12, k21, k22) - h(k11 + k12, k21 + k22) - h(k11 + k21, k12 + k22))
+
+
+def weakest_split(tokens: tuple[str, ...], ngrams: Counter, total: int) -> tuple[float, float, float]:
+    """Association of a term's parts at its weakest split point (between tokens): (Dice, PMI, log-likelihood)."""
+    if len(tokens) < 2:
+        return 1.0, 0.0, 0.0
+    joint = ngrams["".join(tokens)]
+    splits = [(ngrams["".join(tokens[:k])], ngrams["".join(tokens[k:])]) for k in range(1, len(tokens))]
+    left, right = min(splits, key=lambda parts: dice(joint, *parts))  # the first of the weakest
+    return dice(joint, left, right), pmi(joint, left, right, total), log_likelihood(joint, left, right, total)
+
+
+def domain_specificity(term: str, freq: int, total_tokens: int) -> float:
+    """Weirdness ratio: Ahmad, Gillam & Tostevin 1999.
+    log10 of corpus frequency over general-language frequency. For a multiword candidate, wordfreq's own estimate
+    of the whole string (it penalises each inferred boundary, as a compound is rarer than its parts); for one word,
+    that word's frequency."""
+    general = max(general_frequency(term), 1e-9)
+    corpus = freq / max(total_tokens, 1)
+    return math.log10(corpus / general)
+
+
+@lru_cache(maxsize=None)
+def general_frequency(text: str) -> float:
+    """Frequency (per word) of a string in general Chinese, from wordfreq."""
+    from wordfreq import word_frequency
+
+    return word_frequency(text, "zh")
+
+
+def nesting_index(segmented: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    """For each candidate, the longer candidates that contain it as a contiguous run of their tokens."""
+    nested_in: dict[str, list[str]] = defaultdict(list)
+    for longer, tokens in segmented.items():
+        n = len(tokens)
+        inside = {"".join(tokens[i:j]) for i in range(n) for j in range(i + 1, n + 1) if j - i < n}
+        for shorter in inside & segmented.keys():
+            nested_in[shorter].append(longer)
+    return nested_in
+
+
+def term_statistics(
+    counts: Counts, n_docs: int, min_freq: int, also: Iterable[str] = (), excluded: Sequence[re.Pattern] = (),
+    beside: bool = False,
+) -> pd.DataFrame:
+    """One row per candidate seen at least `min_freq` times (and per form in `also`), with every statistic the
+    ranking uses. Candidates matching an `excluded` pattern (document furniture: 总干事的报告) are dropped first,
+    so they neither rank nor make their parts (总干事) look like fragments. Fragments have no specificity (NaN).
+    With `beside`, half the rows are computed in a second process (glossary.parallel.run_beside)."""
+    kept = [gram for gram in counts.per_doc if counts.ngrams[gram] >= min_freq] + [g for g in also if g in counts.per_doc]
+    kept = [gram for gram in kept if not any(pattern.search(gram) for pattern in excluded)]
+    nested_in = nesting_index({gram: counts.segmentation[gram] for gram in kept})
+    half = len(kept) // 2 if beside else 0
+    second = run_beside(_statistics_rows, kept[:half], counts, nested_in, n_docs, fork=beside)
+    rows = _statistics_rows(kept[half:], counts, nested_in, n_docs)
+    return pd.DataFrame(second() + rows)
+
+
+def _statistics_rows(grams: Sequence[str], counts: Counts, nested_in: dict, n_docs: int) -> list[dict]:
+    total = max(counts.tokens, 1)
+    rows = []
+    for gram in grams:
+        freq = counts.ngrams[gram]
+        containing = [counts.ngrams[g] for g in set(nested_in.get(gram, ()))]
+        docs = documents_using(counts.per_doc, gram)
+        tokens = counts.segmentation[gram]
+        dice_, pmi_, llr = weakest_split(tokens, counts.ngrams, total)
+        rows.append(
+            {
+                "term": gram,
+                "tokens": " ".join(tokens),
+                "pos": " ".join(counts.pos[gram]),
+                "length": len(tokens),
+                "freq": freq,
+                "docs": docs,
+                "spread": docs / max(n_docs, 1),
+                "cvalue": c_value(len(tokens), freq, containing),
+                "nested_mean": sum(containing) / len(containing) if containing else float("nan"),
+                "independence": independence(freq, containing),
+                "dice": dice_,
+                "pmi": pmi_,
+                "llr": llr,
+                "left_entropy": counts.left_entropy.get(gram, 0.0),
+                "enumerated": counts.enumerated.get(gram, 0) / freq,
+                "general_zipf": min(general_zipf(w) for w in tokens),
+                "right_entropy": counts.right_entropy.get(gram, 0.0),
+                # a fragment (never outside a longer candidate) never scores: its general frequency is not looked up
+                "specificity": domain_specificity(gram, freq, total) if freq > max(containing, default=0)
+                else float("nan"),
+            }
+        )
+    return rows
+
+
+LINKERS = {"和", "及", "与", "或", "以及", "、", "的", "之", "间", "/"}
+
+
+def joins_terms(stats: pd.DataFrame, min_independence: float, max_dice: float) -> pd.Series:
+    """True for a phrase built around a term rather than a name of its own:
+    - a term linked to more words (气候变化和环境退化, 伙伴关系的战略框架): the part before the first linker is a term
+      that mostly stands alone, so the whole names two things together;
+    - a term plus one loosely attached word (吁请|工发组织, 工发组织|启动, 工发组织|成员国): the parts rarely go together
+      (Dice below `max_dice`), unlike a name that extends a term (最不发达国家|业务战略).
+    Names whose parts are no terms of their own (包容和可持续的工业发展, 国家伙伴关系方案) are kept."""
+    independent = {
+        tuple(tokens.split()) for tokens, ind in zip(stats["tokens"], stats["independence"]) if ind >= min_independence
+    }
+    flags = []
+    for tokens, tags, association, enumerated in zip(stats["tokens"], stats["pos"], stats["dice"], stats["enumerated"]):
+        words, tags = tuple(tokens.split()), tags.split()
+        first_link = next((i for i, w in enumerate(words[1:-1], start=1) if w in LINKERS), None)
+        linked = first_link is not None and words[:first_link] in independent
+        # a proper name before a term makes a new name (非加太|国家组织), not a phrase
+        loose = len(words) >= 2 and association < max_dice and (
+            (words[1:] in independent and tags[0] not in PROPER_NOUN_POS) or words[:-1] in independent
+        )
+        # a coordination that mostly begins right after an enumeration comma is the tail of a longer list
+        tail = first_link is not None and enumerated >= 0.5
+        flags.append(linked or loose or tail)
+    return pd.Series(flags, index=stats.index)
+
+
+def rank(
+    stats: pd.DataFrame, single_word_weight: float = 0.6, attributive_weight: float = 0.5, light_head_weight: float = 0.5
+) -> pd.Series:
+    """One termhood score in 0..1 from the statistics; every factor stays visible as a column of `stats`."""
+    if stats.empty:
+        return pd.Series(dtype=float)
+    frequency = (1 + stats["cvalue"].clip(lower=0)).map(math.log2)
+    # weirdness mapped to 0..1: a term used 10 times more often here than in general Chinese gets one half
+    specificity = (1 / (1 + (-2 * (stats["specificity"] - 1)).map(math.exp))).fillna(0.0)
+    # significance of the parts' association (log-likelihood, which unlike Dice does not punish frequent generic
+    # parts: 工业|政策) mapped to 0..1, half at G² = 10.83 (p = 0.001); a single word is its own unit
+    segmented_as_one = ~stats["tokens"].str.contains(" ", regex=False)
+    association = (stats["llr"] / (stats["llr"] + 10.83)).where(~segmented_as_one, 1.0)
+    # the multiword terms UN documents repeat are what a glossary is for; a one-word term must be more frequent
+    shape = stats["length"].map(lambda n: single_word_weight if n == 1 else 1.0) * (~stats["joins_terms"])
+    # an enumeration (贸易、旅游、工业和矿产事务) is rarely one name, nor is a possessive phrase (领域的优先)
+    shape = shape * stats["tokens"].map(lambda t: 0.5 if sum(w in LINKERS for w in t.split()) >= 2 else 1.0)
+    shape = shape * stats["tokens"].map(lambda t: attributive_weight if "的" in t.split() else 1.0)
+    shape = shape * stats["light_head"].map(lambda light: light_head_weight if light else 1.0)
+    raw = frequency * stats["independence"] * specificity * association * shape
+    return raw / raw.max() if raw.max() > 0 else raw

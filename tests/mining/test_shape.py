@@ -1,0 +1,35 @@
+"""What may start, end or sit inside a term (glossary.mining.shape)."""
+
+import pytest
+
+from glossary.config import load_settings
+from glossary.mining.segment import Segmenter, Token
+from glossary.mining.shape import Lexicon, clauses, is_candidate
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return Lexicon.from_settings(load_settings().mining)
+
+
+def tag(text):
+    return Segmenter(engine="jieba").tag(text)
+
+
+def test_clauses_break_at_punctuation_and_title_brackets():
+    runs = clauses(tag("《阿布扎比宣言》重申了任务，并支持中等收入国家。"))
+    assert ["".join(t.word for t in run) for run in runs] == ["阿布扎比宣言", "重申了任务", "并支持中等收入国家"]
+
+
+def test_candidate_shape(lexicon):
+    def words(*pairs):
+        return [Token(w, p, 0) for w, p in pairs]
+
+    assert is_candidate(words(("国家", "n"), ("伙伴关系", "n"), ("方案", "n")), lexicon)
+    assert is_candidate(words(("技术", "n"), ("转让", "v")), lexicon)  # a noun nominalises the verb head
+    assert not is_candidate(words(("支持", "v"), ("中等", "b"), ("收入", "v"), ("国家", "n")), lexicon)
+    assert not is_candidate(words(("工发", "j"), ("组织", "n"), ("的", "uj")), lexicon)  # particle at the edge
+    assert not is_candidate(words(("文件", "n"), ("介绍", "v"), ("了", "ul"), ("工发", "j"), ("组织", "n")), lexicon)
+    assert not is_candidate(words(("提供", "v"),), lexicon)  # a generic verb
+    assert not is_candidate(words(("方面", "n"),), lexicon)  # a generic noun
+    assert not is_candidate(words(("2030", "m"), ("年", "m"), ("议程", "n")), lexicon)  # number at the edge

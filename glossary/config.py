@@ -150,6 +150,7 @@ class CheckSettings:
     reorderings: bool
     across_line_breaks: bool
     rejected_as_deprecated: bool
+    info_below: float
     particles: str = _key("variant_ignored_chars")
 
 

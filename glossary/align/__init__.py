@@ -13,7 +13,7 @@ The modules, each importing only those before it:
 
 from glossary.align.align import ALIGN_COLUMNS, align_terms, cedict_lookup_baseline, near_miss
 from glossary.align.candidates import Candidate, CandidatePool, build_candidate_pool
-from glossary.align.dictionary import Dictionary, english_term_words, load_dictionary
+from glossary.dictionary import Dictionary, english_term_words, load_dictionary
 from glossary.align.drafts import DRAFT_COLUMNS, covered_forms, draft_english, draft_translation
 from glossary.align.matching import CompositionalMatch, EnglishTerm, compositional_match, prepare_english
 from glossary.align.parallel import combine_parallel, parallel_matches

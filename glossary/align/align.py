@@ -6,7 +6,7 @@ Each method is a named function; `align_terms` combines them into one ranked pro
                          (glossary.align.proposals)
   dictionary_matches()   compositional: each Chinese candidate's words translated with CC-CEDICT and the domain
                          lexicon, matched to the English words in both directions (glossary.align.proposals, scored
-                         by glossary.align.matching with the word knowledge of glossary.align.dictionary)
+                         by glossary.align.matching with the word knowledge of glossary.dictionary)
   parallel_matches()     co-occurrence of the English term and a Chinese candidate across paragraphs of English
                          versions of the documents, paired by symbol and UN paragraph number (glossary.align.parallel)
   draft_english()        compositional English drafts, in English word order, for new Chinese terms
@@ -26,7 +26,7 @@ from typing import Sequence
 import pandas as pd
 
 from glossary.align.candidates import CandidatePool, build_candidate_pool
-from glossary.align.dictionary import cedict_senses, load_dictionary, read_abbreviations
+from glossary.dictionary import cedict_senses, load_dictionary, read_abbreviations
 from glossary.align.matching import format_glosses, prepare_english
 from glossary.align.parallel import combine_parallel, parallel_matches
 from glossary.align.proposals import Proposal, curated_match, dictionary_matches

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from glossary.align.dictionary import SAME_STEM, Dictionary, stem_relation
+from glossary.dictionary import SAME_STEM, Dictionary, stem_relation
 from glossary.config import Settings
 from glossary.formats.terms import normalise_zh, split_forms
 from glossary.model import Document
@@ -227,7 +227,7 @@ def _add_mined(pool: CandidatePool, mining, segmenter) -> None:
 
 
 def related_stems(stem: str, vocabulary: Sequence[str], known: set[str] | dict, min_prefix: int = 5) -> dict[str, float]:
-    """Stems of the pool's glosses that render `stem`, with glossary.align.dictionary.stem_relation's strength:
+    """Stems of the pool's glosses that render `stem`, with glossary.dictionary.stem_relation's strength:
     itself and its word family (partner -> partnership, econom -> economi), found by prefix."""
     related = {stem: SAME_STEM}
     if len(stem) >= min_prefix:

@@ -1,5 +1,5 @@
 """English drafts for new Chinese terms: the mined terms no English entry covers, glossed word by word with the
-dictionary (glossary.align.dictionary) and composed in English word order.
+dictionary (glossary.dictionary) and composed in English word order.
 
   draft_translation(term, dictionary)   one draft, its word glosses and the share of the term they cover
   draft_english(mining, covered)        a draft for every mined term outside `covered` (see covered_forms)
@@ -12,7 +12,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from glossary.align.dictionary import ORDINAL, Dictionary, Piece, chinese_ordinal, load_dictionary
+from glossary.dictionary import ORDINAL, Dictionary, Piece, chinese_ordinal, load_dictionary
 from glossary.align.matching import NEUTRAL_CHARS, format_glosses
 from glossary.config import Settings, default_settings
 from glossary.formats.terms import normalise_zh, split_forms

@@ -1,5 +1,5 @@
 """Compositional matching: how completely and how exclusively an English term and a Chinese string translate each
-other, word by word, through CC-CEDICT and the domain lexicon (glossary.align.dictionary).
+other, word by word, through CC-CEDICT and the domain lexicon (glossary.dictionary).
 
   prepare_english(text, pool)   the English term as weighted content words, each with its word family among the
                                 pool's glosses
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from glossary.align.candidates import CandidatePool, related_stems
-from glossary.align.dictionary import SAME_WORD, EnglishWord, Piece, english_term_words, expand_abbreviations
+from glossary.dictionary import SAME_WORD, EnglishWord, Piece, english_term_words, expand_abbreviations
 from glossary.config import AlignSettings
 from glossary.text import HAN_CHAR
 

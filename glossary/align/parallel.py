@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from glossary.align.candidates import CandidatePool
-from glossary.align.dictionary import ENGLISH_FUNCTION_WORDS, Dictionary, expand_abbreviations, gloss_words
+from glossary.dictionary import ENGLISH_FUNCTION_WORDS, Dictionary, expand_abbreviations, gloss_words
 from glossary.align.matching import EnglishTerm, compositional_match, match_weights
 from glossary.align.proposals import Proposal, rank_proposals, termhood
 from glossary.config import AlignSettings

@@ -35,14 +35,18 @@ def find_occurrences(file: CheckedFile, matcher: TermMatcher) -> list[Occurrence
 
 
 def make_finding(rule: str, file: CheckedFile, line: int, column: int, found: str, expected: str, message: str,
-                 options: CheckOptions, end: tuple[int, int] | None = None) -> Finding | None:
-    """A finding at 1-based (line, column), with the rule's severity; None when the rule is off."""
+                 options: CheckOptions, end: tuple[int, int] | None = None, confidence: float = 1.0,
+                 evidence: str = "") -> Finding | None:
+    """A finding at 1-based (line, column), with the rule's severity (a warning this unsure of itself is only
+    info); None when the rule is off."""
     severity = options.severities[rule]
     if severity == "off":
         return None
+    if severity == "warning" and confidence < options.info_below:
+        severity = "info"
     end_line, end_column = end if end else (line, column)
     return Finding(rule, file.shown, line, column, found, expected, message, severity, end_line, end_column,
-                   file.line_text(line))
+                   file.line_text(line), confidence=confidence, evidence=evidence)
 
 
 def term_finding(occurrence: Occurrence, file: CheckedFile, rulebook: Rulebook,
@@ -70,4 +74,6 @@ def term_finding(occurrence: Occurrence, file: CheckedFile, rulebook: Rulebook,
     else:
         message = (f"{found} is not in the glossary but reads as {concept.preferred}{about} "
                    f"{UNLISTED_REASONS[match.kind]}: use {concept.preferred}")
-    return make_finding("unlisted-variant", file, *where, found, concept.preferred, message, options, end)
+    evidence = f"{match.evidence}; the listed entry is {concept.preferred}{about}" if match.evidence else ""
+    return make_finding("unlisted-variant", file, *where, found, concept.preferred, message, options, end,
+                        match.confidence, evidence)

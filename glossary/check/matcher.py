@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from glossary.check.rules import CheckOptions
+from glossary.config import AlignSettings
 from glossary.check.rulebook import Rulebook
 from glossary.mining.variants import NUMERAL, word_choice
 from glossary.text import HAN as HAN_RANGES
@@ -35,12 +36,20 @@ KINDS_ALLOWED = ("preferred", "admitted")
 FORM_PRIORITY = {"preferred": 0, "admitted": 1, "deprecated": 2, "banned": 3, "listed-variant": 4}
 UNLISTED_REASONS = {
     "particles": "with other particles (和及与的、)",
-    "word-choice": "with one word swapped for a near-synonym",
+    "word-choice": "with one word swapped for a near-synonym or mistyped",
     "reordering": "with its characters in another order",
 }
 MIN_SHARED_CHARS = 4  # variants.word_choice: a word-choice variant shares at least this much with its form
 MIN_ANCHOR_CHARS = 2  # the unchanged side a word-choice variant is found by (in the automaton)
 MIN_REORDER_CHARS = 6  # variants.reordering: only long names have transposition typos worth reporting
+# How likely each kind of unlisted variant is the listed concept (judged on the seeds and on real UN text of other
+# organs, see tests/check/test_unseen_findings.py): other particles change nothing; a non-word in a name's place
+# is a slip; a near-synonym may be a deliberate other term, more often so in the head.
+PARTICLES_CONFIDENCE = 0.9
+TYPO_CONFIDENCE = 0.8
+REORDERING_CONFIDENCE = 0.7
+NEAR_SYNONYM_CONFIDENCE = 0.6
+NEAR_SYNONYM_HEAD_CONFIDENCE = 0.4
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,8 @@ class Match:
     concept: int | None  # index into Rulebook.concepts
     banned: int | None  # index into Rulebook.banned
     normal: str  # the surface, simplified, without whitespace and title marks
+    confidence: float = 1.0  # how likely the surface is the concept's term (fuzzy variants: below 1)
+    evidence: str = ""  # why it is taken for the concept (fuzzy variants)
 
 
 def simplified_text(text: str) -> str:
@@ -110,11 +121,15 @@ class TermMatcher:
     """Every glossary form in one automaton, built once; `scan` is one pass over a text (plus vectorised window
     hashes for the fuzzy variants: word choice and reordering)."""
 
-    def __init__(self, rulebook: Rulebook, options: CheckOptions | None = None):
+    def __init__(self, rulebook: Rulebook, options: CheckOptions | None = None,
+                 dictionary_settings: AlignSettings | None = None):
         import ahocorasick
 
         self.rulebook = rulebook
         self.options = options or CheckOptions.from_settings()
+        # CC-CEDICT and the domain lexicon tell a near-synonym from another kind of thing; read on first need
+        self._dictionary_settings = dictionary_settings
+        self._dictionary = None
         self.particles = frozenset(self.options.particles)
         self.skipped = frozenset(self.particles | NEUTRAL) - (set() if self.options.across_line_breaks else {"\n"})
         self.conflicts: list[str] = []
@@ -253,7 +268,8 @@ class TermMatcher:
                 return Match(start, end, listed[0], listed[1], listed[2], key)
             concepts = self.key_concepts.get(key)
             if concepts and len(key) >= self.options.variant_min_chars:
-                return Match(start, end, "particles", concepts[0], None, key)
+                return Match(start, end, "particles", concepts[0], None, key, PARTICLES_CONFIDENCE,
+                             "the same characters as the listed form but for particles (和及与的、)")
             return None
         # a form may begin or end with a particle character (与贸易有关的知识产权, 和平): try the span widened by
         # the particles next to it, widest first
@@ -270,14 +286,45 @@ class TermMatcher:
         concepts = self.key_concepts.get(key)
         if concepts and len(key) >= self.options.variant_min_chars:
             normal = "".join(ch for ch in simplified[start:end] if ch not in NEUTRAL)
-            return Match(start, end, "particles", concepts[0], None, normal)
+            return Match(start, end, "particles", concepts[0], None, normal, PARTICLES_CONFIDENCE,
+                         "the same characters as the listed form but for particles (和及与的、)")
         return None
 
-    def _unlisted(self, simplified: str, start: int, end: int, concept: int, kind: str) -> Match | None:
+    def _unlisted(self, simplified: str, start: int, end: int, concept: int, kind: str,
+                  confidence: float = 1.0, evidence: str = "") -> Match | None:
         normal = "".join(ch for ch in simplified[start:end] if ch not in NEUTRAL)
         if normal in self.forms or self._key(normal) in self.keys:
             return None  # a listed form, or a particle variant of one: the key match reports it
-        return Match(start, end, kind, concept, None, normal)
+        return Match(start, end, kind, concept, None, normal, confidence, evidence)
+
+    @property
+    def dictionary(self):
+        if self._dictionary is None:
+            from glossary.dictionary import load_dictionary
+
+            self._dictionary = load_dictionary(self._dictionary_settings)
+        return self._dictionary
+
+    def word_choice_evidence(self, listed: str, found: str, is_head: bool) -> tuple[float, str] | None:
+        """Whether `found`, in the place of the word `listed` of a glossary form, keeps the concept: a string no
+        dictionary knows is a slip of the pen or of OCR (贸易 -> 货易); a word whose senses share one with the
+        listed word's is a near-synonym (国别/国家: both 'country'); a word of other senses names another thing
+        (理事会 'council' for 事务部 'affairs department': another body) and is no variant at all.
+        Returns (confidence, evidence), or None for another concept."""
+        dictionary = self.dictionary
+        found_senses = set(map(str.casefold, dictionary.glosses(found)))
+        if not found_senses:
+            return TYPO_CONFIDENCE, f"{found} is no word CC-CEDICT or the domain lexicon knows: a slip for {listed}"
+        listed_senses = set(map(str.casefold, dictionary.glosses(listed)))
+        if not listed_senses:  # a compound the dictionary lacks (事务部): the senses of its words
+            listed_senses = {g.casefold() for piece in dictionary.pieces(listed) if len(piece.word) > 1
+                             for g in dictionary.glosses(piece.word)}
+        shared = sorted(found_senses & listed_senses)
+        if not shared:
+            return None
+        # a near-synonym in the head names the same kind of thing less surely than one in a modifier
+        confidence = NEAR_SYNONYM_HEAD_CONFIDENCE if is_head else NEAR_SYNONYM_CONFIDENCE
+        return confidence, f"{found} and {listed} share the sense '{shared[0]}' (CC-CEDICT)"
 
     def _candidates(self, shape, digests) -> Iterable[int]:
         """Window starts whose hash is one of the shape's: a sorted lookup, vectorised."""
@@ -293,8 +340,11 @@ class TermMatcher:
             if word == tokens[slot] or set(word).isdisjoint(tokens[slot]) or not HAN.match(word):
                 continue  # the form itself, or no shared character
             if word_choice(tokens, tokens[:slot] + (word,) + tokens[slot + 1:], MIN_SHARED_CHARS):
+                verdict = self.word_choice_evidence(tokens[slot], word, is_head=slot == len(tokens) - 1)
+                if verdict is None:
+                    continue  # another kind of thing, not a variant of this one
                 match = self._unlisted(simplified, int(origin[begin]), int(origin[begin + len(window) - 1]) + 1,
-                                       concept, "word-choice")
+                                       concept, "word-choice", *verdict)
                 if match is not None:
                     yield match
 
@@ -312,7 +362,8 @@ class TermMatcher:
                     if (window != key and window[0] == key[0] and window[-1] == key[-1]
                             and sorted(window) == sorted(key)):
                         match = self._unlisted(simplified, int(origin[begin]), int(origin[begin + length - 1]) + 1,
-                                               concept, "reordering")
+                                               concept, "reordering", REORDERING_CONFIDENCE,
+                                               "the listed form's characters in another order")
                         if match is not None:
                             yield match
 

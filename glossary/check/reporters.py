@@ -1,12 +1,17 @@
 """Reports of `glossary check`: pure functions from findings to text.
 
-    text     file:line:col: rule: found → expected, the line shown with the span marked, a summary
-    json     a list of objects with exactly the contract's keys (rule, path, line, column, found, expected, message,
-             severity)
-    sarif    SARIF 2.1.0 (GitHub code scanning: upload with github/codeql-action/upload-sarif)
+Severities are error, warning and info (below warning; never fails the check, like warning).
+
+    text     file:line:col: rule: found → expected [severity], the line shown with the span marked, a summary
+             (errors, warnings, and info when there are any)
+    json     a list of objects with the contract's keys (rule, path, line, column, found, expected, message,
+             severity), then confidence (0..1, 2 decimals) and evidence
+    sarif    SARIF 2.1.0 (GitHub code scanning: upload with github/codeql-action/upload-sarif); info is level
+             "note"; a finding with a confidence below 1 or evidence has both in the result's properties and its
+             confidence as rank (0..100)
     junit    JUnit XML, one testcase per file checked; error findings fail it (text `file:line:col message`, which
-             GitLab shows), warnings go to its system-out, so the report agrees with the exit code
-    github   GitHub Actions workflow commands (::error / ::warning), shown as annotations on the diff
+             GitLab shows), warnings and info go to its system-out, so the report agrees with the exit code
+    github   GitHub Actions workflow commands (::error / ::warning / ::notice), shown as annotations on the diff
 """
 
 from __future__ import annotations
@@ -66,11 +71,13 @@ def to_text(findings: Sequence[Finding], files: Sequence[str] = ()) -> str:
             out.append(" " * (len(gutter) - 2) + "| " + " " * _width(before) + "^" * max(_width(marked), 1))
         out.append(f"       = {f.message}")
     errors = sum(f.severity == "error" for f in findings)
-    warnings = len(findings) - errors
+    infos = sum(f.severity == "info" for f in findings)
+    warnings = len(findings) - errors - infos
     with_findings = len({f.path for f in findings})
     checked = f"; {_plural(len(files), 'file')} checked" if files else ""
     if findings:
-        out.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in "
+        info = f", {infos} info" if infos else ""  # only when there are any: error/warning summaries unchanged
+        out.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}{info} in "
                    f"{_plural(with_findings, 'file')}{checked}")
     else:
         out.append(f"no findings{checked}")
@@ -97,6 +104,13 @@ def _artifact_uri(path: str) -> str:
     return quote(path)
 
 
+_SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note", "off": "none"}
+
+
+def _sarif_level(severity: str) -> str:
+    return _SARIF_LEVELS.get(severity, "warning")
+
+
 def to_sarif(findings: Sequence[Finding], tool_version: str = "") -> str:
     rule_ids = list(RULES)
     driver = {
@@ -107,7 +121,7 @@ def to_sarif(findings: Sequence[Finding], tool_version: str = "") -> str:
                 "name": "".join(part.capitalize() for part in rule.id.split("-")),
                 "shortDescription": {"text": rule.summary},
                 "fullDescription": {"text": rule.description},
-                "defaultConfiguration": {"level": rule.severity if rule.severity != "off" else "none"},
+                "defaultConfiguration": {"level": _sarif_level(rule.severity)},
             }
             for rule in RULES.values()
         ],
@@ -128,14 +142,20 @@ def to_sarif(findings: Sequence[Finding], tool_version: str = "") -> str:
         result = {
             "ruleId": f.rule,
             "ruleIndex": rule_ids.index(f.rule),
-            "level": f.severity,
+            "level": _sarif_level(f.severity),
             "message": {"text": f.message},
             "locations": [location],
             # the baseline's key: GitHub tracks a result across commits by it, whatever line it moves to
             "partialFingerprints": {"glossaryFinding/v1": f.fingerprint},
         }
-        if f.expected:
-            result["properties"] = {"found": f.found, "expected": f.expected}
+        properties = {"found": f.found, "expected": f.expected} if f.expected else {}
+        # only when the finding carries them: findings at the defaults (certain, no evidence) report as before
+        if f.confidence != 1.0 or f.evidence:
+            confidence = min(max(float(f.confidence), 0.0), 1.0)
+            result["rank"] = round(confidence * 100, 1)  # SARIF: 0..100, higher is more important
+            properties.update(confidence=round(confidence, 2), evidence=f.evidence)
+        if properties:
+            result["properties"] = properties
         results.append(result)
     log = {
         "$schema": SARIF_SCHEMA,
@@ -159,6 +179,10 @@ def _xml_text(text: str) -> str:
     return _XML_INVALID.sub("\ufffd", text)
 
 
+def _junit_label(f: Finding) -> str:
+    return "info" if f.severity == "info" else "warning"
+
+
 def to_junit(findings: Sequence[Finding], files: Sequence[str] = ()) -> str:
     import xml.etree.ElementTree as ET
 
@@ -175,15 +199,15 @@ def to_junit(findings: Sequence[Finding], files: Sequence[str] = ()) -> str:
         case = ET.SubElement(suite, "testcase", classname="glossary.check", name=_xml_text(name),
                              file=_xml_text(name))
         errors = [f for f in by_file[name] if f.severity == "error"]
-        warnings = [f for f in by_file[name] if f.severity != "error"]
+        warnings = [f for f in by_file[name] if f.severity != "error"]  # warning and info: reported, not failed
         if errors:
             failure = ET.SubElement(case, "failure", type="terminology",
                                     message=f"{_plural(len(errors), 'terminology error')}")
             failure.text = _xml_text("\n".join(f"{f.path}:{f.line}:{f.column} {f.rule}: {f.message}" for f in errors))
         if warnings:
             out = ET.SubElement(case, "system-out")
-            out.text = _xml_text("\n".join(f"{f.path}:{f.line}:{f.column} {f.rule} (warning): {f.message}"
-                                           for f in warnings))
+            out.text = _xml_text("\n".join(
+                f"{f.path}:{f.line}:{f.column} {f.rule} ({_junit_label(f)}): {f.message}" for f in warnings))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
@@ -204,7 +228,7 @@ def escape_property(text: str) -> str:
 def to_github(findings: Sequence[Finding]) -> str:
     lines = []
     for f in findings:
-        command = "error" if f.severity == "error" else "warning"
+        command = {"error": "error", "info": "notice"}.get(f.severity, "warning")
         properties = [f"file={escape_property(f.path)}", f"line={f.line}", f"col={f.column}"]
         if f.end_line and f.end_line != f.line:
             properties.append(f"endLine={f.end_line}")

@@ -68,7 +68,7 @@ def rulebook_from_terms(terms, source: str = "") -> Rulebook:
     return Rulebook(concepts, [], source)
 
 
-def rulebook_from_glossary(rows, source: str = "", rejected_as_deprecated: bool = True) -> Rulebook:
+def rulebook_from_glossary(rows, source: str = "", rejected_as_deprecated: bool = False) -> Rulebook:
     """Rows of a glossary workbook (glossary.formats.workbook.read_glossary(...).rows): approved rows are concepts (zh
     preferred; admitted, deprecated and variants columns), deprecated rows, and rejected rows unless
     `rejected_as_deprecated` is off, are banned terms. Candidate rows are not decisions and are left out."""

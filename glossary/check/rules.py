@@ -11,6 +11,9 @@ Rules (ids, default severities; severities are set in [tool.glossary] check_seve
   key-term-mismatch         warning  bilingual: an English glossary term is in the source paragraph, no form of its
                                      Chinese is in the corresponding target paragraph
   inconsistent-translation  warning  bilingual: one English term rendered by different Chinese forms in one set
+
+Severities: "error" fails the check (exit code 1); "warning" and "info" (below warning: a likely but uncertain
+finding) are reported only; "off" disables the rule.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 from glossary.config import CheckSettings, default_settings
 from glossary.errors import InputError
 
-SEVERITIES = ("error", "warning", "off")
+SEVERITIES = ("error", "warning", "info", "off")
 
 
 @dataclass(frozen=True)
@@ -66,15 +69,18 @@ class Finding:
     found: str
     expected: str
     message: str
-    severity: str  # error | warning
+    severity: str  # error | warning | info
     end_line: int = 0
     end_column: int = 0  # 1-based column just past the last character (SARIF's endColumn)
     line_text: str = field(default="", compare=False, repr=False)  # the original line, shown and hashed
+    confidence: float = 1.0  # estimated probability (0..1) that the finding is a real problem
+    evidence: str = ""  # one plain sentence: which rule, which glossary entry, why the text is the same concept
 
     def to_dict(self) -> dict[str, Any]:
-        """Exactly the keys of the command-line contract."""
+        """The keys of the command-line contract, then confidence (2 decimals) and evidence."""
         return {"rule": self.rule, "path": self.path, "line": self.line, "column": self.column,
-                "found": self.found, "expected": self.expected, "message": self.message, "severity": self.severity}
+                "found": self.found, "expected": self.expected, "message": self.message, "severity": self.severity,
+                "confidence": round(float(self.confidence), 2), "evidence": self.evidence}
 
     @property
     def line_hash(self) -> str:
@@ -103,6 +109,7 @@ class CheckOptions:
     reorderings: bool
     ignore_marker: str
     rejected_as_deprecated: bool
+    info_below: float
 
     @classmethod
     def from_settings(cls, settings: CheckSettings | None = None) -> "CheckOptions":
@@ -127,4 +134,5 @@ class CheckOptions:
             reorderings=bool(check.reorderings),
             ignore_marker=marker,
             rejected_as_deprecated=bool(check.rejected_as_deprecated),
+            info_below=float(check.info_below),
         )

@@ -34,7 +34,7 @@ def run_check(paths: Sequence[str | Path], rulebook: Rulebook, settings: Setting
     versions for the bilingual rules (XLIFF and TMX files carry both languages and always get them)."""
     settings = settings if settings is not None else default_settings()
     options = CheckOptions.from_settings(settings.check)
-    matcher = matcher or TermMatcher(rulebook, options)
+    matcher = matcher or TermMatcher(rulebook, options, settings.align)
     notes = list(matcher.conflicts)
     files = collect_check_paths(paths)
     if sources:

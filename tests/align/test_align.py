@@ -26,7 +26,7 @@ from glossary.align import (
     parallel_matches,
     prepare_english,
 )
-from glossary.align.dictionary import (
+from glossary.dictionary import (
     english_term_words,
     expand_abbreviations,
     light_stem,

@@ -94,21 +94,21 @@ class AlignSettings:
     domain_lexicon: Path = _key("domain_lexicon")
     abbreviations: Path = _key("abbreviations")
     english_morphology: Path = _key("english_morphology")
-    min_score: float = field()
-    min_english_coverage: float = field()
-    single_char_weight: float = field()
-    head_penalty: float = field()
-    coordination_penalty: float = field()
-    name_credit: float = field()
-    independence_weight: float = field()
-    mined_weight: float = field()
-    alternatives: int = field()
-    alternative_min_ratio: float = field()
-    candidate_limit: int = field()
-    max_span_tokens: int = field()
-    max_span_chars: int = field()
-    parallel_weight: float = field()
-    parallel_min_dice: float = field()
+    min_score: float
+    min_english_coverage: float
+    single_char_weight: float
+    head_penalty: float
+    coordination_penalty: float
+    name_credit: float
+    independence_weight: float
+    mined_weight: float
+    alternatives: int
+    alternative_min_ratio: float
+    candidate_limit: int
+    max_span_tokens: int
+    max_span_chars: int
+    parallel_weight: float
+    parallel_min_dice: float
 
 
 @dataclass(frozen=True)
@@ -198,13 +198,14 @@ class Settings:
         return values
 
     def replace(self, **flat_values: Any) -> "Settings":
-        """A copy with some settings changed, given by their TOML keys (tests, benchmarks)."""
+        """A copy with some settings changed, given by their TOML keys (tests, benchmarks); a relative file name
+        is relative to the data folder, as in defaults.toml."""
         values = self.flat()
         unknown = set(flat_values) - set(values)
         if unknown:
             raise KeyError(f"unknown settings: {', '.join(sorted(unknown))}")
         values.update(flat_values)
-        return _build(values, {key: Path("/") for key in flat_values}, self.sources)
+        return _build(values, {}, self.sources)
 
 
 def toml_key(stage: type, item: dataclasses.Field) -> str:
@@ -244,9 +245,7 @@ def _build(values: dict[str, Any], bases: dict[str, Path], sources: tuple[str, .
         arguments = {}
         for item in dataclasses.fields(stage):
             key = toml_key(stage, item)
-            if key not in values:
-                raise InputError(DEFAULTS_FILE, f"no default for the setting {key}")
-            value = values[key]
+            value = values[key]  # load_settings made sure every key has a default
             if isinstance(value, Path):  # already resolved (Settings.replace)
                 arguments[item.name] = value
                 continue

@@ -59,6 +59,12 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+def describe_suffixes(suffixes: Iterable[str]) -> str:
+    """('.txt', '.md', '.pdf') -> '.txt, .md or .pdf', for messages."""
+    names = list(suffixes)
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
+
+
 def is_hidden(relative: Path) -> bool:
     # ~$name.docx: the lock file Word leaves next to an open document
     return any(part.startswith((".", "~$")) for part in relative.parts)
@@ -100,8 +106,8 @@ def collect_files(paths: Iterable[str | Path], suffixes: Iterable[str], *, any_n
                     add(candidate, status)
         elif path.is_file():
             if not any_named_file and path.suffix.lower() not in wanted:
-                expected = ", ".join(wanted[:-1]) + " or " + wanted[-1]
-                raise InputError(path, f"unsupported file type '{path.suffix or '(none)'}' (expected {expected})")
+                raise InputError(path, f"unsupported file type '{path.suffix or '(none)'}' "
+                                       f"(expected {describe_suffixes(wanted)})")
             add(path, os.stat(path))
         else:
             raise InputError(path, "no such file or folder")

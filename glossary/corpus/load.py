@@ -30,7 +30,7 @@ from typing import Any, Iterable, Mapping
 from glossary.parallel import collector_paused
 from glossary.config import CorpusSettings, Settings, default_settings
 from glossary.errors import InputError  # noqa: F401  (raised by the loaders)
-from glossary.files import collect_files
+from glossary.files import collect_files, describe_suffixes
 from glossary.text import HAN_CHAR
 from glossary.model import Corpus, Document, Paragraph, Source  # noqa: F401  (what this stage builds)
 
@@ -39,7 +39,7 @@ from glossary.model import Corpus, Document, Paragraph, Source  # noqa: F401  (w
 # finding files
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
-SUPPORTED_NAMES = ", ".join(SUPPORTED_SUFFIXES[:-1]) + " or " + SUPPORTED_SUFFIXES[-1]
+SUPPORTED_NAMES = describe_suffixes(SUPPORTED_SUFFIXES)
 
 
 def collect_paths(paths: Iterable[str | Path]) -> list[Path]:

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 from glossary.check.rules import CheckOptions
 from glossary.config import AlignSettings
 from glossary.check.rulebook import Rulebook
-from glossary.mining.variants import NUMERAL, word_choice
+from glossary.mining.variants import NUMERAL, reordering, word_choice
 from glossary.text import HAN as HAN_RANGES
 
 # never part of what a form means: whitespace (a PDF line break inside a term) and title marks (《多哈行动纲领》)
@@ -50,6 +50,10 @@ TYPO_CONFIDENCE = 0.8
 REORDERING_CONFIDENCE = 0.7
 NEAR_SYNONYM_CONFIDENCE = 0.6
 NEAR_SYNONYM_HEAD_CONFIDENCE = 0.4
+# A form that mining grouped with the concept but no reviewer decided on, and that none of the variant rules above
+# explains (世卫组织总部 'WHO headquarters' grouped with 世界卫生组织): a hint for the reviewer, never a CI warning
+UNREVIEWED_GROUPING_CONFIDENCE = 0.3
+MAX_TYPO_CHARS = 2  # an OCR or typing slip changes one or two characters of a name, keeping its length
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,8 @@ class TermMatcher:
         self.conflicts: list[str] = []
         self.forms: dict[str, tuple[str, int | None, int | None]] = {}  # normal form -> (kind, concept, banned)
         self.key_concepts: dict[str, list[int]] = defaultdict(list)  # variant key -> concepts with a form of it
+        # listed (mined, unreviewed) variant -> (confidence, evidence): how surely it is the concept's own form
+        self.listed_variant_evidence: dict[str, tuple[float, str]] = {}
         keys: set[str] = set()
 
         def add(form: str, kind: str, concept: int | None, banned: int | None) -> None:
@@ -164,6 +170,9 @@ class TermMatcher:
                 add(form, "deprecated", index, None)
             for form in concept.variants:
                 add(form, "listed-variant", index, None)
+                self.listed_variant_evidence.setdefault(normal_form(form), max(
+                    self.grouping_evidence(listed, form)
+                    for listed in (concept.preferred, *concept.admitted, *concept.deprecated)))
         for index, term in enumerate(rulebook.banned):
             add(term.form, "banned", None, index)
         self.keys = keys
@@ -265,7 +274,7 @@ class TermMatcher:
             # the common case: the surface is the key itself, nothing skipped inside or next to it
             listed = self.forms.get(key)
             if listed is not None:
-                return Match(start, end, listed[0], listed[1], listed[2], key)
+                return self._listed_match(start, end, listed, key)
             concepts = self.key_concepts.get(key)
             if concepts and len(key) >= self.options.variant_min_chars:
                 return Match(start, end, "particles", concepts[0], None, key, PARTICLES_CONFIDENCE,
@@ -282,13 +291,53 @@ class TermMatcher:
             normal = "".join(ch for ch in simplified[left:right] if ch not in NEUTRAL)
             listed = self.forms.get(normal)
             if listed is not None:
-                return Match(left, right, listed[0], listed[1], listed[2], normal)
+                return self._listed_match(left, right, listed, normal)
         concepts = self.key_concepts.get(key)
         if concepts and len(key) >= self.options.variant_min_chars:
             normal = "".join(ch for ch in simplified[start:end] if ch not in NEUTRAL)
             return Match(start, end, "particles", concepts[0], None, normal, PARTICLES_CONFIDENCE,
                          "the same characters as the listed form but for particles (和及与的、)")
         return None
+
+    def _listed_match(self, start: int, end: int, listed: tuple[str, int | None, int | None], normal: str) -> Match:
+        kind, concept, banned = listed
+        if kind == "listed-variant":
+            return Match(start, end, kind, concept, banned, normal, *self.listed_variant_evidence[normal])
+        return Match(start, end, kind, concept, banned, normal)
+
+    def grouping_evidence(self, preferred: str, variant: str) -> tuple[float, str]:
+        """How surely a form mining grouped with a concept (the workbook's `variants` column, not reviewed) is the
+        concept's form `preferred`: as sure as the variant rule that explains it (other particles, reordered
+        characters, a slip or a near-synonym in one word); explained by none, or by a word of other senses, it is
+        only a hint."""
+        grouped = f"grouped with {preferred} by mining, not reviewed"
+        listed_key, found_key = self._key(normal_form(preferred)), self._key(normal_form(variant))
+        if listed_key == found_key:
+            return PARTICLES_CONFIDENCE, f"{grouped}: the same characters but for particles (和及与的、)"
+        if (reordering(listed_key, found_key, MIN_REORDER_CHARS) and listed_key[0] == found_key[0]
+                and listed_key[-1] == found_key[-1]):
+            return REORDERING_CONFIDENCE, f"{grouped}: its characters in another order"
+        listed_tokens, found_tokens = tuple(_segment_key(listed_key)), tuple(_segment_key(found_key))
+        if word_choice(listed_tokens, found_tokens, MIN_SHARED_CHARS):
+            slot = next(i for i, (a, b) in enumerate(zip(listed_tokens, found_tokens)) if a != b)
+            verdict = self.word_choice_evidence(listed_tokens[slot], found_tokens[slot],
+                                                is_head=slot == len(listed_tokens) - 1)
+            if verdict is not None:
+                return verdict[0], f"{grouped}: {verdict[1]}"
+        elif len(listed_key) == len(found_key) >= MIN_REORDER_CHARS:
+            differ = [i for i, (a, b) in enumerate(zip(listed_key, found_key)) if a != b]
+            if differ and differ[-1] - differ[0] < MAX_TYPO_CHARS \
+                    and not NUMERAL.search("".join(listed_key[i] + found_key[i] for i in differ)):
+                # the changed characters with a neighbour: the word of the listed form they fall in (贸易 -> 货易)
+                for first, last in ((differ[0] - 1, differ[-1] + 1), (differ[0], differ[-1] + 2)):
+                    listed_word = listed_key[max(first, 0):last]
+                    if self.dictionary.glosses(listed_word):
+                        verdict = self.word_choice_evidence(listed_word, found_key[max(first, 0):last],
+                                                            is_head=last >= len(listed_key))
+                        if verdict is not None:
+                            return verdict[0], f"{grouped}: {verdict[1]}"
+                        break
+        return UNREVIEWED_GROUPING_CONFIDENCE, f"{grouped}; no spelling-variant rule explains it"
 
     def _unlisted(self, simplified: str, start: int, end: int, concept: int, kind: str,
                   confidence: float = 1.0, evidence: str = "") -> Match | None:

@@ -5,6 +5,7 @@ Public API:
     glossary_concepts(rows, statuses) -> (concepts, skipped)  (which terms each exported concept carries)
     to_tbx(concepts, title) -> bytes                        (TBX-Basic, ISO 30042:2019, DCA style, UTF-8)
     concepts_table(concepts, fmt, zh_code) -> DataFrame     (the rows of a CSV / TSV / XLSX export)
+    term_table(concepts, zh_code) -> DataFrame              (the CSV: one row per Chinese term, with its status)
     export_glossary(glossary, fmt, statuses, out, settings) -> ExportResult
     FORMATS: --format name -> ExportFormat (how it is written)
 
@@ -34,11 +35,19 @@ from glossary.formats.terms import cell_text, split_forms
 from glossary.formats.workbook import STATUSES, read_glossary, resolve_glossary
 
 DEFAULT_STATUSES = ("approved",)
-TBX_NAMESPACE = "urn:iso:std:iso:30042:ed:3.0"
+TBX_NAMESPACE = "urn:iso:std:iso:30042:ed-2"  # TBX v3 (ISO 30042:2019); "ed:3.0" was a draft LTAC dropped in 2018
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-TBX_RNG = ("https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/"
-           "TBXcoreStructV03_TBX-Basic_integrated.rng")
+# The schemas LTAC publishes for TBX-Basic (tbxinfo.net, Developer resources): the core structure in RELAX NG and the
+# dialect's constraints in Schematron, named in the xml-model lines as LTAC's own DCA example names them.
+# tests/formats/tbx holds copies; every TBX the tests write is validated against both.
+TBX_CORE_RNG = "https://raw.githubusercontent.com/LTAC-Global/TBX_Core_RNG/master/TBXcoreStructV03.rng"
+TBX_BASIC_SCHEMATRON = "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/TBX-Basic_DCA.sch"
 PREFERRED, ADMITTED, DEPRECATED = "preferredTerm-admn-sts", "admittedTerm-admn-sts", "deprecatedTerm-admn-sts"
+# the CSV's status column: the TBX value without its suffix, a word every tool's mapping dialog shows as it is
+TERM_STATUS = {PREFERRED: "preferred", ADMITTED: "admitted", DEPRECATED: "deprecated"}
+# OmegaT's own first line for a new glossary (GlossaryReaderTSV.createEmpty): skipped like every line starting with
+# "#", and its magic comment makes OmegaT read a .tsv, .tab or .txt glossary as UTF-8 whatever the system's charset.
+OMEGAT_FIRST_LINE = "# Glossary in tab-separated format -*- coding: utf-8 -*-"
 
 
 @dataclass
@@ -181,8 +190,10 @@ def to_tbx(concepts: Sequence[ExportConcept], title: str = "glossary", zh_code: 
                     element(term_sec, "descrip", concept.example, type="context")
     ET.indent(root, space="  ")
     declaration = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                   f'<?xml-model href="{TBX_RNG}" type="application/xml" '
-                   'schematypens="http://relaxng.org/ns/structure/1.0"?>\n')
+                   f'<?xml-model href="{TBX_CORE_RNG}" type="application/xml" '
+                   'schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+                   f'<?xml-model href="{TBX_BASIC_SCHEMATRON}" type="application/xml" '
+                   'schematypens="http://purl.oclc.org/dsdl/schematron"?>\n')
     return declaration.encode("utf-8") + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
 
 
@@ -193,44 +204,78 @@ def _xml_id(value: str) -> str:
 
 
 def concepts_table(concepts: Sequence[ExportConcept], fmt: str, zh_code: str = "zh-CN") -> pd.DataFrame:
-    """One row per concept. CSV/XLSX: language-code headers (en, zh-CN) that memoQ and Trados map to languages,
-    then descriptive columns. TSV: en, zh-CN, comment: OmegaT reads source, target, comment in that order."""
+    """The rows of a CSV (term_table), TSV (omegat_table) or XLSX (translator_table) export."""
+    tables = {"csv": term_table, "tsv": omegat_table, "xlsx": translator_table}
+    return tables[fmt](concepts, zh_code)
+
+
+def term_table(concepts: Sequence[ExportConcept], zh_code: str = "zh-CN") -> pd.DataFrame:
+    """One row per Chinese term, each with the concept's English, its own status and a forbidden flag.
+
+    Forms joined in one cell import as ordinary synonyms, so a form not to use would become a valid translation:
+    here each form is a row of its own. memoQ's and Trados's CSV imports take a row as an entry: an English-Chinese
+    pair with the Chinese term's status; a converter that merges rows into concepts (Glossary Converter) has
+    `concept_id`. `forbidden` is TRUE for a deprecated form, the way memoQ and Phrase mark a term not to use;
+    candidate or rejected rows have no status. The concept's abbreviations, note and domain repeat on each row.
+    """
     rows = []
     for concept in concepts:
-        abbr = "|".join(t.text for t in concept.en if t.term_type == "abbreviation")
-        admitted = "|".join(t.text for t in concept.zh[1:] if t.status != DEPRECATED)
-        deprecated = "|".join(concept.deprecated_zh())
-        zh = concept.preferred("zh")
-        if fmt == "tsv":
-            if not zh:
-                continue  # OmegaT has no forbidden terms: a concept with only forms not to use has nothing to offer
-            comment = "; ".join(filter(None, [
-                concept.note,
-                f"abbr: {abbr}" if abbr else "",
-                f"also: {admitted}" if admitted else "",
-                f"do not use: {deprecated}" if deprecated else "",
-                concept.domain,
-            ]))
-            rows.append({"en": concept.preferred("en"), zh_code: zh, "comment": comment})
-            continue
-        row = {"en": concept.preferred("en"), zh_code: zh, "note": concept.note, "domain": concept.domain,
-               "abbr": abbr, "admitted": admitted, "deprecated": deprecated, "status": concept.status}
-        if fmt == "xlsx":
-            row["example"] = concept.example
-        rows.append(row)
-    if fmt == "tsv":
-        columns = ["en", zh_code, "comment"]
-    else:
-        columns = ["en", zh_code, "note", "domain", "abbr", "admitted", "deprecated", "status"]
-        columns += ["example"] if fmt == "xlsx" else []
+        shared = {"abbr": _joined_forms(concept)[0], "note": concept.note, "domain": concept.domain}
+        for term in concept.zh:
+            rows.append({"concept_id": concept.id, "en": concept.preferred("en"), zh_code: term.text,
+                         "status": TERM_STATUS.get(term.status, ""),
+                         "forbidden": "TRUE" if term.status == DEPRECATED else "FALSE", **shared})
+    columns = ["concept_id", "en", zh_code, "status", "forbidden", "abbr", "note", "domain"]
     return pd.DataFrame(rows, columns=columns)
 
 
+def omegat_table(concepts: Sequence[ExportConcept], zh_code: str = "zh-CN") -> pd.DataFrame:
+    """en, zh-CN, comment: OmegaT reads source, target, comment in that order (GlossaryReaderTSV)."""
+    rows = []
+    for concept in concepts:
+        zh = concept.preferred("zh")
+        if not zh:
+            continue  # OmegaT has no forbidden terms: a concept with only forms not to use has nothing to offer
+        abbr, admitted, deprecated = _joined_forms(concept)
+        comment = "; ".join(filter(None, [
+            concept.note,
+            f"abbr: {abbr}" if abbr else "",
+            f"also: {admitted}" if admitted else "",
+            f"do not use: {deprecated}" if deprecated else "",
+            concept.domain,
+        ]))
+        rows.append({"en": concept.preferred("en"), zh_code: zh, "comment": comment})
+    return pd.DataFrame(rows, columns=["en", zh_code, "comment"])
+
+
+def translator_table(concepts: Sequence[ExportConcept], zh_code: str = "zh-CN") -> pd.DataFrame:
+    """One row per concept for people reading it in Excel: language-code headers, then the other forms."""
+    rows = []
+    for concept in concepts:
+        abbr, admitted, deprecated = _joined_forms(concept)
+        rows.append({"en": concept.preferred("en"), zh_code: concept.preferred("zh"), "note": concept.note,
+                     "domain": concept.domain, "abbr": abbr, "admitted": admitted, "deprecated": deprecated,
+                     "status": concept.status, "example": concept.example})
+    columns = ["en", zh_code, "note", "domain", "abbr", "admitted", "deprecated", "status", "example"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _joined_forms(concept: ExportConcept) -> tuple[str, str, str]:
+    """(abbreviations, admitted Chinese forms, deprecated Chinese forms), each `|`-joined as in the terms file."""
+    return ("|".join(t.text for t in concept.en if t.term_type == "abbreviation"),
+            "|".join(t.text for t in concept.zh[1:] if t.status != DEPRECATED),
+            "|".join(concept.deprecated_zh()))
+
+
 def _plain_tsv(table: pd.DataFrame) -> str:
-    """Tab-separated without quoting (OmegaT reads none); cells neutralised like every CSV/TSV the tool writes."""
-    lines = ["\t".join(map(str, table.columns))]
+    """OmegaT's tab-separated glossary: no quoting (OmegaT reads none); the column names on a `#` line, since OmegaT
+    skips only lines starting with `#` and would read a plain header as an entry; cells neutralised like every
+    CSV/TSV the tool writes, header included."""
+    lines = [OMEGAT_FIRST_LINE, "# " + "\t".join(str(neutralise_formula(c)) for c in table.columns)]
     for row in records(table):
-        lines.append("\t".join(str(neutralise_formula(v or "")) for v in row.values()))
+        line = "\t".join(str(neutralise_formula(v or "")) for v in row.values())
+        # OmegaT skips a line starting with "#" but trims each cell: a leading space keeps a term like #MeToo an entry
+        lines.append(" " + line if line.startswith("#") else line)
     return "\n".join(lines) + "\n"
 
 
@@ -250,16 +295,17 @@ def _tbx_data(concepts: Sequence[ExportConcept], title: str, zh_code: str, out: 
 
 def _csv_data(concepts: Sequence[ExportConcept], title: str, zh_code: str, out: Path | None) -> bytes:
     # with a byte-order mark in a file: Excel then opens the UTF-8 Chinese correctly; memoQ and Trados accept it
-    text = to_delimited(concepts_table(concepts, "csv", zh_code), ",")
+    table = term_table(concepts, zh_code)
+    text = to_delimited(table.rename(columns=neutralise_formula), ",")  # the header is text from settings too
     return (("\ufeff" if out is not None else "") + text).encode("utf-8")
 
 
 def _tsv_data(concepts: Sequence[ExportConcept], title: str, zh_code: str, out: Path | None) -> bytes:
-    return _plain_tsv(_clean_for_omegat(concepts_table(concepts, "tsv", zh_code))).encode("utf-8")
+    return _plain_tsv(_clean_for_omegat(omegat_table(concepts, zh_code))).encode("utf-8")
 
 
 def _xlsx_file(concepts: Sequence[ExportConcept], title: str, zh_code: str, out: Path | None) -> bytes:
-    write_xlsx_sheets(out, {"Glossary": concepts_table(concepts, "xlsx", zh_code)})
+    write_xlsx_sheets(out, {"Glossary": translator_table(concepts, zh_code)})
     return out.read_bytes()
 
 

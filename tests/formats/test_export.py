@@ -1,17 +1,20 @@
 """Exports for translation tools: TBX-Basic (DCA), CSV, TSV (OmegaT) and XLSX, from a reviewed glossary.
 
 Most tests read a small reviewed workbook written here (exact expectations); one builds from two real seeds,
-approves terms as a reviewer would and exports every format.
+approves terms as a reviewer would and exports every format. Every TBX a test writes is validated against LTAC's
+TBX core structure (RELAX NG) and the TBX-Basic DCA Schematron, copies in tests/formats/tbx (see its README.txt).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from defusedxml.ElementTree import fromstring as safe_fromstring
+from lxml import etree, isoschematron
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -21,7 +24,10 @@ from glossary.errors import InputError
 from glossary.formats.export import (
     ADMITTED,
     DEPRECATED,
+    FORMATS,
     PREFERRED,
+    TBX_BASIC_SCHEMATRON,
+    TBX_CORE_RNG,
     export_glossary,
     glossary_concepts,
     parse_statuses,
@@ -32,8 +38,22 @@ from glossary.review.build import build_glossary
 
 from conftest import copy_seed_halves, write_glossary_rows
 
-NS = {"tbx": "urn:iso:std:iso:30042:ed:3.0"}
+NS = {"tbx": "urn:iso:std:iso:30042:ed-2"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+TBX_SCHEMAS = Path(__file__).parent / "tbx"
+SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
+# The Schematron declares queryBinding xslt2, and lxml runs Schematron through XSLT 1 only. Its rules are XPath 1
+# but for two expressions, rewritten here to XPath 1 equivalents (each must be found, so a new LTAC version that
+# changes them fails loudly instead of validating less):
+#   matches(@target,'https?://.+')  (a regular expression, unanchored: "http://" or "https://" then a character;
+#                                   the XPath 1 form also takes a line break for that character)
+#   ./local-name()                  (a function as a path step, XPath 2 only; the same as local-name() there)
+SCHEMATRON_IN_XPATH1 = {
+    'queryBinding="xslt2"': 'queryBinding="xslt"',
+    "matches(@target,'https?://.+')": "(string-length(substring-after(@target,'http://')) > 0"
+                                      " or string-length(substring-after(@target,'https://')) > 0)",
+    "./local-name()": "local-name()",
+}
 FORMULA = '=HYPERLINK("http://example.com","x")'
 runner = CliRunner()
 
@@ -62,9 +82,36 @@ def reviewed(tmp_path) -> Path:
     return write_reviewed(tmp_path / "glossary-v3.xlsx")
 
 
+@functools.cache
+def core_structure() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(TBX_SCHEMAS / "TBXcoreStructV03.rng")))
+
+
+@functools.cache
+def tbx_basic_rules() -> isoschematron.Schematron:
+    text = (TBX_SCHEMAS / "TBX-Basic_DCA.sch").read_text(encoding="utf-8-sig")
+    for xpath2, xpath1 in SCHEMATRON_IN_XPATH1.items():
+        assert xpath2 in text, f"TBX-Basic_DCA.sch no longer has {xpath2}: check the XPath 1 rendering"
+        text = text.replace(xpath2, xpath1)
+    return isoschematron.Schematron(etree.fromstring(text.encode("utf-8")), store_report=True)
+
+
+def tbx_problems(data: bytes) -> list[str]:
+    """What LTAC's core structure RNG and TBX-Basic DCA Schematron say of a TBX file; [] when it is valid."""
+    document = etree.fromstring(data)
+    rng = core_structure()
+    problems = [] if rng.validate(document) else [str(error) for error in rng.error_log]
+    rules = tbx_basic_rules()
+    if not rules.validate(document):
+        report = rules.validation_report
+        problems += report.xpath("//svrl:failed-assert/svrl:text/text()", namespaces=SVRL)
+    return problems
+
+
 def tbx_entries(data: bytes):
+    assert tbx_problems(data) == []
     root = safe_fromstring(data)  # parses as XML (and safely)
-    assert root.tag == "{urn:iso:std:iso:30042:ed:3.0}tbx"
+    assert root.tag == "{urn:iso:std:iso:30042:ed-2}tbx"
     assert (root.get("type"), root.get("style"), root.get(XML_LANG)) == ("TBX-Basic", "dca", "en")
     return root, root.findall("tbx:text/tbx:body/tbx:conceptEntry", NS)
 
@@ -103,7 +150,7 @@ def test_tbx_has_one_entry_per_approved_concept_in_both_languages(reviewed):
     assert terms_of(isid, "zh") == {"包容和可持续的工业发展": PREFERRED, "包容性和可持续工业发展": ADMITTED}
     assert isid.find("tbx:note", NS).text == FORMULA  # text in XML, nothing to run
     # termNote sits inside termSec, after the term (TBX-Basic DCA)
-    for term_sec in root.iter("{urn:iso:std:iso:30042:ed:3.0}termSec"):
+    for term_sec in root.iter("{urn:iso:std:iso:30042:ed-2}termSec"):
         assert term_sec[0].tag.endswith("term")
 
 
@@ -147,6 +194,26 @@ def test_nothing_to_export_as_tbx_is_an_error_naming_the_file(tmp_path):
     assert result.exit_code == 2 and str(path) in result.stderr and "status approved" in result.stderr
 
 
+def test_tbx_names_the_current_ltac_schemas():
+    data = to_tbx(glossary_concepts(pd.DataFrame(REVIEWED[:1]))[0])
+    declarations = data.decode("utf-8").split("<tbx", 1)[0]
+    assert f'<?xml-model href="{TBX_CORE_RNG}"' in declarations
+    assert f'<?xml-model href="{TBX_BASIC_SCHEMATRON}"' in declarations
+    assert (TBX_SCHEMAS / Path(TBX_CORE_RNG).name).exists() and (TBX_SCHEMAS / Path(TBX_BASIC_SCHEMATRON).name).exists()
+
+
+@pytest.mark.parametrize("change, message", [
+    (("urn:iso:std:iso:30042:ed-2", "urn:iso:std:iso:30042:ed:3.0"), "wrong namespace"),  # the draft namespace
+    (("admittedTerm-admn-sts", "acceptedTerm"), "/administrativeStatus/ type may be"),
+    (('type="context"', 'type="usageNote"'), "Permitted type value(s): subjectField, context, definition"),
+])
+def test_the_validation_catches_what_ltac_forbids(change, message):
+    data = to_tbx(glossary_concepts(pd.DataFrame(REVIEWED[:1]))[0])
+    assert tbx_problems(data) == []
+    problems = tbx_problems(data.replace(change[0].encode(), change[1].encode()))
+    assert any(message in problem for problem in problems), problems
+
+
 def test_status_list_is_checked():
     assert parse_statuses(None) == ("approved",)
     assert parse_statuses(" Approved , deprecated") == ("approved", "deprecated")
@@ -157,29 +224,72 @@ def test_status_list_is_checked():
 # --- CSV, TSV, XLSX -----------------------------------------------------------------------------------------------
 
 
-def test_csv_opens_in_pandas_with_language_headers(reviewed):
+def test_csv_has_one_row_per_chinese_term_with_its_status(reviewed):
     out = reviewed.with_suffix(".csv")
     export_glossary(reviewed, "csv", "approved,deprecated", out)
     table = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(table.columns[:3]) == ["en", "zh-CN", "note"]
-    assert table["en"].tolist() == ["middle-income countries", "inclusive and sustainable industrial development",
-                                    "programme for country partnership"]
-    isid = table.iloc[1]
-    assert isid["zh-CN"] == "包容和可持续的工业发展" and isid["deprecated"] == "包容及可持续工业发展|包容可持续工业发展"
-    assert isid["note"] == "'" + FORMULA  # neutralised: a spreadsheet shows it, never runs it
-    assert table.iloc[2]["deprecated"] == "国别伙伴关系方案"
+    assert list(table.columns) == ["concept_id", "en", "zh-CN", "status", "forbidden", "abbr", "note", "domain"]
+    isid = table[table["concept_id"] == "c-isid"]
+    assert isid[["zh-CN", "status", "forbidden"]].values.tolist() == [
+        ["包容和可持续的工业发展", "preferred", "FALSE"], ["包容性和可持续工业发展", "admitted", "FALSE"],
+        ["包容及可持续工业发展", "deprecated", "TRUE"], ["包容可持续工业发展", "deprecated", "TRUE"]]
+    assert set(isid["en"]) == {"inclusive and sustainable industrial development"} and set(isid["abbr"]) == {"ISID"}
+    assert set(isid["note"]) == {"'" + FORMULA}  # neutralised: a spreadsheet shows it, never runs it
+    assert not any("|" in cell for cell in table["zh-CN"])  # one form a cell: no synonym hides a forbidden form
+    pcp = table[table["concept_id"] == "c-pcp"]
+    assert pcp[["zh-CN", "status"]].values.tolist() == [["国家伙伴关系方案", "preferred"],
+                                                        ["国别伙伴关系方案", "deprecated"]]
+    assert table["concept_id"].drop_duplicates().tolist() == ["c-mic", "c-isid", "c-pcp"]
+
+
+def test_csv_of_candidates_carries_no_status(reviewed):
+    table = pd.read_csv(io.BytesIO(export_glossary(reviewed, "csv", "candidate", reviewed.with_suffix(".csv")).data),
+                        encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert table[["en", "zh-CN", "status", "forbidden"]].values.tolist() == [
+        ["technology transfer", "技术转让", "", "FALSE"]]
+
+
+def test_headers_from_settings_are_neutralised_too():
+    concepts = glossary_concepts(pd.DataFrame(REVIEWED[:1]))[0]
+    csv_header = FORMATS["csv"].write(concepts, "t", "=zh", None).decode("utf-8").splitlines()[0]
+    assert csv_header.split(",")[2] == "'=zh"
+    tsv_header = FORMATS["tsv"].write(concepts, "t", "=zh", None).decode("utf-8").splitlines()[1]
+    assert tsv_header == "# en\t'=zh\tcomment"
+
+
+def omegat_entries(text: str) -> list[tuple[str, str, str]]:
+    """What OmegaT's GlossaryReaderTSV.read makes of a file: lines starting with "#" skipped, the rest split on tabs,
+    each cell trimmed, a line with fewer than two cells or an empty first cell skipped; source, target, comment."""
+    entries = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        cells = [cell.strip() for cell in line.split("\t")]
+        if len(cells) >= 2 and cells[0]:
+            entries.append((cells[0], cells[1], cells[2] if len(cells) >= 3 else ""))
+    return entries
 
 
 def test_tsv_is_what_omegat_reads(reviewed):
     out = reviewed.with_suffix(".utf8")
     export_glossary(reviewed, "tsv", None, out)
-    lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "en\tzh-CN\tcomment"
-    assert all(line.count("\t") == 2 and '"' not in line.replace(FORMULA, "") for line in lines)
-    first = lines[1].split("\t")
-    assert first[:2] == ["middle-income countries", "中等收入国家"] and "abbr: MICs" in first[2]
-    table = pd.read_csv(out, sep="\t", dtype=str, keep_default_na=False, quoting=3)
-    assert list(table.columns) == ["en", "zh-CN", "comment"] and len(table) == 3
+    text = out.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[:2] == ["# Glossary in tab-separated format -*- coding: utf-8 -*-", "# en\tzh-CN\tcomment"]
+    assert all(line.count("\t") == 2 and '"' not in line.replace(FORMULA, "") for line in lines[1:])
+    entries = omegat_entries(text)
+    assert [source for source, _, _ in entries] == ["middle-income countries",
+                                                   "inclusive and sustainable industrial development",
+                                                   "programme for country partnership"]  # the header is no entry
+    assert entries[0][1] == "中等收入国家" and "abbr: MICs" in entries[0][2]
+    table = pd.read_csv(out, sep="\t", dtype=str, keep_default_na=False, quoting=3, skiprows=2, header=None)
+    assert table.shape == (3, 3)
+
+
+def test_tsv_keeps_a_term_starting_with_a_hash_an_omegat_entry():
+    rows = pd.DataFrame([{"zh": "我也是运动", "en": "#MeToo movement", "status": "approved", "concept_id": "c1"}])
+    text = FORMATS["tsv"].write(glossary_concepts(rows)[0], "t", "zh-CN", None).decode("utf-8")
+    assert omegat_entries(text) == [("#MeToo movement", "我也是运动", "")]
 
 
 def test_xlsx_for_translators_keeps_text_as_text(reviewed):
@@ -203,7 +313,7 @@ def test_cli_export_reads_the_newest_version_of_a_folder(tmp_path):
     result = runner.invoke(app, ["export", str(tmp_path), "--format", "csv"])
     assert result.exit_code == 0, result.output
     table = pd.read_csv(io.StringIO(result.stdout), dtype=str)
-    assert len(table) == 3 and "glossary-v2.xlsx" in result.stderr
+    assert table["concept_id"].nunique() == 3 and "glossary-v2.xlsx" in result.stderr
     result = runner.invoke(app, ["export", str(tmp_path), "--format", "tbx", "--out", str(tmp_path / "g.tbx")])
     assert result.exit_code == 0 and len(tbx_entries((tmp_path / "g.tbx").read_bytes())[1]) == 3
     help_text = " ".join(runner.invoke(app, ["export", "--help"]).stdout.replace("│", " ").split())

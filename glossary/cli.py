@@ -10,25 +10,69 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from glossary import __version__
 from glossary.errors import InputError
 
-app = typer.Typer(
+
+# --help says what a value is (FILE, N, PATH) rather than its Python type: typer would print <bool> beside every
+# flag and <list[Path]> beside PATHS. Typer builds the parameters itself, so the commands give them these classes,
+# which differ from typer's only in the help's type column.
+class _Option(TyperOption):
+    def display_type_rich(self, ctx):
+        return None if self.is_flag else super().display_type_rich(ctx)  # a flag takes no value
+
+
+class _Argument(TyperArgument):
+    def display_type_rich(self, ctx):
+        return None if self.metavar else super().display_type_rich(ctx)  # its metavar says it
+
+
+_HELP_CLASSES = {TyperOption: _Option, TyperArgument: _Argument}
+
+
+class _NoPythonTypesInHelp:
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            param.__class__ = _HELP_CLASSES.get(type(param), type(param))
+        return params
+
+
+class Command(_NoPythonTypesInHelp, TyperCommand):
+    """A command whose --help shows no Python types."""
+
+
+class Group(_NoPythonTypesInHelp, TyperGroup):
+    """The group (glossary --help, --version) likewise."""
+
+
+class App(typer.Typer):
+    """Typer whose commands are Commands."""
+
+    def command(self, *args, cls=Command, **kwargs):
+        return super().command(*args, cls=cls, **kwargs)
+
+
+app = App(
+    cls=Group,
     add_completion=False,
     no_args_is_help=True,
     help="Mine, align, version and check Chinese-English term glossaries for UN documents.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-PathsArg = typer.Argument(None, help="Files or folders (searched recursively). Default: the bundled seeds/ corpus.")
+PathsArg = typer.Argument(None, metavar="PATH",
+                          help="Files or folders (searched recursively). Default: the bundled seeds/ corpus.")
 SkipBad = typer.Option(False, "--skip-bad", help="Report unreadable files and go on without them.")
+OutOption = typer.Option(None, "--out", metavar="FILE", help="Write to FILE instead of stdout.")
 TermsOption = typer.Option(
-    None, "--terms", help="Curated English terms (CSV, TSV or XLSX with column en; optional zh, abbr, domain, note, "
-    "source). Default: data/terms_en.csv."
+    None, "--terms", metavar="FILE", help="Curated English terms (CSV, TSV or XLSX with column en; optional zh, "
+    "abbr, domain, note, source). Default: data/terms_en.csv."
 )
 JobsOption = typer.Option(
-    os.cpu_count() or 1, "--jobs", "-j", min=1,
+    os.cpu_count() or 1, "--jobs", "-j", min=1, metavar="N",
     help="Worker processes for repairing, segmenting and counting (default: one per core). A corpus smaller than "
     "parallel_min_chars characters is done in this process: workers would cost more than they save.",
 )
@@ -111,11 +155,12 @@ def main(
 @fails_cleanly
 def stats(
     paths: Optional[List[Path]] = PathsArg,
-    fmt: Optional[str] = typer.Option(None, "--format", help="table | json | csv"),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write to FILE instead of stdout."),
-    top: int = typer.Option(30, "--top", help="How many frequent content words to list."),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw FILE.png (term frequency by document), "
-                                        "FILE-drift.png (variants by year) and FILE-zipf.png (rank/frequency)."),
+    fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="table | json | csv"),
+    out: Optional[Path] = OutOption,
+    top: int = typer.Option(30, "--top", metavar="N", help="How many frequent content words to list."),
+    plot: Optional[Path] = typer.Option(None, "--plot", metavar="FILE", help="Also draw FILE.png (term frequency by "
+                                        "document), FILE-drift.png (variants by year) and FILE-zipf.png "
+                                        "(rank/frequency)."),
     skip_bad: bool = SkipBad,
 ):
     """Corpus statistics: documents, characters, tokens, types, repairs, frequent content words."""
@@ -160,27 +205,29 @@ def _write_stats_plots(plot: Path, documents, settings) -> None:
 
 
 MINE_COLUMNS = ["term", "freq", "docs", "score", "variants", "tokens", "example"]
+MINE_TABLE_COLUMNS = ["term", "freq", "docs", "score", "variants"]
 
 
 @app.command()
 @fails_cleanly
 def mine(
     paths: Optional[List[Path]] = PathsArg,
-    top: int = typer.Option(200, "--top", help="How many terms to list (0: all)."),
-    min_freq: Optional[int] = typer.Option(None, "--min-freq", help="Least occurrences of a candidate."),
-    fmt: Optional[str] = typer.Option(None, "--format", help="table | tsv | csv | json | xlsx"),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write to FILE instead of stdout."),
-    all_columns: bool = typer.Option(False, "--all-columns", help="Add every statistic behind the score."),
+    top: int = typer.Option(200, "--top", metavar="N", help="How many terms to list (0: all)."),
+    min_freq: Optional[int] = typer.Option(None, "--min-freq", metavar="N", help="Least occurrences of a candidate."),
+    fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="table | tsv | csv | json | xlsx"),
+    out: Optional[Path] = OutOption,
+    all_columns: bool = typer.Option(False, "--all-columns", help="Add every statistic behind the score (in a "
+                                     "table, as many as the terminal's width allows)."),
     terms_file: Optional[Path] = typer.Option(
-        None, "--terms", help="Curated terms (CSV/TSV/XLSX with a zh column): kept whole by the segmenter, and the "
-        "canonical form of their variant group."
+        None, "--terms", metavar="FILE", help="Curated terms (CSV/TSV/XLSX with a zh column): kept whole by the "
+        "segmenter, and the canonical form of their variant group."
     ),
     jobs: int = JobsOption,
     skip_bad: bool = SkipBad,
 ):
     """Rank the recurring multiword Chinese terms of a corpus, variants grouped."""
     from glossary.config import cache_root
-    from glossary.mining.mine import mine_corpus
+    from glossary.mining.mine import SCORE_COLUMNS, mine_corpus
     from glossary.formats.tables import emit
 
     fmt = fmt or default_format("table", "tsv")
@@ -201,24 +248,30 @@ def mine(
             progress=advance,
         )
     terms = result.terms if top <= 0 else result.terms.head(top)
-    if fmt == "table":
-        emit(terms[["term", "freq", "docs", "score", "variants"]], fmt, out, title="Terms")
+    if all_columns and fmt == "table":  # the statistics before the long text columns, which a terminal cuts first
+        rest = [c for c in terms.columns if c not in MINE_TABLE_COLUMNS and c not in SCORE_COLUMNS]
+        columns = [*MINE_TABLE_COLUMNS, *SCORE_COLUMNS, *rest]
     elif all_columns or fmt == "xlsx":
         columns = MINE_COLUMNS + [c for c in terms.columns if c not in MINE_COLUMNS]
-        emit(terms[columns], fmt, out)
+    elif fmt == "table":
+        columns = MINE_TABLE_COLUMNS
     else:
-        emit(terms[MINE_COLUMNS + ["first_year", "last_year", "forms_by_year"]], fmt, out)
+        columns = MINE_COLUMNS + ["first_year", "last_year", "forms_by_year"]
+    emit(terms[columns], fmt, out, title="Terms")
 
 
 @app.command()
 @fails_cleanly
 def evaluate(
     paths: Optional[List[Path]] = PathsArg,
-    gold: Path = typer.Option(..., "--gold", help="Reference TSV with columns en and zh (forms |-separated)."),
-    top: Optional[List[int]] = typer.Option(None, "--top", help="K for precision and recall at K (repeatable)."),
-    valid: Optional[Path] = typer.Option(None, "--valid", help="Further terms judged valid, one per line."),
-    task: str = typer.Option("mine", "--task", help="mine | align (accuracy at 1 and 3 of the Chinese proposed "
-                             "for the gold file's en column)"),
+    gold: Path = typer.Option(..., "--gold", metavar="FILE",
+                              help="Reference TSV with columns en and zh (forms |-separated)."),
+    top: Optional[List[int]] = typer.Option(None, "--top", metavar="K",
+                                            help="K for precision and recall at K (repeatable)."),
+    valid: Optional[Path] = typer.Option(None, "--valid", metavar="FILE",
+                                         help="Further terms judged valid, one per line."),
+    task: str = typer.Option("mine", "--task", metavar="TASK", help="mine | align (accuracy at 1 and 3 of the "
+                             "Chinese proposed for the gold file's en column)"),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also score jieba TF-IDF (mine task) or "
                                   "a plain CC-CEDICT lookup of the whole English term (align task)."),
     skip_bad: bool = SkipBad,
@@ -286,11 +339,11 @@ ALIGN_TABLE_COLUMNS = ["en", "zh", "score", "method", "alternatives", "freq"]
 def align(
     paths: Optional[List[Path]] = PathsArg,
     terms: Optional[Path] = TermsOption,
-    parallel: Optional[List[Path]] = typer.Option(None, "--parallel", help="English versions of the documents "
-                                                  "(files or folders, repeatable), paired by symbol or file name "
-                                                  "and aligned by paragraph number."),
-    fmt: Optional[str] = typer.Option(None, "--format", help="table | tsv | csv | json | xlsx"),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write to FILE instead of stdout."),
+    parallel: Optional[List[Path]] = typer.Option(None, "--parallel", metavar="PATH", help="English versions of the "
+                                                  "documents (files or folders, repeatable), paired by symbol or "
+                                                  "file name and aligned by paragraph number."),
+    fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="table | tsv | csv | json | xlsx"),
+    out: Optional[Path] = OutOption,
     drafts: bool = typer.Option(False, "--drafts", help="English drafts for the mined Chinese terms no English "
                                 "entry covers: a second table (table), a second sheet (xlsx), or instead of the "
                                 "alignment (tsv, csv, json)."),
@@ -345,7 +398,7 @@ def align(
 def build(
     paths: Optional[List[Path]] = PathsArg,
     terms: Optional[Path] = TermsOption,
-    out_dir: Path = typer.Option(Path("glossaries"), "--out-dir", help="Folder of glossary versions."),
+    out_dir: Path = typer.Option(Path("glossaries"), "--out-dir", metavar="DIR", help="Folder of glossary versions."),
     skip_bad: bool = SkipBad,
 ):
     """Write the next glossary-vN.xlsx, keeping every review decision of the newest version; prints its path last."""
@@ -362,9 +415,11 @@ def build(
 @app.command()
 @fails_cleanly
 def diff(
-    old: Path = typer.Argument(..., help="The older glossary workbook (or a folder: its newest version)."),
-    new: Path = typer.Argument(..., help="The newer glossary workbook (or a folder: its newest version)."),
-    fmt: Optional[str] = typer.Option(None, "--format", help="table | json"),
+    old: Path = typer.Argument(..., metavar="OLD",
+                               help="The older glossary workbook (or a folder: its newest version)."),
+    new: Path = typer.Argument(..., metavar="NEW",
+                               help="The newer glossary workbook (or a folder: its newest version)."),
+    fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="table | json"),
     reviewed: bool = typer.Option(False, "--reviewed", help="Take OLD as reviewers left it, not as it was built."),
 ):
     """Concepts added and removed and cells changed (zh, en, status, note, score...) between two versions."""
@@ -379,11 +434,14 @@ def diff(
 @app.command("export")
 @fails_cleanly
 def export_(
-    glossary: Path = typer.Argument(Path("glossaries"), help="A glossary workbook, or a folder (its newest version)."),
-    fmt: str = typer.Option(..., "--format", help="tbx | csv | tsv | xlsx"),
-    status: str = typer.Option("approved", "--status", help="Statuses to export, comma-separated. Default: approved. "
-                               "Add deprecated to export the forms not to use, marked deprecated."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write to FILE instead of stdout (required for xlsx)."),
+    glossary: Path = typer.Argument(Path("glossaries"), metavar="GLOSSARY",
+                                    help="A glossary workbook, or a folder (its newest version)."),
+    fmt: str = typer.Option(..., "--format", metavar="FORMAT", help="tbx | csv | tsv | xlsx"),
+    status: str = typer.Option("approved", "--status", metavar="STATUSES", help="Statuses to export, "
+                               "comma-separated. Default: approved. Add deprecated to export the forms not to use, "
+                               "marked deprecated."),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="FILE", help="Write to FILE instead of stdout (required "
+                                       "for xlsx)."),
 ):
     """Export a reviewed glossary for translation tools: TBX-Basic, CSV or TSV (en, zh-CN), or XLSX."""
     from glossary.formats.export import export_glossary
@@ -397,16 +455,21 @@ def export_(
 @app.command()
 @fails_cleanly
 def check(
-    paths: List[Path] = typer.Argument(..., help="Files or folders (searched recursively) to check."),
-    glossary: Optional[Path] = typer.Option(None, "--glossary", help="A glossary workbook, or a folder (its newest "
-                                            "version). Default: glossaries/ when it holds a version."),
-    terms: Optional[Path] = typer.Option(None, "--terms", help="A terms file instead of a glossary (first zh form "
-                                         "preferred, the others deprecated). Default: data/terms_en.csv."),
-    source: Optional[List[Path]] = typer.Option(None, "--source", help="English source files or folders, paired "
-                                                "with PATHS by name, for the bilingual rules (repeatable)."),
-    fmt: str = typer.Option("text", "--format", help="text | json | sarif | junit | github"),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write the report to FILE instead of stdout."),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Findings recorded in FILE are not reported."),
+    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Files or folders (searched recursively) to check."),
+    glossary: Optional[Path] = typer.Option(None, "--glossary", metavar="PATH", help="A glossary workbook, or a "
+                                            "folder (its newest version); a terms file given here is read as "
+                                            "--terms. Default: glossaries/ when it holds a version."),
+    terms: Optional[Path] = typer.Option(None, "--terms", metavar="FILE", help="A terms file instead of a glossary "
+                                         "(first zh form preferred, the others deprecated). Default: "
+                                         "data/terms_en.csv."),
+    source: Optional[List[Path]] = typer.Option(None, "--source", metavar="PATH", help="English source files or "
+                                                "folders, paired with the files checked by name, for the bilingual "
+                                                "rules (repeatable)."),
+    fmt: str = typer.Option("text", "--format", metavar="FORMAT", help="text | json | sarif | junit | github"),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="FILE",
+                                       help="Write the report to FILE instead of stdout."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE",
+                                            help="Findings recorded in FILE are not reported."),
     update_baseline: bool = typer.Option(False, "--update-baseline", help="Write the current findings to the "
                                          "--baseline FILE and exit 0."),
 ):
@@ -415,6 +478,7 @@ def check(
     from glossary.check import apply_baseline, has_errors, load_rulebook, read_baseline, run_check, write_baseline
     from glossary.files import write_text_atomic
     from glossary.check.reporters import FORMATS, render
+    from glossary.formats.tables import terminal_width
 
     _check_format(fmt, FORMATS)
     if update_baseline and baseline is None:
@@ -430,7 +494,10 @@ def check(
         typer.echo(f"wrote {len(result.findings)} findings to {baseline}", err=True)
         return
     findings = apply_baseline(result.findings, accepted) if accepted is not None else result.findings
-    report = render(fmt, findings, result.files, __version__)
+    hidden = len(result.findings) - len(findings)
+    if hidden:
+        typer.echo(f"note: {hidden} findings recorded in {baseline} are not reported", err=True)
+    report = render(fmt, findings, result.files, __version__, width=terminal_width(), hidden=hidden)
     if out:
         write_text_atomic(out, report)
     else:

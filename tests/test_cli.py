@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -69,7 +70,7 @@ def test_same_statistics_for_a_docx_copy(tmp_path):
 
 
 def test_stats_table_and_csv(tmp_path):
-    table = run("stats", SEED_000, "--format", "table")
+    table = CliRunner(env={"COLUMNS": "160"}).invoke(app, ["stats", str(SEED_000), "--format", "table"])
     assert table.exit_code == 0 and "中等收入国家的包容可持续发展" in table.stdout
     out = tmp_path / "docs.csv"
     assert run("stats", SEED_000, "--format", "csv", "--out", out).exit_code == 0
@@ -172,3 +173,81 @@ def test_a_text_too_short_for_any_term_gives_empty_tables(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["term\tfreq\tdocs\tscore\tvariants\ttokens\texample\tfirst_year\tlast_year\t"
                                           "forms_by_year"]
+
+
+# --- the terminal: tables and reports as wide as COLUMNS, numbers as numbers, help without Python types -----------
+
+LONG_NOTE = "促进包容及可持续工业发展，" * 6 + "a note that goes on and on about the term"
+
+
+@pytest.fixture
+def wide_inputs(tmp_path, monkeypatch):
+    """Small inputs with long cells and a long Chinese line, in the working folder (paths shown short)."""
+    from conftest import write_glossary_rows
+
+    monkeypatch.chdir(tmp_path)
+    write_glossary_rows(tmp_path / "old.xlsx", [
+        {"zh": "包容和可持续工业发展", "en": "inclusive and sustainable industrial development", "status": "candidate",
+         "concept_id": "c1"},
+        {"zh": "国家伙伴关系方案", "en": "programme for country partnership", "status": "candidate", "concept_id": "c2"}])
+    write_glossary_rows(tmp_path / "new.xlsx", [
+        {"zh": "包容和可持续工业发展", "en": "inclusive and sustainable industrial development (ISID)",
+         "status": "approved", "note": LONG_NOTE, "concept_id": "c1"}])
+    (tmp_path / "terms.csv").write_text("en,zh\ninclusive and sustainable industrial development,包容和可持续工业发展|"
+                                        "包容及可持续工业发展\nmiddle-income countries,\n", encoding="utf-8")
+    (tmp_path / "t.txt").write_text("工发组织与中等收入国家合作。" * 30 + "促进包容及可持续工业发展。" * 3 + "\n",
+                                    encoding="utf-8")
+    return tmp_path
+
+
+WIDE_COMMANDS = {
+    "stats": ["stats", SEED_000, "--format", "table"],
+    "mine": ["mine", SEED_000, "--format", "table", "--top", "20"],
+    "mine --all-columns": ["mine", SEED_000, "--format", "table", "--top", "20", "--all-columns"],
+    "diff": ["diff", "old.xlsx", "new.xlsx", "--format", "table"],
+    "check": ["check", "t.txt", "--terms", "terms.csv"],
+    "align": ["align", SEED_000, "--terms", "terms.csv", "--format", "table", "--drafts"],
+}
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize("command", list(WIDE_COMMANDS))
+def test_no_line_wider_than_the_terminal(wide_inputs, command, width):
+    from glossary.text import display_width
+
+    result = CliRunner(env={"COLUMNS": str(width)}).invoke(app, [str(a) for a in WIDE_COMMANDS[command]])
+    assert result.exit_code in (0, 1), result.output  # check exits 1 on its error findings
+    lines = result.stdout.splitlines()
+    assert len(lines) > 5 and max(map(display_width, lines)) <= width
+    assert not re.search(r"\de[+-]\d|\b(19|20)\d\d\.0\b", result.stdout)  # no 1.666e+04, no 2016.0
+
+
+def test_stats_counts_print_as_integers():
+    table = CliRunner(env={"COLUMNS": "100"}).invoke(app, ["stats", str(SEED_000), "--format", "table"]).stdout
+    characters = stats_json(SEED_000)["characters"]
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in table.splitlines()]
+    assert ["characters", str(characters)] in rows
+
+
+def test_mine_leaves_the_year_of_an_undated_term_empty(tmp_path):
+    (tmp_path / SEED_000.name).write_text(SEED_000.read_text(encoding="utf-8"), encoding="utf-8")  # 2024
+    (tmp_path / "undated.txt").write_text("1. 蓝色经济伙伴关系是新的合作形式。\n\n2. 蓝色经济伙伴关系得到支持。\n\n"
+                                          "3. 蓝色经济伙伴关系继续扩大。\n", encoding="utf-8")
+    result = run("mine", tmp_path, "--format", "tsv", "--top", "0")
+    assert result.exit_code == 0, result.output
+    years = {row.split("\t")[0]: row.split("\t")[7:9] for row in result.stdout.splitlines()[1:]}
+    assert years["蓝色经济伙伴关系"] == ["", ""] and years["工发组织"] == ["2024", "2024"]
+
+
+def test_mine_all_columns_in_a_table():
+    result = CliRunner(env={"COLUMNS": "120"}).invoke(app, ["mine", str(SEED_000), "--format", "table", "--top",
+                                                            "5", "--all-columns"])
+    assert result.exit_code == 0 and "cvalue" in result.stdout and "Left out" in result.stdout
+
+
+@pytest.mark.parametrize("command", [[], ["stats"], ["mine"], ["evaluate"], ["align"], ["build"], ["diff"],
+                                     ["export"], ["check"]])
+def test_help_names_values_not_python_types(command):
+    result = CliRunner(env={"COLUMNS": "100"}).invoke(app, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.stdout
+    assert "<bool>" not in result.stdout and "<list[" not in result.stdout and "<path>" not in result.stdout

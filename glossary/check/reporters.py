@@ -2,8 +2,9 @@
 
 Severities are error, warning and info (below warning; never fails the check, like warning).
 
-    text     file:line:col: rule: found → expected [severity], the line shown with the span marked, a summary
-             (errors, warnings, and info when there are any)
+    text     file:line:col: rule: found → expected [severity], the part of the line around the finding with the
+             span marked, the message, a summary (errors, warnings, and info when there are any); as wide as the
+             terminal
     json     a list of objects with the contract's keys (rule, path, line, column, found, expected, message,
              severity), then confidence (0..1, 2 decimals) and evidence
     sarif    SARIF 2.1.0 (GitHub code scanning: upload with github/codeql-action/upload-sarif); info is level
@@ -28,11 +29,13 @@ FORMATS = ("text", "json", "sarif", "junit", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def render(fmt: str, findings: Sequence[Finding], files: Sequence[str] = (), tool_version: str = "") -> str:
+def render(fmt: str, findings: Sequence[Finding], files: Sequence[str] = (), tool_version: str = "",
+           width: int = 100, hidden: int = 0) -> str:
     """The report in `fmt` (one of FORMATS). `files` are all files checked: JUnit lists clean ones as passed tests,
-    the text summary counts them."""
+    the text summary counts them. `width`: the terminal's, in cells, for the text format. `hidden`: findings a
+    baseline accounted for, counted in the text summary."""
     renderers: dict[str, Callable[[], str]] = {
-        "text": lambda: to_text(findings, files),
+        "text": lambda: to_text(findings, files, width, hidden),
         "json": lambda: to_json(findings),
         "sarif": lambda: to_sarif(findings, tool_version),
         "junit": lambda: to_junit(findings, files),
@@ -45,36 +48,122 @@ def render(fmt: str, findings: Sequence[Finding], files: Sequence[str] = (), too
 
 # --- text ---------------------------------------------------------------------------------------------------------
 
-
-def _width(text: str) -> int:
-    from glossary.text import display_width
-
-    return display_width(text)
+GUTTER_NUMBER = 6  # the line number's field: "   123 | "
+NARROWEST_EXCERPT = 20  # cells of a line shown however narrow the terminal
+ELLIPSIS = "…"  # one cell, as rich and display_width count it
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def to_text(findings: Sequence[Finding], files: Sequence[str] = ()) -> str:
+def _cells(text: str) -> int:
+    from glossary.text import display_width
+
+    return display_width(text)
+
+
+def _fitting(text: str, room: int) -> int:
+    """How many characters from the start of `text` fit in `room` cells."""
+    used = 0
+    for count, char in enumerate(text):
+        used += _cells(char)
+        if used > room:
+            return count
+    return len(text)
+
+
+def _head(text: str, room: int, cut_after: bool = False) -> str:
+    """The start of `text` in at most `room` cells, ending in … when anything is left out (or `cut_after`: the
+    line goes on after `text`)."""
+    if not cut_after and _cells(text) <= room:
+        return text
+    if room < _cells(ELLIPSIS):
+        return ""
+    return text[:_fitting(text, room - _cells(ELLIPSIS))] + ELLIPSIS
+
+
+def _tail(text: str, room: int, cut_before: bool = False) -> str:
+    """The end of `text` in at most `room` cells, after … when anything is left out."""
+    return _head(text[::-1], room, cut_before)[::-1]
+
+
+# control characters are shown as spaces: a tab would move the line away from its caret, an escape sequence from a
+# document would reach the terminal
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def excerpt(line: str, start: int, end: int, room: int) -> tuple[str, int, int]:
+    """The part of `line` around the span [start, end) (characters) that fits in `room` terminal cells, … where the
+    line goes on; and where the span is in it: (text, cells before the span, cells of the span).
+
+    Linear in the excerpt, not the line: a finding on a 1-million-character line reads a few hundred characters of
+    it. Each character takes at least one cell, so `room` characters either side are all that can be shown.
+    """
+    def visible(text: str) -> str:
+        return _CONTROL.sub(" ", text)  # one character for one: the columns stay right
+
+    span = visible(line[start:min(end, start + room + 1)])
+    before, after = visible(line[max(0, start - room):start]), visible(line[end:end + room])
+    more_before, more_after = start > room, end + room < len(line)
+    if _cells(span) > room - (start > 0) - (end < len(line)):  # the span alone is too long: its start
+        before = ELLIPSIS if start else ""
+        span, after = _head(span, room - _cells(before), cut_after=True), ""
+    else:
+        rest = room - _cells(span)
+        # context either side, half each; what one side does not need the other may use
+        before_room = max(rest // 2, rest - _cells(_head(after, rest, more_after)))
+        before = _tail(before, before_room, more_before)
+        after = _head(after, rest - _cells(before), more_after)
+    return before + span + after, _cells(before), _cells(span)
+
+
+def wrap(text: str, room: int, first_room: int | None = None, cut_long_words: bool = True) -> list[str]:
+    """Lines of at most `room` cells (the first `first_room`, when given), broken at spaces, so a Chinese term stays
+    on one line. A word wider than a line is cut, or, without `cut_long_words`, overflows its line."""
+    lines, line, used = [], "", 0
+    for word in text.split():
+        width = _cells(word)
+        limit = room if lines or first_room is None else first_room
+        if line and used + 1 + width > limit:
+            lines.append(line)
+            line, used, limit = "", 0, room
+        while width > limit and cut_long_words:
+            cut = max(1, _fitting(word, limit))
+            lines.append(word[:cut])
+            word, width, limit = word[cut:], _cells(word[cut:]), room
+        line, used = (f"{line} {word}", used + 1 + width) if line else (word, width)
+    return [*lines, line] if line or not lines else lines
+
+
+def to_text(findings: Sequence[Finding], files: Sequence[str] = (), width: int = 100, hidden: int = 0) -> str:
+    """The report for a terminal `width` cells wide: each finding's location, the part of its line around it with
+    the span underlined, and its message, wrapped; then a summary. Only a word wider than the terminal (a long path)
+    makes a line wider."""
     out = []
+    indent = " " * (GUTTER_NUMBER + 1)  # under the gutter's bar
+    room = max(NARROWEST_EXCERPT, width - len(indent) - 2)
     for f in findings:
         arrow = f" → {f.expected}" if f.expected else ""
-        out.append(f"{f.path}:{f.line}:{f.column}: {f.rule}: {f.found}{arrow} [{f.severity}]")
+        # wrapped between words only: the location (which editors jump to) and the terms stay whole
+        header = wrap(f"{f.path}:{f.line}:{f.column}: {f.rule}: {f.found}{arrow} [{f.severity}]", room,
+                      first_room=width, cut_long_words=False)
+        out += [header[0], *(indent + "  " + line for line in header[1:])]
         if f.line_text:
-            gutter = f"{f.line:>6} | "
-            out.append(gutter + f.line_text.replace("\t", " "))
-            last = f.end_column - 1 if f.end_line == f.line and f.end_column > f.column else len(f.line_text)
-            marked = f.line_text[f.column - 1:last].replace("\t", " ")
-            before = f.line_text[:f.column - 1].replace("\t", " ")
+            gutter = f"{f.line:>{GUTTER_NUMBER}} | "
+            end = f.end_column - 1 if f.end_line == f.line and f.end_column > f.column else len(f.line_text)
+            shown, offset, span = excerpt(f.line_text, f.column - 1, end, max(NARROWEST_EXCERPT, width - len(gutter)))
+            out.append(gutter + shown)
             # East Asian characters take two terminal cells: mark the span in cells, not characters
-            out.append(" " * (len(gutter) - 2) + "| " + " " * _width(before) + "^" * max(_width(marked), 1))
-        out.append(f"       = {f.message}")
+            out.append(" " * (len(gutter) - 2) + "| " + " " * offset + "^" * max(span, 1))
+        out += [indent + ("= " if number == 0 else "  ") + line for number, line in enumerate(wrap(f.message, room))]
     errors = sum(f.severity == "error" for f in findings)
     infos = sum(f.severity == "info" for f in findings)
     warnings = len(findings) - errors - infos
     with_findings = len({f.path for f in findings})
     checked = f"; {_plural(len(files), 'file')} checked" if files else ""
+    if hidden:  # a clean run with a baseline still says what the baseline accepted, so it is not mistaken for clean
+        checked += f"; {_plural(hidden, 'finding')} hidden by the baseline"
     if findings:
         info = f", {infos} info" if infos else ""  # only when there are any: error/warning summaries unchanged
         out.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}{info} in "

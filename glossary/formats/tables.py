@@ -3,6 +3,9 @@
 Text from documents is data, never code: a cell that would start a spreadsheet formula (= + - @, or a tab or
 carriage return before one) is written as a string cell in XLSX, and with a leading apostrophe in CSV/TSV
 (the OWASP recommendation for CSV injection).
+
+A terminal table is as wide as the terminal (COLUMNS, else the terminal's width, else 100), counted in cells (two
+for a Chinese character): long text cells end in …, and columns that cannot fit are left out and named.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -88,17 +93,110 @@ def set_cell(cell, value) -> None:
         cell.data_type = "s"
 
 
-def render_table(df: pd.DataFrame, title: str | None = None, max_width: int = 40) -> str:
-    """A rich table as text, long cells shortened for the terminal."""
+# --- the terminal -------------------------------------------------------------------------------------------------
+
+# a table cell is one line: it never wraps, and what does not fit ends in an ellipsis
+TABLE_OVERHEAD_PER_COLUMN = 3  # rich's border and one space of padding either side: width = sum(cells) + 3n + 1
+NARROWEST_TEXT_CELL = 8  # a text column is cut down to no fewer cells than this before columns are left out
+MAX_DECIMALS = 4
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def terminal_width(default: int = 100) -> int:
+    """The columns to fill: COLUMNS when set, else the terminal's width, else `default` (output piped to a file)."""
+    return shutil.get_terminal_size((default, 24)).columns
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _decimals(values: list[float]) -> int:
+    """Decimals shown for a column's floats: as many as its most precise value needs, up to MAX_DECIMALS, the same
+    for every row so the points line up. A column of whole numbers (years, counts with a gap) shows none."""
+    return max((len(f"{v:.{MAX_DECIMALS}f}".rstrip("0").partition(".")[2]) for v in values if math.isfinite(v)),
+               default=0)
+
+
+def _format_column(values: list) -> tuple[list[str], bool]:
+    """Each value (as `records` gives it: None when missing) as table text, and whether the column is numbers
+    (right-aligned, never cut). Integers stay integers and floats have fixed decimals: never 1.666e+04, never
+    2016.0."""
+    present = [v for v in values if v is not None]
+    numeric = bool(present) and all(_is_number(v) for v in present)
+    decimals = _decimals([float(v) for v in present if isinstance(v, float)])
+    texts = []
+    for value in values:
+        if value is None:
+            texts.append("")
+        elif isinstance(value, float) and math.isfinite(value):
+            texts.append(f"{value:.{decimals}f}")
+        elif isinstance(value, (list, tuple, set)):
+            texts.append("|".join(map(str, value)))
+        else:
+            # one line per row: a line break or tab would break the table apart, and an escape sequence from a
+            # document would reach the terminal
+            texts.append(" ".join(_CONTROL.sub(" ", str(value)).split()))
+    return texts, numeric
+
+
+def _room(width: int, columns: int) -> int:
+    """Cells left for the text of `columns` columns in a table `width` cells wide."""
+    return width - TABLE_OVERHEAD_PER_COLUMN * columns - 1
+
+
+def fit_widths(natural: list[int], narrowest: list[int], room: int) -> list[int]:
+    """Column widths (in cells) summing to at most `room`: the widest columns are cut first, all to the same
+    width, none below its narrowest; [] when even the narrowest widths do not fit."""
+    if sum(natural) <= room:
+        return list(natural)
+    if sum(narrowest) > room:
+        return []
+    low, high = 0, max(natural)  # the largest common cap that fits
+    while low < high:
+        cap = (low + high + 1) // 2
+        if sum(max(least, min(width, cap)) for width, least in zip(natural, narrowest)) <= room:
+            low = cap
+        else:
+            high = cap - 1
+    return [max(least, min(width, low)) for width, least in zip(natural, narrowest)]
+
+
+def render_table(df: pd.DataFrame, title: str | None = None, width: int | None = None) -> str:
+    """A rich table as text no line of which is wider than `width` cells (default: the terminal's width).
+
+    Long text cells end in an ellipsis; when even cut columns cannot fit, the last columns are left out (the caller
+    orders columns by importance) and the caption says which. Widths are counted in terminal cells, two per Chinese
+    character.
+    """
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, show_lines=False)
-    for column in df.columns:
-        table.add_column(str(column), overflow="fold", max_width=max_width)
-    for row in records(df):
-        table.add_row(*["" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v)) for v in row.values()])
-    console = Console(file=io.StringIO(), width=max(100, min(200, 24 * len(df.columns))), force_terminal=False)
+    width = width or terminal_width()
+    names = [str(column) for column in df.columns]
+    rows = records(df)
+    columns = [_format_column([row[column] for row in rows]) for column in df.columns]
+    natural = [max([1, cell_len(name), *map(cell_len, texts)]) for name, (texts, _) in zip(names, columns)]
+    # numbers are never cut (a cut number reads as another number), only a long header; text down to a few cells
+    narrowest = [max([min(wide, NARROWEST_TEXT_CELL), *(map(cell_len, texts) if numeric else ())])
+                 for (texts, numeric), wide in zip(columns, natural)]
+    shown, widths = len(names), []
+    while shown and not (widths := fit_widths(natural[:shown], narrowest[:shown], _room(width, shown))):
+        shown -= 1
+    if names and not widths:  # not even the first column at its narrowest: cut it to the terminal anyway
+        shown, widths = 1, [max(1, _room(width, 1))]
+    left_out = names[shown:]
+    caption = Text(f"Left out, too wide for {width} columns: {', '.join(left_out)}") if left_out else None
+    table = Table(title=Text(title) if title else None, caption=caption)
+    for name, (_, numeric), cells in zip(names, columns, widths):
+        table.add_column(Text(name), width=cells, no_wrap=True, overflow="ellipsis",
+                         justify="right" if numeric else "left")
+    for index in range(len(rows)):
+        # Text, not str: rich would read [brackets] in document text as markup
+        table.add_row(*[Text(texts[index]) for texts, _ in columns[:shown]])
+    console = Console(file=io.StringIO(), width=width, force_terminal=False, color_system=None)
     console.print(table)
     return console.file.getvalue()
 

@@ -244,7 +244,9 @@ def _concept_table(stats, groups, freq, documents_of, per_doc, documents) -> pd.
         for column in SCORE_COLUMNS:
             row[column] = ranked[column]
         rows.append(row)
-    return pd.DataFrame(rows, columns=[*TERM_COLUMNS, "first_year", "last_year", "forms_by_year", *SCORE_COLUMNS])
+    table = pd.DataFrame(rows, columns=[*TERM_COLUMNS, "first_year", "last_year", "forms_by_year", *SCORE_COLUMNS])
+    # nullable integers: a concept seen only in undated documents has no year, and the others stay 2016, not 2016.0
+    return table.astype({"first_year": "Int64", "last_year": "Int64"})
 
 
 # the statistics behind a concept's score, as columns of MiningResult.terms

@@ -71,7 +71,8 @@ class CorpusStats:
             ("hapax legomena", self.hapax),
         ]
         rows += [(f"repair: {step}", count) for step, count in sorted(self.repairs.items())]
-        return pd.DataFrame(rows, columns=["measure", "value"])
+        # object, not float64: counts stay integers beside the one ratio (16660, not 1.666e+04 or 16660.0)
+        return pd.DataFrame(rows, columns=["measure", "value"], dtype=object)
 
     def documents_table(self) -> pd.DataFrame:
         table = pd.DataFrame([asdict(d) for d in self.per_document])

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from conftest import TEST_DATA
 from glossary.check import SEVERITIES, CheckOptions, Finding, has_errors
 from glossary.check.reporters import FORMATS, render, to_github, to_json, to_junit, to_sarif, to_text
+from glossary.text import display_width
 
 SARIF_SCHEMA = TEST_DATA / "sarif-schema-2.1.0.json"
 EVIDENCE = "unlisted-variant: 包容与可持续工业发展 differs from the glossary's 包容和可持续工业发展 only in a particle."
@@ -126,3 +127,65 @@ def test_info_severity_from_settings_exits_0(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     findings = json.loads(result.stdout)
     assert findings and {f["severity"] for f in findings} == {"info"}
+
+
+# --- text: the part of the line around a finding, for the terminal's width ---------------------------------------
+
+LONG_LINE = "工发组织与中等收入国家合作。" * 40 + "促进包容及可持续工业发展。" + "这是报告的其余部分。" * 40
+
+
+def caret_under_span(lines: list[str], span: str) -> bool:
+    """The caret line underlines exactly `span` in the line shown above it, counting terminal cells."""
+    shown, marks = lines[-2], lines[-1]
+    start = marks.index("^")
+    prefix = next(shown[:i] for i in range(len(shown) + 1) if display_width(shown[:i]) == start)
+    return shown[len(prefix):].startswith(span) and marks.count("^") == display_width(span)
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_text_shows_the_line_around_the_finding_and_marks_it(width):
+    column = LONG_LINE.index("包容及") + 1
+    finding = Finding("deprecated-variant", "a.txt", 3, column, "包容及可持续工业发展", "包容和可持续工业发展",
+                      "包容及可持续工业发展 is a deprecated form of 包容和可持续工业发展 (inclusive and sustainable "
+                      "industrial development): use 包容和可持续工业发展", "error", 3, column + 10, LONG_LINE)
+    lines = to_text([finding], ["a.txt"], width).splitlines()
+    assert max(map(display_width, lines)) <= width
+    shown = next(line for line in lines if line.startswith("     3 | "))
+    assert shown.startswith("     3 | …") and shown.endswith("…")  # cut on both sides
+    assert caret_under_span(lines[:lines.index(shown) + 2], "包容及可持续工业发展")
+    message = " ".join(line.strip().removeprefix("= ") for line in lines[lines.index(shown) + 2:-1])
+    assert message == finding.message  # wrapped between words, nothing lost
+
+
+def test_text_at_the_ends_of_a_line_and_with_tabs():
+    start = Finding("deprecated-variant", "a.txt", 1, 1, "包容及", "包容和", "m", "error", 1, 4, "包容及\t" + "字" * 200)
+    lines = to_text([start], width=80).splitlines()
+    assert lines[1].startswith("     1 | 包容及 字") and lines[1].endswith("…")
+    assert lines[2] == "       | ^^^^^^"
+    end = Finding("deprecated-variant", "a.txt", 1, 201, "包容及", "包容和", "m", "error", 1, 204, "字" * 200 + "包容及")
+    lines = to_text([end], width=80).splitlines()
+    assert lines[1].startswith("     1 | …") and lines[1].endswith("包容及") and caret_under_span(lines[:3], "包容及")
+
+
+def test_a_span_longer_than_the_terminal_is_cut():
+    line = "前文" + "长" * 300
+    finding = Finding("key-term-missing", "a.txt", 1, 3, "长", "", "m", "warning", 2, 1, line)  # ends on a later line
+    lines = to_text([finding], width=80).splitlines()
+    assert max(map(display_width, lines)) <= 80
+    assert lines[1].startswith("     1 | …长") and lines[1].endswith("…") and lines[2].count("^") >= 60
+
+
+def test_a_location_wider_than_the_terminal_stays_whole():
+    path = "docs/" + "very-long-folder-name/" * 5 + "a.txt"
+    finding = Finding("deprecated-variant", path, 1, 1, "包容及", "包容和", "m", "error", 1, 4, "包容及")
+    assert to_text([finding], width=80).splitlines()[0] == f"{path}:1:1:"
+
+
+def test_a_million_character_line_is_read_around_each_finding_only():
+    unit = "促进包容及可持续工业发展。"
+    line = unit * 92_000  # 1.2 million characters on one line
+    findings = [Finding("deprecated-variant", "a.txt", 1, n * len(unit) + 3, "包容及可持续工业发展", "包容和可持续工业发展",
+                        "m", "error", 1, n * len(unit) + 13, line) for n in range(0, 92_000, 920)]
+    text = to_text(findings, ["a.txt"], 80)
+    assert len(text) < 300 * len(findings)  # a window per finding, not the line (which was 1.2 GB of report)
+    assert max(map(display_width, text.splitlines())) <= 80

@@ -49,6 +49,9 @@ GLOSSARY_COLUMNS = [
     "abbr", "domain", "source", "first_year", "last_year", "example", "alternatives", "glosses", "termhood",
 ]
 ID_COLUMN = "concept_id"
+# The last Glossary column printed: after it come the tool's working columns (alternatives, glosses, termhood, the
+# terms file's own columns, concept_id), which stay on screen.
+PRINTED_UP_TO = "example"
 # Bookkeeping kept only in the hidden snapshot: the reviewer-held cells of each row ('en|note'), so a value a
 # reviewer set once stays theirs in every later version, not only in the next one.
 OWNED_COLUMN = "_owned"
@@ -299,7 +302,7 @@ def write_glossary_workbook(target: Path, sheets: dict[str, pd.DataFrame],
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from glossary.formats.style import style_table_sheet
+    from glossary.formats.style import ROOM_FOR_ADDED_ROWS, style_table_sheet
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -309,20 +312,25 @@ def write_glossary_workbook(target: Path, sheets: dict[str, pd.DataFrame],
     choice = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
                             showErrorMessage=True, errorTitle="status",
                             error="status is one of " + ", ".join(STATUSES))
-    choice.add(f"{status_column}2:{status_column}{len(glossary) + 1000}")  # room for rows reviewers add
+    choice.add(f"{status_column}2:{status_column}{len(glossary) + 1 + ROOM_FOR_ADDED_ROWS}")
     sheet.add_data_validation(choice)
     grey = Font(color="808080")
     for row in sheet.iter_rows(min_row=2, min_col=len(glossary.columns), max_col=len(glossary.columns)):
         row[0].font = grey  # concept_id: the tool's bookkeeping, not for editing
+    if PRINTED_UP_TO in glossary.columns:
+        # one page wide is legible only without the tool's working columns: paper shows zh to example
+        last = get_column_letter(list(glossary.columns).index(PRINTED_UP_TO) + 1)
+        sheet.print_area = f"A1:{last}{len(glossary) + 1}"
     for name in ("Variants", "Contexts"):
         _table_sheet(workbook, name, sheets[name])
     summary, per_document = statistics
     stats_sheet = workbook.create_sheet("Statistics")
     _write_rows(stats_sheet, summary)
     _write_rows(stats_sheet, per_document, start_row=len(summary) + 3)
-    style_table_sheet(stats_sheet, per_document)  # widths from the wider table
+    style_table_sheet(stats_sheet, per_document, repeat_header=False)  # widths from the wider table
     stats_sheet.auto_filter.ref = None
     stats_sheet.freeze_panes = None
+    stats_sheet.print_options.gridLines = False  # they would rule the charts too
     if add_charts is not None:
         add_charts(stats_sheet)
     for name in ("Changes", "About"):

@@ -131,13 +131,14 @@ def parenthetical_abbreviations(texts: Iterable[str], forms: set[str]) -> list[t
             before, short = match.group(1), match.group(2)
             for start in range(len(before)):
                 full = before[start:]
-                if full in forms and full != short and _is_subsequence(short, full):
+                if full in forms and full != short and is_subsequence(short, full):
                     pairs.append((full, short))
                     break
     return pairs
 
 
-def _is_subsequence(short: str, full: str) -> bool:
+def is_subsequence(short: str, full: str) -> bool:
+    """The characters of `short` occur in `full` in order (工发组织 in 联合国工业发展组织)."""
     chars = iter(full)
     return all(ch in chars for ch in short)
 

@@ -11,6 +11,11 @@ Public API:
     compare_glossaries(old, new) -> DataFrame                 (the Changes report)
     diff_glossaries(old_path, new_path) -> DataFrame          (the same report between two workbooks)
     approved_forms(stored) -> [[forms]]                       (approved terms: known terms for the next mining)
+    form_key(form) -> str                                     (a Chinese form as concepts compare it: no 《》, spaces)
+
+One concept, one row: forms that differ only by title marks are one form (《阿布扎比宣言》 is 阿布扎比宣言), and the
+United Nations prefix on a row's short name (联合国工发组织, where 工发组织 is short for 联合国工业发展组织) is a
+variant of that row, both when proposing and when carrying a review forward.
 
 A row gets status `deprecated` only when a reviewer marks it so: its `zh` is then a form not to use, and export
 attaches it to the approved concept with the same English.
@@ -27,6 +32,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import math
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -35,7 +41,7 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
-from glossary.config import SEEDS_DIR, Settings, default_settings
+from glossary.config import DATA_DIR, SEEDS_DIR, Settings, default_settings
 from glossary.errors import InputError
 from glossary.formats.tables import records
 from glossary.formats.terms import cell_text, is_blank, join_forms, split_forms
@@ -51,6 +57,7 @@ from glossary.formats.workbook import (
     resolve_glossary,
     write_glossary_workbook,
 )
+from glossary.mining.variants import is_subsequence, variant_key
 from glossary.review.lock import remove_abandoned_temps, version_lock
 
 DECIDED = ("approved", "rejected", "deprecated")  # statuses only a person sets; the tool never overrides them
@@ -109,6 +116,51 @@ def row_forms(row: dict) -> list[str]:
     return forms
 
 
+# --- one concept, one row ----------------------------------------------------------------------------------------
+
+UN_PREFIX = "联合国"  # "United Nations": 联合国工发组织 is UNIDO's short name 工发组织 with the prefix put back
+
+
+def form_key(form: Any) -> str:
+    """A Chinese form as concepts compare it: title marks and spaces do not make another concept (《阿布扎比宣言》 is
+    阿布扎比宣言; the curated list may have either, the corpus mostly writes a title in its marks)."""
+    return variant_key(cell_text(form), "")
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """`short` is a short name of `full` taken from its characters in order, not a piece of it: 工发组织 of
+    联合国工业发展组织, 安理会 of 安全理事会 (but 国家工作队 is a piece of 联合国国家工作队, 大会 of 联合国大会)."""
+    return len(short) < len(full) and short not in full and is_subsequence(short, full)
+
+
+class ConceptForms:
+    """Which row names a Chinese form, forms compared by form_key; a row's short name with the United Nations
+    prefix (联合国工发组织 beside 工发组织, short for 联合国工业发展组织) names the same row."""
+
+    def __init__(self, rows: Iterable[dict] = ()):
+        self.owner: dict[str, dict] = {}
+        self.short_names: dict[str, dict] = {}
+        for row in rows:
+            self.add(row)
+
+    def add(self, row: dict, forms: Iterable[str] | None = None) -> None:
+        keys = [k for k in dict.fromkeys(form_key(f) for f in (row_forms(row) if forms is None else forms)) if k]
+        for key in keys:
+            self.owner.setdefault(key, row)
+            if any(_abbreviates(key, other) for other in keys):
+                self.short_names.setdefault(key, row)
+
+    def find(self, form: Any) -> dict | None:
+        """The row naming this form, with or without title marks."""
+        return self.owner.get(form_key(form))
+
+    def find_prefixed(self, form: Any) -> dict | None:
+        """The row whose short name this form is with the United Nations prefix. Only a short name: 联合国大会 (the
+        General Assembly) is no form of 大会 (UNIDO's General Conference)."""
+        key = form_key(form)
+        return self.short_names.get(key[len(UN_PREFIX):]) if key.startswith(UN_PREFIX) else None
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -121,13 +173,74 @@ def sha256_of(path: Path) -> str:
 
 
 def _mined_index(terms: pd.DataFrame) -> dict[str, dict]:
-    """Every surface form of a mined concept -> that concept's row (the canonical form wins over variants)."""
+    """Every surface form of a mined concept (by form_key) -> that concept's row (the canonical form wins)."""
     index: dict[str, dict] = {}
     for row in records(terms) if terms is not None and len(terms) else []:
         for form in [row.get("term"), *split_forms(row.get("variants"))]:
-            if form and form not in index:
-                index[form] = row
+            if form:
+                index.setdefault(form_key(form), row)
     return index
+
+
+def _other_forms(candidates: Iterable[Any], listed: Iterable[str]) -> list[str]:
+    """The candidates that are forms of their own: none already listed, none twice, title marks or not."""
+    seen = {form_key(f) for f in listed}
+    forms = []
+    for form in map(cell_text, candidates):
+        if form and form_key(form) not in seen:
+            seen.add(form_key(form))
+            forms.append(form)
+    return forms
+
+
+# --- naming the documents examples come from ----------------------------------------------------------------------
+
+HASHED_NAME_PART = re.compile(r"[_.-]?[0-9a-f]{12,}", re.IGNORECASE)  # 001_bdb54e24888df284: a content hash
+HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
+TITLE_LABEL_CHARS = 20
+
+
+def document_labels(documents: Sequence) -> dict[str, str]:
+    """File name -> how a reviewer knows the document: its symbol (IDB.52/9), else its Chinese title (shortened),
+    else its file stem without a hashed part. A label two documents share gets their stems added."""
+    labels = {}
+    for doc in documents:
+        title = cell_text(doc.title)
+        if len(title) > TITLE_LABEL_CHARS:
+            title = title[: TITLE_LABEL_CHARS - 1] + "…"
+        labels[doc.name] = cell_text(doc.symbol) or (title if HAN_CHARACTER.search(title) else "") \
+            or _short_stem(doc.name)
+    shared = {label for label in labels.values() if list(labels.values()).count(label) > 1}
+    return {name: f"{label} ({_short_stem(name)})" if label in shared else label for name, label in labels.items()}
+
+
+def _short_stem(name: str) -> str:
+    stem = Path(name).stem
+    return HASHED_NAME_PART.sub("", stem) or stem
+
+
+def _cited(example: Any, labels: dict[str, str], document: str | None = None) -> str:
+    """An example sentence headed by its document's label. The aligner heads its sentences with the file name
+    ('001_bdb54e24888df284.txt: ...'); the miner's come bare, with their document given apart."""
+    text = cell_text(example)
+    if document is None:
+        name, separator, sentence = text.partition(": ")
+        if separator and name in labels:
+            document, text = name, sentence
+    label = labels.get(document) if document else None
+    return f"{label}: {text}" if label and text else text
+
+
+def _example_documents(mining) -> dict[str, str]:
+    """Mined term -> the document of its example (the miner's example is the term's first context)."""
+    contexts = getattr(mining, "contexts", None)
+    if contexts is None or not len(contexts):
+        return {}
+    first = contexts.drop_duplicates("term")
+    return dict(zip(first["term"].astype(str), first["document"].astype(str)))
+
+
+# --- what the tool proposes ---------------------------------------------------------------------------------------
 
 
 def propose_rows(
@@ -141,10 +254,14 @@ def propose_rows(
     Chinese terms that no curated entry covers, best first, with their draft English.
 
     A terms-file entry with Chinese is status approved (the terms file is the terminologists' own list, its first
-    form preferred, the rest deprecated); everything else is a candidate.
+    form preferred, the rest deprecated); everything else is a candidate. One concept, one row: a mined form that
+    differs from a row's form only by title marks is that row's, and a mined United Nations name made of a row's
+    short name (联合国工发组织) becomes a variant of that row.
     """
     mined_terms = mining.terms if mining is not None else pd.DataFrame()
     mined = _mined_index(mined_terms)
+    labels = document_labels(getattr(mining, "documents", None) or ())
+    example_documents = _example_documents(mining)
     terms_rows = records(terms) if terms is not None and len(terms) else []
     terms_by_en = {}
     for row in terms_rows:
@@ -152,7 +269,6 @@ def propose_rows(
     carried = [c for c in (terms.columns if terms is not None else []) if c not in TERMS_FILE_COLUMNS
                and c not in GLOSSARY_COLUMNS and c != ID_COLUMN and not str(c).startswith("_")]
     rows: list[dict] = []
-    taken: set[str] = set()  # Chinese forms already given to a row
     seen_en: set[str] = set()
 
     for aligned in records(alignment) if alignment is not None and len(alignment) else []:
@@ -165,11 +281,10 @@ def propose_rows(
         found = cell_text(aligned.get("zh"))
         zh = curated_forms[0] if curated_forms else found
         deprecated = curated_forms[1:]
-        concept = mined.get(zh) or mined.get(found) or {}
+        concept = mined.get(form_key(zh)) or mined.get(form_key(found)) or {}
         listed = [zh, *deprecated, *split_forms(curated.get("admitted"))]
-        variants = [f for f in [found, *split_forms(aligned.get("variants")), concept.get("term"),
-                                *split_forms(concept.get("variants"))]
-                    if f and f not in listed]
+        variants = _other_forms([found, *split_forms(aligned.get("variants")), concept.get("term"),
+                                 *split_forms(concept.get("variants"))], listed)
         row = {
             "zh": zh,
             "en": en,
@@ -188,7 +303,8 @@ def propose_rows(
             "source": cell_text(curated.get("source", aligned.get("source"))),
             "first_year": concept.get("first_year"),
             "last_year": concept.get("last_year"),
-            "example": cell_text(aligned.get("context")) or cell_text(concept.get("example")),
+            "example": _cited(aligned.get("context"), labels)
+            or _cited(concept.get("example"), labels, example_documents.get(cell_text(concept.get("term")))),
             "alternatives": cell_text(aligned.get("alternatives")),
             "glosses": cell_text(aligned.get("glosses")),
             "termhood": _round(concept.get("score")),
@@ -196,23 +312,21 @@ def propose_rows(
         for column in carried:
             row[column] = curated.get(column, aligned.get(column))
         row[ID_COLUMN] = make_concept_id(f"en:{en.casefold()}")
-        taken.update(row_forms(row))
         rows.append(row)
 
+    curated_rows = ConceptForms(rows)
     draft_by_term = {}
     for draft in records(drafts) if drafts is not None and len(drafts) else []:
         draft_by_term.setdefault(cell_text(draft.get("term")), draft)
-    added = 0
+    mined_rows = []
     for concept in records(mined_terms) if len(mined_terms) else []:
         term = cell_text(concept.get("term"))
         forms = [term, *split_forms(concept.get("variants"))]
-        if not term or any(f in taken for f in forms):
+        if not term or any(curated_rows.find(f) for f in forms):
             continue  # a curated entry already names this concept
-        if max_mined is not None and added >= max_mined:
-            break
         draft = draft_by_term.get(term, {})
         en = cell_text(draft.get("en"))
-        row = {
+        mined_rows.append({
             "zh": term, "en": en, "status": "candidate", "note": "", "deprecated": "", "admitted": "",
             "variants": join_forms(forms[1:]),
             "freq": concept.get("freq"), "docs": concept.get("docs"),
@@ -220,15 +334,34 @@ def propose_rows(
             "method": (cell_text(draft.get("method")) or "draft") if en else "mined",
             "abbr": "", "domain": "", "source": "",
             "first_year": concept.get("first_year"), "last_year": concept.get("last_year"),
-            "example": cell_text(concept.get("example")), "alternatives": "",
+            "example": _cited(concept.get("example"), labels, example_documents.get(term)), "alternatives": "",
             "glosses": cell_text(draft.get("glosses")),
             "termhood": _round(concept.get("score")),
             ID_COLUMN: make_concept_id(f"zh:{term}"),
-        }
-        taken.update(forms)
-        rows.append(row)
-        added += 1
+        })
+    mined_rows = _fold_prefixed_names(rows, mined_rows)
+    rows += mined_rows[:max_mined] if max_mined is not None else mined_rows
     return pd.DataFrame(rows, columns=[*GLOSSARY_COLUMNS, *carried, ID_COLUMN])
+
+
+def _fold_prefixed_names(curated_rows: list[dict], mined_rows: list[dict]) -> list[dict]:
+    """The mined rows left once each United Nations name made of another row's short name (联合国工发组织, with
+    工发组织 a form of 联合国工业发展组织) has become a variant of that row."""
+    index = ConceptForms([*curated_rows, *mined_rows])
+    targets = {}
+    for row in mined_rows:
+        owner = index.find_prefixed(row["zh"])
+        if owner is not None and owner is not row:
+            targets[id(row)] = owner
+    kept = []
+    for row in mined_rows:
+        owner = targets.get(id(row))
+        if owner is None or id(owner) in targets:  # never into a row that is itself folded away
+            kept.append(row)
+            continue
+        owner["variants"] = join_forms([*split_forms(owner.get("variants")),
+                                        *_other_forms(row_forms(row), row_forms(owner))])
+    return kept
 
 
 def _first_number(*values):
@@ -272,7 +405,8 @@ def _compatible(proposed: dict, existing: dict) -> bool:
 
 def _match_rows(proposal: list[dict], old: list[dict]) -> dict[int, int]:
     """new index -> old index. In order of trust: same concept_id, same Chinese (and compatible English), any shared
-    Chinese form, same English (curated terms only: draft English is too unreliable to identify a concept)."""
+    Chinese form, same English (curated terms only: draft English is too unreliable to identify a concept). Chinese
+    forms compare by form_key, so a decision taken on 《阿布扎比宣言》 holds for 阿布扎比宣言; the same spelling first."""
     matched: dict[int, int] = {}
     used: set[int] = set()
 
@@ -293,19 +427,20 @@ def _match_rows(proposal: list[dict], old: list[dict]) -> dict[int, int]:
     by_en: dict[str, list[int]] = {}
     for i, row in enumerate(old):
         if cell_text(row.get("zh")):
-            by_zh.setdefault(cell_text(row["zh"]), []).append(i)
+            by_zh.setdefault(form_key(row["zh"]), []).append(i)
         for form in row_forms(row):
-            by_form.setdefault(form, []).append(i)
+            by_form.setdefault(form_key(form), []).append(i)
         if cell_text(row.get("en")):
             by_en.setdefault(cell_text(row["en"]).casefold(), []).append(i)
     for n, row in enumerate(proposal):
         zh = cell_text(row.get("zh"))
-        candidates = [i for i in by_zh.get(zh, []) if i not in used] if zh else []
+        candidates = [i for i in by_zh.get(form_key(zh), []) if i not in used] if zh else []
+        candidates.sort(key=lambda i: cell_text(old[i].get("zh")) != zh)
         exact = [i for i in candidates if cell_text(old[i].get("en")).casefold() == cell_text(row.get("en")).casefold()]
         claim(n, (exact or [i for i in candidates if _compatible(row, old[i])] or [None])[0])
     for n, row in enumerate(proposal):
         for form in row_forms(row):
-            free = [i for i in by_form.get(form, []) if i not in used and _compatible(row, old[i])]
+            free = [i for i in by_form.get(form_key(form), []) if i not in used and _compatible(row, old[i])]
             if free and n not in matched:
                 claim(n, free[0])
     for n, row in enumerate(proposal):
@@ -328,6 +463,9 @@ def carry_forward(proposal: pd.DataFrame, previous: StoredGlossary | None, docum
     - rows a reviewer added by hand are kept (method `manual`), counted in the corpus
     - a proposal whose Chinese a kept row already names (a rejected term, a form a reviewer moved) is not proposed
       again; candidate rows nobody touched that the corpus no longer yields are dropped
+    - a reviewed row the proposal no longer has because it is another spelling of a proposed concept (《X》 beside X,
+      联合国工发组织 beside 工发组织, from versions built before they were one row) joins that concept's row when
+      its decisions agree with that row's; when they disagree it stays a row of its own, so no decision is lost
     """
     new_rows = records(proposal)
     new_columns = list(proposal.columns)
@@ -367,16 +505,25 @@ def carry_forward(proposal: pd.DataFrame, previous: StoredGlossary | None, docum
         row["_previous"] = True
         result.append(row)
 
+    proposed = ConceptForms(result)
+    by_name: dict[str, dict] = {}
+    for row in result:
+        by_name.setdefault(form_key(row.get("zh")), row)
     for i, old in enumerate(old_rows):
         if i in carried:
             continue
         edited = edits[i]
         if old["status"] in DECIDED or edited is None or edited:
+            held = {f for f in owned if not is_blank(old.get(f))} if edited is None else set(edited)
+            # only another spelling of a row's own name: a decision on a form the row merely lists (a rejected
+            # fragment among its variants) is no decision on the row
+            spelling_of = by_name.get(form_key(old.get("zh"))) or proposed.find_prefixed(old.get("zh"))
+            if spelling_of is not None and _join_decisions(spelling_of, old, held, reviewer_added):
+                continue
             row = {c: old.get(c) for c in [*new_columns, *reviewer_added] if c in old}
             row["status"] = old["status"]
             row["method"] = cell_text(old.get("method")) or "manual"
             row[ID_COLUMN] = cell_text(old.get(ID_COLUMN))
-            held = {f for f in owned if not is_blank(old.get(f))} if edited is None else set(edited)
             row[OWNED_COLUMN] = join_forms(sorted(held))
             row["_recount"] = True
             row["_previous"] = True
@@ -388,10 +535,47 @@ def carry_forward(proposal: pd.DataFrame, previous: StoredGlossary | None, docum
         if row.get("_previous"):
             forms = row_forms(row) if row["status"] == "rejected" else [cell_text(row.get("zh"))]
             for form in filter(None, forms):
-                decided_forms.setdefault(form, []).append(row)
-    result = [r for r in result if r.get("_previous")
-              or not any(_compatible(r, k) for f in row_forms(r)[:1] for k in decided_forms.get(f, []))]
+                decided_forms.setdefault(form_key(form), []).append(row)
+    result = [r for r in result if r.get("_previous") or not any(
+        _compatible(r, k) for f in row_forms(r)[:1] for k in decided_forms.get(form_key(f), []))]
     return _finish(result, [*new_columns, *[c for c in reviewer_added if c not in new_columns]], documents)
+
+
+def _join_decisions(row: dict, other: dict, held: set[str], reviewer_added: Sequence[str]) -> bool:
+    """Give `row` the decisions a reviewer took on `other`, another spelling of its concept, unless they disagree
+    with what `row` already says; True when joined. An undecided `row` takes an approval (rejecting or deprecating
+    one spelling may be about that spelling only, so that stays a row of its own); another cell gives way only when
+    it is blank, or a guess of the tool nobody reviewed (a mined candidate's draft English); forms lists are united.
+    `row` keeps its concept id: the Changes report shows `other` as removed."""
+    decided = cell_text(other.get("status")) in DECIDED
+    fields = [f for f in dict.fromkeys([*held, *(DECISION_FIELDS if decided else []), *reviewer_added])
+              if f in other and not is_blank(other.get(f))]
+    row_held = set(split_forms(row.get(OWNED_COLUMN)))
+    undecided = cell_text(row.get("status")) in ("", "candidate")
+    guessed = undecided and row.get("method") in ("draft", "mined")
+    joined: dict[str, Any] = {}
+    for name in fields:
+        mine, theirs = row.get(name), other.get(name)
+        if name == "zh":
+            if name in held and form_key(mine) != form_key(theirs):
+                return False  # the reviewer chose a spelling this row does not have
+        elif name in ("deprecated", "admitted"):
+            joined[name] = join_forms([*split_forms(mine), *split_forms(theirs)])
+        elif name == "status":
+            if cell_text(theirs) in ("", "candidate"):
+                continue  # no decision to carry
+            if cell_text(theirs) != (cell_text(mine) or "candidate"):
+                if not (undecided and cell_text(theirs) == "approved"):
+                    return False
+                joined[name] = cell_text(theirs)
+        elif not _same(mine, theirs):
+            if not (is_blank(mine) or (guessed and name not in row_held)):
+                return False
+            joined[name] = theirs
+    row.update(joined)
+    row[OWNED_COLUMN] = join_forms(sorted(row_held | (held & set(fields))))
+    row["_previous"] = True
+    return True
 
 
 def _finish(rows: list[dict], columns: list[str], documents: Sequence) -> pd.DataFrame:
@@ -587,31 +771,67 @@ def contexts_table(rows: pd.DataFrame, mining) -> pd.DataFrame:
     return pd.DataFrame(out, columns=columns)
 
 
+def corpus_root(paths: Sequence[str | Path]) -> Path:
+    """The folder the given inputs share (a file's own folder for a file): the corpus root paths are shown from."""
+    folders = [p if p.is_dir() else p.parent for p in (Path(path).resolve() for path in paths)]
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # no common folder (Windows drives)
+        return folders[0]
+
+
+def shown_path(path: str | Path, root: Path) -> str:
+    """A path as the workbook shows it, never an absolute path of this machine: relative to the corpus root, the
+    tool's own files as glossary.data/... or glossary.seeds/..., anything else relative to the root (../terms.csv)."""
+    resolved = Path(path).resolve()
+    for base, prefix in ((root, ""), (DATA_DIR.resolve(), "glossary.data/"), (SEEDS_DIR.resolve(), "glossary.seeds/")):
+        if resolved.is_relative_to(base):
+            return prefix + resolved.relative_to(base).as_posix()
+    try:
+        return Path(os.path.relpath(resolved, root)).as_posix()
+    except ValueError:  # another drive
+        return resolved.name
+
+
+def _root_label(root: Path) -> str:
+    """The corpus root itself: the bundled corpus by its package name, a folder by its name."""
+    return "glossary.seeds" if root == SEEDS_DIR.resolve() else root.name
+
+
 def about_table(version: int, created: str, documents: Sequence, terms_path: Path | None, previous: Path | None,
-                settings, skipped: Sequence = ()) -> pd.DataFrame:
-    """Everything needed to reproduce this version: inputs with checksums, tool version, settings."""
+                settings, skipped: Sequence = (), root: Path | None = None) -> pd.DataFrame:
+    """Everything needed to reproduce this version: inputs with checksums, tool version, settings. Paths are shown
+    relative to the corpus root (`root`, by default the folder the documents share), the previous version by its
+    name (it sits beside this one)."""
     from glossary import __version__
 
+    root = root or corpus_root([doc.path for doc in documents] or [Path.cwd()])
     rows = [
         ("build", "version", version, f"glossary-v{version}.xlsx"),
         ("build", "created", created, "UTC"),
         ("build", "tool", f"glossary {__version__}", f"Python {sys.version.split()[0]}"),
-        ("build", "previous version", str(previous) if previous else "(none)",
+        ("build", "previous version", Path(previous).name if previous else "(none)",
          sha256_of(previous) if previous and previous.exists() else ""),
-        ("build", "terms file", str(terms_path) if terms_path else "(none)",
+        ("build", "terms file", shown_path(terms_path, root) if terms_path else "(none)",
          sha256_of(terms_path) if terms_path and Path(terms_path).is_file() else ""),
+        ("build", "corpus root", _root_label(root), "input paths are relative to it"),
         ("build", "documents", len(documents), ""),
     ]
     for doc in documents:
-        rows.append(("input", str(doc.path), doc.sha256, " ".join(filter(None, [doc.date, doc.symbol, doc.title]))))
+        rows.append(("input", shown_path(doc.path, root), doc.sha256,
+                     " ".join(filter(None, [doc.date, doc.symbol, doc.title]))))
     for problem in skipped:
-        rows.append(("skipped", str(getattr(problem, "path", "") or ""), "", str(problem)))
+        path = getattr(problem, "path", None)
+        rows.append(("skipped", shown_path(path, root) if path else "", "", getattr(problem, "problem", str(problem))))
     values = settings.flat()
     for key in sorted(values):
         value = values[key]
+        if isinstance(value, str) and os.path.isabs(value):
+            value = shown_path(value, root)
         rows.append(("setting", key, value if isinstance(value, (int, float, bool)) else str(value), ""))
     for source in settings.sources:
-        rows.append(("settings file", source, sha256_of(Path(source)) if Path(source).is_file() else "", ""))
+        rows.append(("settings file", shown_path(source, root),
+                     sha256_of(Path(source)) if Path(source).is_file() else "", ""))
     return pd.DataFrame(rows, columns=["section", "name", "value", "detail"])
 
 
@@ -651,11 +871,13 @@ class BuildResult:
         return f"glossary v{self.version}: {len(self.rows)} concepts ({by_status}); changes{against}: {changed}"
 
 
-def _statistics(documents, settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _statistics(documents, settings, root: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     from glossary.report.stats import corpus_stats
 
     result = corpus_stats(documents, settings, top=0)
     per_document = result.documents_table()
+    if "path" in per_document.columns:
+        per_document["path"] = [shown_path(path, root) for path in per_document["path"]]
     return result.summary_table(), per_document
 
 
@@ -705,7 +927,8 @@ def build_glossary(
     drafts = draft_english(mining, covered, settings)
     proposal = propose_rows(mining, alignment, terms, drafts,
                             max_mined=settings.review.build_max_candidates or None)
-    statistics = _statistics(documents, settings)
+    root = corpus_root(list(paths) if paths else [SEEDS_DIR])
+    statistics = _statistics(documents, settings, root)
     from glossary.report.plots import add_statistics_charts, statistics_charts
 
     charts = statistics_charts(mining, documents, settings=settings)
@@ -733,7 +956,8 @@ def build_glossary(
             "Variants": variants_table(rows, mining, documents),
             "Contexts": contexts_table(rows, mining),
             "Changes": changes,
-            "About": about_table(version, created, documents, terms_path, previous_path, settings, corpus.skipped),
+            "About": about_table(version, created, documents, terms_path, previous_path, settings, corpus.skipped,
+                                 root),
         }
         write_glossary_workbook(target, sheets, statistics, published, add_charts if charts else None)
     return BuildResult(target, version, rows, changes, previous_path, list(corpus.skipped))

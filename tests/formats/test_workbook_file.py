@@ -21,6 +21,7 @@ from glossary.config import load_settings
 from glossary.errors import InputError
 from glossary.formats.workbook import (
     GLOSSARY_COLUMNS,
+    STATUSES,
     list_versions,
     read_glossary,
     resolve_glossary,
@@ -77,6 +78,42 @@ def test_a_written_version_reads_back(versions):
     assert stored.published is not None and list(stored.published["concept_id"]) == ["c1", "c2", "c3", "c4", "c5"]
     with pytest.raises(InputError, match="already exists"):
         write_version(versions / "glossary-v2.xlsx")
+
+
+def test_a_version_reads_well_on_screen_and_on_paper(tmp_path):
+    long_name = "Office of the High Representative for the Least Developed Countries, Landlocked Developing " \
+                "Countries and Small Island Developing States"
+    rows = [*ROWS, {"zh": "最不发达国家、内陆发展中国家和小岛屿发展中国家高级代表办公室", "en": long_name,
+                    "status": "deprecated", "example": "IDB.52: " + "工发组织与中等收入国家。" * 12, "concept_id": "c6"}]
+    workbook = load_workbook(write_version(tmp_path / "glossary-v1.xlsx", rows))
+    sheet = workbook["Glossary"]
+    header = [c.value for c in sheet[1]]
+    status = sheet.cell(row=1, column=header.index("status") + 1).column_letter
+
+    # each status its colour, on the status column and the rows reviewers may add below
+    fills = {}
+    for formatting in sheet.conditional_formatting:
+        assert str(formatting.sqref).startswith(f"{status}2:{status}")
+        for rule in formatting.rules:
+            fills[rule.formula[0].strip('"')] = rule.dxf.fill.fgColor.rgb[-6:]
+    assert set(fills) == set(STATUSES) and len(set(fills.values())) == len(STATUSES)
+    assert fills["approved"] == "C6EFCE"  # green
+
+    # long text wraps in a column sized to its content, and its row is tall enough to show it
+    last = len(rows) + 1
+    en = sheet.cell(row=last, column=header.index("en") + 1)
+    assert en.alignment.wrap_text and sheet.column_dimensions[en.column_letter].width < len(long_name)
+    assert sheet.row_dimensions[last].height >= 3 * 15 and sheet.row_dimensions[2].height is None
+    assert sheet.column_dimensions["C"].width < sheet.column_dimensions["A"].width  # status narrower than zh
+
+    # on paper: landscape, one page wide, the header on every page, zh to example
+    for name in ("Glossary", "Variants", "Contexts", "Changes", "About"):
+        setup = workbook[name].page_setup
+        assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 0), name
+        assert workbook[name].sheet_properties.pageSetUpPr.fitToPage, name
+        assert workbook[name].print_title_rows == "$1:$1", name
+    example = sheet.cell(row=1, column=header.index("example") + 1).column_letter
+    assert sheet.print_area == f"'Glossary'!$A$1:${example}${last}"
 
 
 # --- reading reviewed workbooks -----------------------------------------------------------------------------------

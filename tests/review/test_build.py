@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from glossary.review.build import (
     carry_forward,
     compare_glossaries,
     diff_glossaries,
+    form_key,
     propose_rows,
 )
 from glossary.review.lock import version_lock
@@ -46,6 +48,7 @@ TERMS_CSV = (
     "middle-income countries,中等收入国家,MICs,development,keep\n"
     "inclusive and sustainable industrial development,包容和可持续的工业发展|包容及可持续工业发展,ISID,industry,\n"
     "United Nations Industrial Development Organization,,UNIDO,,\n"
+    "Montreal Protocol,蒙特利尔议定书,,environment,\n"  # the corpus writes it as a title: 《蒙特利尔议定书》
 )
 runner = CliRunner()
 
@@ -175,6 +178,33 @@ def test_workbook_layout(built):
     assert len(workbook["Statistics"]._images) == 3  # the heatmap, drift and Zipf charts of `stats --plot`
 
 
+HASHED_FILE_NAME = re.compile(r"^\S*[0-9a-f]{12}")
+
+
+def test_one_row_per_concept_and_examples_name_their_document(built, corpus):
+    rows = glossary_sheet(built[2].path)
+    keys = rows["zh"].dropna().map(form_key)
+    assert keys.is_unique  # no 《X》 beside X
+    montreal = rows[keys == "蒙特利尔议定书"].iloc[0]
+    assert (montreal["zh"], montreal["status"]) == ("蒙特利尔议定书", "approved")
+    assert "《蒙特利尔议定书》" not in str(montreal["variants"])  # the same form, not a variant
+    examples = rows["example"].dropna()
+    assert len(examples) > 20 and not examples.str.match(HASHED_FILE_NAME).any()
+    assert examples.str.match(r"IDB\.4[68]: ").mean() > 0.9  # the seeds' symbols
+
+
+def test_about_and_statistics_show_no_path_of_this_machine(built, corpus):
+    machine = str(corpus[0].parent)
+    for name in ("About", "Statistics"):
+        cells = pd.read_excel(built[2].path, sheet_name=name, header=None, dtype=str).stack().dropna().tolist()
+        assert not [c for c in cells if os.path.isabs(c) or machine in c], name
+    about = pd.read_excel(built[2].path, sheet_name="About", dtype=str)
+    inputs = about.loc[about["section"] == "input", "name"]
+    assert sorted(inputs) == sorted(p.name for p in corpus[0].glob("*.txt"))  # relative to the corpus root
+    settings = dict(zip(about["name"], about["value"]))
+    assert settings["stopwords"] == "glossary.data/stopwords.txt" and settings["corpus root"] == corpus[0].name
+
+
 def test_file_is_readable_by_others_like_any_file(built):
     mode = built[1].path.stat().st_mode & 0o777
     umask = os.umask(0)
@@ -281,6 +311,81 @@ def test_proposal_rows_from_alignment_and_mining():
     outline = rows.loc["中期方案纲要"]  # mined, no English entry, no draft
     assert (outline["method"], outline["en"], outline["status"]) == ("mined", "", "candidate")
     assert list(rows.index) == ["联合国工业发展组织", "技术转让", "中期方案纲要"]  # covered mined terms not repeated
+
+
+def test_proposal_has_one_row_per_concept():
+    """Mined forms that differ from a curated form only by title marks, or that put the United Nations prefix on a
+    concept's short name, join that concept; a prefixed name that is no short name stays a concept of its own."""
+    from types import SimpleNamespace
+
+    def mined(term, freq):
+        return {"term": term, "variants": "", "freq": freq, "docs": 2, "score": 0.5, "example": f"{term}。"}
+
+    mining = SimpleNamespace(terms=pd.DataFrame([
+        mined("《阿布扎比宣言》", 9), mined("联合国工发组织", 6), mined("联合国大会", 4), mined("《利马宣言》", 3)]))
+    terms = pd.DataFrame([
+        {"en": "United Nations Industrial Development Organization", "zh": "联合国工业发展组织", "admitted": "工发组织"},
+        {"en": "Abu Dhabi Declaration", "zh": "阿布扎比宣言", "admitted": ""},
+        {"en": "General Conference", "zh": "大会", "admitted": ""},
+    ])
+    alignment = terms[["en", "zh"]].assign(method="curated")
+    rows = propose_rows(mining, alignment, terms).set_index("zh")
+    assert list(rows.index) == ["联合国工业发展组织", "阿布扎比宣言", "大会", "联合国大会", "《利马宣言》"]
+    assert rows.loc["联合国工业发展组织", "variants"] == "联合国工发组织"
+    assert rows.loc["阿布扎比宣言", "freq"] == 9 and not rows.loc["阿布扎比宣言", "variants"]
+    assert rows.loc["联合国大会", "method"] == "mined"  # the General Assembly is not UNIDO's General Conference
+
+
+def _reviewed_spellings(*rows):
+    """A previous version's rows (its snapshot: the same rows before review) and a new proposal with the curated
+    阿布扎比宣言 and UNIDO."""
+    proposal = _proposal(
+        {"zh": "阿布扎比宣言", "en": "Abu Dhabi Declaration", "status": "approved", "method": "curated",
+         "concept_id": "c-abu"},
+        {"zh": "联合国工业发展组织", "en": "United Nations Industrial Development Organization", "status": "approved",
+         "admitted": "工发组织", "method": "curated", "concept_id": "c-unido"},
+    )
+    published = [{**r, "status": "candidate", "note": None, "en": r.get("published_en")} for r in rows]
+    reviewed = [{k: v for k, v in r.items() if k != "published_en"} for r in rows]
+    published = [{k: v for k, v in r.items() if k != "published_en"} for r in published]
+    return carry_forward(proposal, _stored(reviewed, published))
+
+
+@pytest.mark.parametrize("spelling", ["《阿布扎比宣言》", "阿布扎比宣言"])
+def test_a_decision_on_either_spelling_is_kept(spelling):
+    rows = _reviewed_spellings({"zh": spelling, "en": "Abu Dhabi Declaration", "status": "approved",
+                                "note": "GC.18/Res.1", "method": "draft", "concept_id": "c-old"})
+    abu = rows[rows["zh"].map(form_key) == "阿布扎比宣言"]
+    assert len(abu) == 1 and abu.iloc[0]["note"] == "GC.18/Res.1" and abu.iloc[0]["status"] == "approved"
+
+
+def test_reviewed_rows_of_an_older_build_join_their_concept():
+    # built before one concept had one row: 《阿布扎比宣言》 and 联合国工发组织 were rows of their own, now reviewed
+    rows = _reviewed_spellings(
+        {"zh": "阿布扎比宣言", "en": "Abu Dhabi Declaration", "status": "approved", "method": "curated",
+         "published_en": "Abu Dhabi Declaration", "concept_id": "c-abu"},
+        {"zh": "《阿布扎比宣言》", "status": "approved", "note": "adopted 2019", "method": "mined", "concept_id": "c-t"},
+        {"zh": "联合国工发组织", "en": "UNIDO", "status": "candidate", "note": "short form, do not use",
+         "method": "draft", "published_en": "UNIDO", "concept_id": "c-un"},
+    )
+    assert len(rows) == 2
+    abu = rows.set_index("concept_id").loc["c-abu"]
+    assert (abu["zh"], abu["status"], abu["note"]) == ("阿布扎比宣言", "approved", "adopted 2019")
+    unido = rows.set_index("concept_id").loc["c-unido"]
+    assert unido["note"] == "short form, do not use" and "note" in unido["_owned"]
+
+
+def test_disagreeing_decisions_on_two_spellings_both_stay():
+    rows = _reviewed_spellings(
+        {"zh": "阿布扎比宣言", "en": "Abu Dhabi Declaration", "status": "approved", "note": "curated",
+         "method": "curated", "concept_id": "c-abu"},
+        {"zh": "《阿布扎比宣言》", "status": "rejected", "note": "duplicate", "method": "mined", "concept_id": "c-t"},
+        # a rejected spelling stays a row of its own beside its concept's row, which it leaves as it was
+        {"zh": "联合国工发组织", "status": "rejected", "method": "mined", "concept_id": "c-un"},
+    )
+    kept = rows.set_index("concept_id")
+    assert kept.loc["c-t", "status"] == "rejected" and kept.loc["c-abu", "note"] == "curated"
+    assert kept.loc["c-un", "status"] == "rejected" and kept.loc["c-unido", "status"] == "approved"
 
 
 def assert_same_changes(a: pd.DataFrame, b: pd.DataFrame) -> None:

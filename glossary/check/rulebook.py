@@ -101,7 +101,8 @@ def rulebook_from_glossary(rows, source: str = "", rejected_as_deprecated: bool 
 
 def load_rulebook(glossary: str | Path | None = None, terms: str | Path | None = None,
                   settings: Settings | None = None) -> Rulebook:
-    """The rules: from a glossary workbook (or the newest version in a folder), or from a terms file. With neither,
+    """The rules: from a glossary workbook (or the newest version in a folder), or from a terms file (given with
+    `terms`, or with `glossary` when it is a CSV/TSV or a workbook without a Glossary sheet). With neither,
     the folder glossaries/ when it holds a version, else the terms file of the settings (data/terms_en.csv)."""
     from glossary.formats.workbook import list_versions, read_glossary, resolve_glossary
 
@@ -118,13 +119,25 @@ def load_rulebook(glossary: str | Path | None = None, terms: str | Path | None =
                                    f"(there is no glossaries/ folder here and no {settings.align.terms})")
     if glossary is not None:
         path = resolve_glossary(Path(glossary))
-        stored = read_glossary(path, settings)
+        if path.suffix.lower() != ".xlsx":  # a terms file named with --glossary (data/terms_en.csv): read as one
+            return _rulebook_from_terms_file(path)
+        try:
+            stored = read_glossary(path, settings)
+        except InputError as not_a_glossary:
+            try:  # a terms workbook (en, zh columns) rather than a glossary version
+                return _rulebook_from_terms_file(path)
+            except InputError:
+                raise not_a_glossary from None
         return rulebook_from_glossary(stored.rows, str(path), settings.check.rejected_as_deprecated)
+    return _rulebook_from_terms_file(Path(terms))
+
+
+def _rulebook_from_terms_file(path: Path) -> Rulebook:
     import warnings
 
     from glossary.formats.terms import read_terms
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a Chinese form given for two English terms does not stop a check
-        frame = read_terms(Path(terms))
-    return rulebook_from_terms(frame, str(terms))
+        frame = read_terms(path)
+    return rulebook_from_terms(frame, str(path))

@@ -28,7 +28,8 @@ class GoldConcept:
 
 
 def read_gold(path: Path) -> list[GoldConcept]:
-    """A TSV with columns `en` and `zh` (every accepted Chinese form, `|`-separated, the first preferred)."""
+    """A TSV with columns `en` and `zh` (every accepted Chinese form, `|`-separated, the first preferred); lines
+    starting with '#' are comments."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -36,7 +37,7 @@ def read_gold(path: Path) -> list[GoldConcept]:
         raise InputError(path, "no such file") from None
     except (UnicodeDecodeError, IsADirectoryError) as exc:
         raise InputError(path, f"not a UTF-8 text file ({exc.__class__.__name__})") from None
-    rows = list(csv.DictReader(text.splitlines(), delimiter="\t"))
+    rows = list(csv.DictReader([line for line in text.splitlines() if not line.startswith("#")], delimiter="\t"))
     if not rows or "en" not in rows[0] or "zh" not in rows[0]:
         raise InputError(path, "needs a header row with the columns 'en' and 'zh' (tab-separated)")
     concepts = []

@@ -219,9 +219,15 @@ def _documents_by_date(documents: Sequence) -> list:
     return sorted(documents, key=lambda d: (d.date is None, d.date or "", d.name))
 
 
+LABEL_CHARS_PER_COLUMN = 11  # what fits in a heatmap column at the tick font size; longer labels are slanted
+MAX_LABEL_CHARS = 24  # a file name is cut here (with …): the label names the document, the file is in the data
+
+
 def document_label(doc) -> str:
     """'2018\\nIDB.46': year over symbol (or file name), short enough to stand under a heatmap column."""
-    second = doc.symbol or Path(doc.name).stem[:14]
+    second = doc.symbol or Path(doc.name).stem
+    if len(second) > MAX_LABEL_CHARS:
+        second = second[:MAX_LABEL_CHARS - 1] + "…"
     return f"{doc.year}\n{second}" if doc.year else second
 
 
@@ -293,7 +299,7 @@ def heatmap_figure(mining, documents: Sequence | None = None, top: int = 20, by:
         period = {d.name: str(d.year) if d.year else "undated" for d in documents}
         per_period = Counter(period.values())
         table = table.T.groupby(lambda name: period[name], sort=False).sum().T
-        labels = [f"{p}\n{per_period[p]} docs" for p in table.columns]
+        labels = [f"{p}\n{per_period[p]} doc{'s' if per_period[p] != 1 else ''}" for p in table.columns]
         unit = "year"
     elif by == "document":
         labels = [document_label(d) for d in documents]
@@ -313,8 +319,12 @@ def heatmap_figure(mining, documents: Sequence | None = None, top: int = 20, by:
         image = axes.imshow(values, aspect="auto", cmap="YlOrRd", norm=norm, interpolation="nearest")
         totals = table.sum(axis=1)
         axes.set_yticks(range(len(table.index)), [f"{t}  ({totals[t]})" for t in table.index])
-        axes.set_xticks(range(len(labels)), labels)
         axes.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False, length=0)
+        if max(len(line) for label in labels for line in label.split("\n")) <= LABEL_CHARS_PER_COLUMN:
+            axes.set_xticks(range(len(labels)), labels)
+        else:  # long symbols or file names (undated documents) would overlap side by side: one slanted line each
+            axes.set_xticks(range(len(labels)), [label.replace("\n", " ") for label in labels], rotation=50,
+                            ha="left", va="bottom", rotation_mode="anchor")
         axes.tick_params(axis="y", length=0)
         for spine in axes.spines.values():
             spine.set_visible(False)

@@ -422,7 +422,10 @@ def test_baseline_hides_recorded_findings_wherever_their_line_moves(work):
     assert update.exit_code == 0, update.output
     recorded = json.loads((work / "baseline.json").read_text(encoding="utf-8"))
     assert len(recorded["findings"]) == 24 and {"path", "rule", "found", "line_hash"} <= set(recorded["findings"][0])
-    assert run("docs", "--terms", terms, "--baseline", "baseline.json").exit_code == 0
+    hidden = run("docs", "--terms", terms, "--baseline", "baseline.json")
+    assert hidden.exit_code == 0
+    assert hidden.stdout.splitlines()[-1] == "no findings; 5 files checked; 24 findings hidden by the baseline"
+    assert "24 findings recorded in baseline.json are not reported" in hidden.stderr
     # lines added above move every finding down; a new deprecated use is still reported
     seed = next((work / "docs").glob("002_*"))
     seed.write_text("新的一行。\n\n采用包容及可持续工业发展。\n" + seed.read_text(encoding="utf-8"), encoding="utf-8")
@@ -639,3 +642,22 @@ def test_default_terms_file_comes_from_the_settings(tmp_path, monkeypatch):
     rulebook = load_rulebook(settings=default_settings().replace(terms=str(terms)))
     assert [(c.en, c.preferred, c.deprecated) for c in rulebook.concepts] == [(CPP_EN, CPP_PREFERRED, (CPP_DEPRECATED,))]
     assert rulebook.source == str(terms)
+
+
+def test_a_terms_file_given_as_glossary_is_read_as_terms(work):
+    """`check --glossary data/terms_en.csv` (a terms file, CSV or workbook, where a glossary was expected) checks
+    against it as `--terms` would; a file that is neither stops with one line."""
+    from openpyxl import Workbook
+
+    csv_terms = write_terms(work, ISID_TERMS)
+    as_terms = check_json("docs", "--terms", csv_terms, exit_code=1)
+    assert as_terms and check_json("docs", "--glossary", csv_terms, exit_code=1) == as_terms
+    workbook = Workbook()
+    workbook.active.append(["en", "zh"])
+    for en, zh in ISID_TERMS:
+        workbook.active.append([en, zh])
+    workbook.save(work / "terms.xlsx")
+    assert check_json("docs", "--glossary", work / "terms.xlsx", exit_code=1) == as_terms
+    (work / "notes.md").write_text("# notes\n", encoding="utf-8")
+    neither = run("docs", "--glossary", work / "notes.md")
+    assert neither.exit_code == 2 and len(neither.stderr.strip().splitlines()) == 1

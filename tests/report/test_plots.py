@@ -275,10 +275,35 @@ def test_add_statistics_charts_anchors_images_under_the_table(tmp_path, mining, 
 def test_heatmap_of_many_documents_has_one_column_per_year(mining, seed_corpus, monkeypatch):
     monkeypatch.setattr(plots, "MAX_DOCUMENT_COLUMNS", 3)
     axes = plots.heatmap_figure(mining, seed_corpus.documents).axes[0]
-    assert [t.get_text() for t in axes.get_xticklabels()] == [f"{y}\n1 docs" for y in (2018, 2020, 2021, 2023, 2024)]
+    assert [t.get_text() for t in axes.get_xticklabels()] == [f"{y}\n1 doc" for y in (2018, 2020, 2021, 2023, 2024)]
     assert "per year" in axes.get_title(loc="left")
     with pytest.raises(ValueError):
         plots.heatmap_figure(mining, seed_corpus.documents, by="month")
+
+
+def test_column_labels_of_undated_documents_do_not_overlap(mining, seed_corpus):
+    import math
+    from dataclasses import replace
+
+    def overlap(figure) -> bool:
+        """Whether neighbouring column labels overlap: side by side when level, across their lines when slanted
+        (parallel lines of text are apart by the column step times the sine of the angle)."""
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()
+        labels = figure.axes[0].get_xticklabels()
+        boxes = [label.get_window_extent(renderer) for label in labels]
+        angle = math.radians(labels[0].get_rotation())
+        if not angle:
+            return any(a.x1 > b.x0 for a, b in zip(boxes, boxes[1:]))
+        line_height = labels[0].get_fontsize() * figure.dpi / 72
+        return any((b.x0 - a.x0) * math.sin(angle) < line_height for a, b in zip(boxes, boxes[1:]))
+
+    documents = seed_corpus.documents
+    assert not overlap(plots.heatmap_figure(mining, documents, by="document"))  # dated: year over symbol, level
+    # undated documents are labelled by their file names (001_bdb54e24888df284), too long to stand side by side
+    undated = [replace(d, dates=[], symbol=None) for d in documents]
+    figure = plots.heatmap_figure(mining, undated, by="document")
+    assert len(figure.axes[0].get_xticklabels()) == len(undated) and not overlap(figure)
 
 
 def test_add_statistics_charts_takes_charts_made_beforehand():

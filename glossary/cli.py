@@ -13,7 +13,12 @@ import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from glossary import __version__
-from glossary.errors import InputError
+from glossary.errors import InputError, os_problem
+
+try:  # typer >= 0.20 carries its own copy of Click
+    from typer._click.exceptions import UsageError
+except ImportError:  # pragma: no cover
+    from click.exceptions import UsageError
 
 
 # --help says what a value is (FILE, N, PATH) rather than its Python type: typer would print <bool> beside every
@@ -40,12 +45,36 @@ class _NoPythonTypesInHelp:
         return params
 
 
-class Command(_NoPythonTypesInHelp, TyperCommand):
-    """A command whose --help shows no Python types."""
+@contextlib.contextmanager
+def usage_errors_in_one_line():
+    """A bad option or argument (`--top abc`, `--bogus`, a missing PATH) ends as bad input does: one line on stderr
+    and exit code 2, not Click's usage box. `glossary` alone still prints its help."""
+    try:
+        yield
+    except UsageError as error:
+        if type(error).__name__ == "NoArgsIsHelpError":
+            raise
+        hint = f" (see {error.ctx.command_path} --help)" if error.ctx is not None else ""
+        typer.echo(f"error: {' '.join(error.format_message().split())}{hint}", err=True)
+        raise typer.Exit(error.exit_code) from None
 
 
-class Group(_NoPythonTypesInHelp, TyperGroup):
-    """The group (glossary --help, --version) likewise."""
+class _PlainUsageErrors:
+    def make_context(self, info_name, args, parent=None, **extra):
+        with usage_errors_in_one_line():
+            return super().make_context(info_name, args, parent=parent, **extra)
+
+
+class Command(_PlainUsageErrors, _NoPythonTypesInHelp, TyperCommand):
+    """A command whose --help shows no Python types and whose usage errors are one line."""
+
+
+class Group(_PlainUsageErrors, _NoPythonTypesInHelp, TyperGroup):
+    """The group (glossary --help, --version) likewise; an unknown command is one line too."""
+
+    def resolve_command(self, ctx, args):
+        with usage_errors_in_one_line():
+            return super().resolve_command(ctx, args)
 
 
 class App(typer.Typer):
@@ -100,10 +129,59 @@ def fails_cleanly(command):
         try:
             return command(*args, **kwargs)
         except InputError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            from glossary.text import printable
+
+            typer.echo(f"error: {printable(str(exc))}", err=True)  # a file name may hold an escape sequence
             raise typer.Exit(2)
 
     return wrapper
+
+
+def check_output_file(path: Path | None) -> None:
+    """Stop before the work, naming `path`, when an output could not be written there: it is a folder, its folder
+    does not exist (a mistyped path is not created) or is a file, or that folder is not writable."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a file")
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise InputError(path, f"cannot be written: the folder {folder} {what}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(path, f"cannot be written: the folder {folder} is read-only")
+
+
+@contextlib.contextmanager
+def writing(path: Path | None):
+    """An output that cannot be written (a full or read-only disk, a folder made meanwhile) ends as bad input
+    does, naming it. Only errors of that output: its file, its temporary sibling, its folders, or a write without
+    a file name (the file being written); any other OSError is not this output's. The atomic writers leave no
+    temporary file and the earlier file as it was."""
+    try:
+        yield
+    except OSError as error:
+        if path is None or not _concerns(error, path):
+            raise
+        problem = "part of the path is a file, not a folder" if isinstance(error, FileExistsError) else \
+            os_problem(error)
+        raise InputError(path, f"cannot write: {problem}") from None
+
+
+def _concerns(error: OSError, path: Path) -> bool:
+    """Whether an OSError is about writing `path`: it names no file (a failed write), or names the file, one of
+    its folders, a file in it (a folder of outputs), or a sibling named after it (its temporary file
+    .NAME.xxxx.tmp, the NAME-drift.png beside NAME.png)."""
+    target = Path(os.path.abspath(path))
+
+    def about_target(name: Path) -> bool:
+        sibling = name.parent == target.parent and name.name.lstrip(".").startswith((f"{target.stem}.",
+                                                                                      f"{target.stem}-"))
+        return name == target or sibling or name in target.parents or target in name.parents
+
+    named = [Path(os.path.abspath(os.fsdecode(name))) for name in (error.filename, error.filename2)
+             if isinstance(name, (str, bytes, os.PathLike))]
+    return not named or any(map(about_target, named))
 
 
 def default_format(table_format: str, piped_format: str) -> str:
@@ -172,12 +250,16 @@ def stats(
     _check_format(fmt, ("table", "json", "csv"))
     if plot is not None and plot.suffix.lower() != ".png":
         raise InputError(plot, "--plot writes PNG images: give a FILE.png")
+    check_output_file(out)
+    check_output_file(plot)
     corpus, settings = _load(paths, skip_bad)
     result = corpus_stats(corpus.documents, settings, top=top)
     if plot is not None:  # glossary.plots: the pictures of the same corpus
-        _write_stats_plots(plot, corpus.documents, settings)
+        with writing(plot):
+            _write_stats_plots(plot, corpus.documents, settings)
     if fmt == "csv":
-        emit(result.documents_table(), "csv", out)
+        with writing(out):
+            emit(result.documents_table(), "csv", out)
         return
     if fmt == "json":
         text = to_json(result.to_dict())
@@ -189,7 +271,8 @@ def stats(
             + render_table(result.top_terms_table(), "Most frequent content words")
         )
     if out:
-        write_text_atomic(out, text)
+        with writing(out):
+            write_text_atomic(out, text)
     else:
         sys.stdout.write(text)
 
@@ -234,12 +317,13 @@ def mine(
     _check_format(fmt, ("table", "tsv", "csv", "json", "xlsx"))
     if fmt == "xlsx" and out is None:
         raise InputError(None, "--format xlsx needs --out FILE")
+    check_output_file(out)
+    corpus, settings = _load(paths, skip_bad, jobs)
     curated = []
     if terms_file is not None:
         from glossary.formats.terms import curated_forms, read_terms
 
-        curated = curated_forms(read_terms(terms_file))
-    corpus, settings = _load(paths, skip_bad, jobs)
+        curated = curated_forms(read_terms(terms_file, settings))
     # one step per document repaired, one per document counted (neither happens when the cache answers)
     with progress_bar("Mining", 2 * len(corpus.documents)) as advance:
         corpus.documents.progress = advance
@@ -257,7 +341,8 @@ def mine(
         columns = MINE_TABLE_COLUMNS
     else:
         columns = MINE_COLUMNS + ["first_year", "last_year", "forms_by_year"]
-    emit(terms[columns], fmt, out, title="Terms")
+    with writing(out):
+        emit(terms[columns], fmt, out, title="Terms")
 
 
 @app.command()
@@ -365,11 +450,12 @@ def align(
     _check_format(fmt, ("table", "tsv", "csv", "json", "xlsx"))
     if fmt == "xlsx" and out is None:
         raise InputError(None, "--format xlsx needs --out FILE")
+    check_output_file(out)
     corpus, settings = _load(paths, skip_bad)
     terms_path = terms or settings.align.terms
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TermsFileWarning)
-        frame = read_terms(terms_path)
+        frame = read_terms(terms_path, settings)
     for warning in caught:
         typer.echo(f"warning: {warning.message}", err=True)
     english_documents = None
@@ -381,16 +467,17 @@ def align(
     mining = mine_corpus(corpus.documents, settings, curated=curated_forms(frame), cache_dir=cache_root())
     result = align_terms(frame, corpus.documents, settings, mining=mining, parallel=english_documents)
     draft_table = draft_english(mining, covered_forms(result), settings) if drafts else None
-    if fmt == "xlsx":
-        sheets = {"Alignment": result} | ({"Drafts": draft_table} if draft_table is not None else {})
-        write_xlsx_sheets(out, sheets)
-    elif fmt == "table":
-        text = render_table(result[ALIGN_TABLE_COLUMNS], "Alignment")
-        if draft_table is not None:
-            text += render_table(draft_table, "English drafts for new Chinese terms")
-        write_text_atomic(out, text) if out else sys.stdout.write(text)
-    else:
-        emit(draft_table if draft_table is not None else result, fmt, out)
+    with writing(out):
+        if fmt == "xlsx":
+            sheets = {"Alignment": result} | ({"Drafts": draft_table} if draft_table is not None else {})
+            write_xlsx_sheets(out, sheets)
+        elif fmt == "table":
+            text = render_table(result[ALIGN_TABLE_COLUMNS], "Alignment")
+            if draft_table is not None:
+                text += render_table(draft_table, "English drafts for new Chinese terms")
+            write_text_atomic(out, text) if out else sys.stdout.write(text)
+        else:
+            emit(draft_table if draft_table is not None else result, fmt, out)
 
 
 @app.command()
@@ -446,7 +533,9 @@ def export_(
     """Export a reviewed glossary for translation tools: TBX-Basic, CSV or TSV (en, zh-CN), or XLSX."""
     from glossary.formats.export import export_glossary
 
-    result = export_glossary(glossary, fmt, status, out, cli_settings())
+    check_output_file(out)
+    with writing(out):
+        result = export_glossary(glossary, fmt, status, out, cli_settings())
     if result.skipped:
         typer.echo(f"skipped {result.skipped} rows without both en and zh", err=True)
     typer.echo(f"{result.concepts} concepts from {result.source} -> {out or 'stdout'}", err=True)
@@ -477,12 +566,14 @@ def check(
     --source, or XLIFF/TMX) key terms missing or translated inconsistently. Exit 1 on error findings."""
     from glossary.check import apply_baseline, has_errors, load_rulebook, read_baseline, run_check, write_baseline
     from glossary.files import write_text_atomic
-    from glossary.check.reporters import FORMATS, render
+    from glossary.check.reporters import FORMATS, omitted_notices, render
     from glossary.formats.tables import terminal_width
 
     _check_format(fmt, FORMATS)
     if update_baseline and baseline is None:
         raise InputError(None, "--update-baseline needs --baseline FILE")
+    check_output_file(out)
+    check_output_file(baseline if update_baseline else None)
     settings = cli_settings()
     accepted = read_baseline(baseline) if baseline is not None and not update_baseline else None
     rulebook = load_rulebook(glossary, terms, settings)
@@ -490,7 +581,8 @@ def check(
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     if update_baseline:
-        write_baseline(baseline, result.findings)
+        with writing(baseline):
+            write_baseline(baseline, result.findings)
         typer.echo(f"wrote {len(result.findings)} findings to {baseline}", err=True)
         return
     findings = apply_baseline(result.findings, accepted) if accepted is not None else result.findings
@@ -498,8 +590,12 @@ def check(
     if hidden:
         typer.echo(f"note: {hidden} findings recorded in {baseline} are not reported", err=True)
     report = render(fmt, findings, result.files, __version__, width=terminal_width(), hidden=hidden)
+    if fmt == "json":  # the other formats carry their own notice of findings past the per-rule limit
+        for notice in omitted_notices(findings):
+            typer.echo(f"note: {notice}", err=True)
     if out:
-        write_text_atomic(out, report)
+        with writing(out):
+            write_text_atomic(out, report)
     else:
         sys.stdout.write(report)
     if has_errors(findings):

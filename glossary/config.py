@@ -55,6 +55,14 @@ class CorpusSettings:
     boilerplate_min_share: float
     collapse_number_spaces: bool
     organs: Path
+    max_paragraph_chars: int
+    document_max_bytes: int
+    archive_max_unpacked_bytes: int
+    archive_max_ratio: float
+    pdf_max_pages: int
+    pdf_max_page_objects: int
+    pdf_max_decoded_bytes: int
+    pdf_max_seconds: float
 
 
 @dataclass(frozen=True)

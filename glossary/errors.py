@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -16,3 +17,25 @@ class InputError(Exception):
     def __reduce__(self):
         # rebuilt from its two fields, so an error raised in a worker process reaches the parent intact
         return (type(self), (self.path, self.problem))
+
+
+# what the errors a user can fix mean, in the words of the rest of the messages
+_OS_PROBLEMS = {
+    errno.EISDIR: "is a folder, not a file",
+    errno.ENOTDIR: "part of the path is a file, not a folder",
+    errno.ENOENT: "no such file or folder",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the disk is read-only",
+    errno.ENOSPC: "no space left on the disk",
+    getattr(errno, "EDQUOT", -1): "disk quota exceeded",  # not on Windows
+    errno.EFBIG: "the file is too large for the disk",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.ELOOP: "a symbolic link loops or may not be followed",
+    errno.EEXIST: "already exists",
+}
+
+
+def os_problem(error: OSError) -> str:
+    """An OSError in a few plain words ('is a folder, not a file', 'no space left on the disk'), for InputError."""
+    return _OS_PROBLEMS.get(error.errno) or (error.strerror or str(error)).lower()

@@ -17,6 +17,23 @@ HAN_RUN = re.compile(f"[{HAN}]+")
 CJK_PUNCT = "，。；：！？、（）《》〈〉“”‘’「」『』【】〔〕…—～·"
 
 
+# Control characters from a document (or its name, or a glossary) would reach the terminal or the CI log as escape
+# sequences: ESC ] 0 ; ... BEL retitles the window, ESC [ 31 m colours the rest of the log, a carriage return
+# overwrites the line. C0 controls but the tab are shown as their Control Pictures (␛, ␍), DEL as ␡, C1 controls
+# and lone surrogates (a file name that is no UTF-8) as the replacement character; one character, one cell each.
+UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _picture(char: str) -> str:
+    code = ord(char)
+    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
+
+
+def printable(text: str) -> str:
+    """`text` with no control character a terminal or a CI log would act on (one character for one)."""
+    return UNPRINTABLE.sub(lambda m: _picture(m.group()), text) if UNPRINTABLE.search(text) else text
+
+
 def is_han(char: str) -> bool:
     return bool(char) and HAN_CHAR.match(char) is not None
 

@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from glossary.cli import app
+from glossary.errors import InputError
 from conftest import SEEDS_DIR
 
 SEEDS = SEEDS_DIR
@@ -251,3 +253,184 @@ def test_help_names_values_not_python_types(command):
     result = CliRunner(env={"COLUMNS": "100"}).invoke(app, [*command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.stdout
     assert "<bool>" not in result.stdout and "<list[" not in result.stdout and "<path>" not in result.stdout
+
+
+# --- bad options and outputs that cannot be written: one line, exit 2, nothing half-written ----------------------
+
+
+def one_line_error(result, *fragments):
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert "Traceback" not in result.output and "╭" not in result.output and "Usage" not in result.output
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["mine", "--top", "abc"], "--top"),
+    (["stats", "--bogus"], "--bogus"),
+    (["nope"], "nope"),
+    (["check"], "PATH"),
+    (["mine", "-j", "0"], "--jobs"),
+    (["export", "--format"], "--format"),
+    (["evaluate"], "--gold"),
+])
+def test_a_bad_option_is_one_line(args, fragment):
+    one_line_error(run(*args), fragment)
+
+
+def test_the_bare_command_still_prints_its_help():
+    result = run()
+    assert "Usage" in result.output and "error:" not in result.output
+
+
+def test_an_unreadable_path_on_the_command_line_is_one_line(tmp_path):
+    one_line_error(run("stats", str(tmp_path / "\udcff.txt")), "no such file")
+
+
+@pytest.mark.parametrize("command", [
+    ["stats", SEED_000, "--format", "json", "--out"],
+    ["stats", SEED_000, "--plot"],
+    ["mine", SEED_000, "--format", "tsv", "--out"],
+    ["align", SEED_000, "--format", "tsv", "--out"],
+    ["check", SEED_000, "--out"],
+    ["check", SEED_000, "--update-baseline", "--baseline"],
+    ["export", "--format", "tbx", "--out"],
+])
+def test_an_output_that_is_a_folder_or_under_a_file_stops_before_the_work(tmp_path, command):
+    folder = tmp_path / "out.png"
+    folder.mkdir()
+    one_line_error(run(*command, folder), f"{folder}: is a folder")
+    (tmp_path / "file").write_text("x")
+    one_line_error(run(*command, tmp_path / "file" / "out.png"), "file is a file, not a folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "out.png"] and not any(folder.iterdir())
+
+
+def test_an_output_in_a_missing_folder_is_refused(tmp_path):
+    """A mistyped folder is not created: the output would land where nobody looks for it."""
+    out = tmp_path / "new" / "folder" / "stats.json"
+    one_line_error(run("stats", SEED_000, "--format", "json", "--out", out), f"the folder {out.parent} does not exist")
+    assert list(tmp_path.iterdir()) == []
+
+
+def _full_disk(monkeypatch, module, name):
+    """The writer fills half the temporary file, then the disk is full (ENOSPC), as on a small tmpfs."""
+    import errno
+
+    real = getattr(module, name)
+
+    def half_then_full(self, data, *args, **kwargs):
+        real(self, data[: len(data) // 2], *args, **kwargs)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(module, name, half_then_full)
+
+
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_a_full_disk_keeps_the_earlier_output(tmp_path, monkeypatch, fmt):
+    out = tmp_path / "stats.txt"
+    out.write_text("the earlier output", encoding="utf-8")
+    _full_disk(monkeypatch, Path, "write_text")
+    one_line_error(run("stats", SEED_000, "--format", fmt, "--out", out), str(out), "no space left on the disk")
+    assert out.read_text(encoding="utf-8") == "the earlier output"
+    assert [p.name for p in tmp_path.iterdir()] == ["stats.txt"]  # no temporary file left
+
+
+def test_a_full_disk_while_saving_a_workbook(tmp_path, monkeypatch):
+    from openpyxl.writer.excel import ExcelWriter
+
+    out = tmp_path / "terms.xlsx"
+    out.write_bytes(b"the earlier workbook")
+
+    def save_half(self):
+        self._archive.writestr("xl/half.xml", b"half a workbook")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ExcelWriter, "save", save_half)
+    one_line_error(run("mine", SEED_000, "--format", "xlsx", "--out", out), "no space left on the disk")
+    assert out.read_bytes() == b"the earlier workbook" and [p.name for p in tmp_path.iterdir()] == ["terms.xlsx"]
+
+
+def test_a_read_only_output_folder(tmp_path, monkeypatch):
+    """Simulated where chmod cannot stop the writer (root): creating the temporary file is refused."""
+    import tempfile
+
+    def refuse(*args, dir=None, **kwargs):
+        raise PermissionError(13, "Permission denied", str(Path(dir) / ".report.json.x1y2.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    out = tmp_path / "report.json"
+    one_line_error(run("stats", SEED_000, "--format", "json", "--out", out), str(out), "permission denied")
+    assert not out.exists()
+
+
+@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="root writes to read-only folders")
+def test_a_really_read_only_output_folder(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        one_line_error(run("stats", SEED_000, "--format", "json", "--out", folder / "x.json"), "is read-only")
+    finally:
+        folder.chmod(0o755)
+
+
+def test_an_input_error_is_not_taken_for_an_output_one(tmp_path):
+    """Only OSErrors about the output become its one-line error: the mapping must not hide other files' errors."""
+    import errno
+
+    from glossary.cli import writing
+
+    with pytest.raises(FileNotFoundError):
+        with writing(tmp_path / "out.tbx"):
+            raise FileNotFoundError(errno.ENOENT, "No such file", str(tmp_path / "glossaries" / "glossary-v1.xlsx"))
+    with pytest.raises(InputError, match="no space left"):
+        with writing(tmp_path / "out.tbx"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+
+class _FullDiskFile:
+    """A file on a disk that fills up: writes fail once `full`, and so does closing it."""
+
+    def __init__(self, path):
+        self.handle, self.full = open(path, "wb"), False
+
+    def write(self, data):
+        if self.full:
+            raise OSError(28, "No space left on device")
+        return self.handle.write(data)
+
+    def close(self):
+        self.handle.close()
+        if self.full:
+            raise OSError(28, "No space left on device")
+
+    def __getattr__(self, name):
+        return getattr(self.handle, name)
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_a_writer_left_open_by_a_full_disk_prints_nothing_more(tmp_path, monkeypatch):
+    """openpyxl's own save leaves its zip file open when a write fails; collected later, closing it fails again,
+    which Python reports as 'Exception ignored in ...' with a traceback after the one line. The workbook writer
+    (formats.tables.save_workbook) closes the archive itself, whatever happens."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    def save_on_a_full_disk(self):
+        self._archive.fp.close()
+        disk = _FullDiskFile(self._archive.filename)
+        self._archive.fp = disk  # the archive's own file, on a disk that fills up now
+        self._archive.writestr("xl/workbook.xml", "<workbook/>")
+        disk.full = True
+        self._archive.writestr("xl/worksheets/sheet1.xml", "<worksheet/>" * 1000)
+
+    monkeypatch.setattr(ExcelWriter, "save", save_on_a_full_disk)
+    import gc
+
+    result = run("mine", SEED_000, "--format", "xlsx", "--out", tmp_path / "terms.xlsx")
+    one_line_error(result, "no space left on the disk")
+    assert list(tmp_path.iterdir()) == []
+    del result
+    gc.collect()  # anything still holding the open writer would report its failure now, in this test

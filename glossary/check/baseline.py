@@ -7,6 +7,7 @@ them back.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Sequence
@@ -30,7 +31,13 @@ def write_baseline(path: str | Path, findings: Sequence[Finding]) -> None:
     document = {"version": BASELINE_VERSION, "tool": "glossary check",
                 "note": "findings accepted for now; `line` is for people, matching ignores it",
                 "findings": entries}
-    write_text_atomic(Path(path), json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    # a file name that is no UTF-8 keeps its undecodable bytes as lone surrogates: escaped, they read back the same
+    write_text_atomic(Path(path), re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+NOT_A_BASELINE = ("not a baseline file (a JSON object with a 'findings' list of objects with path, rule, found and "
+                  "line_hash)")
 
 
 def read_baseline(path: str | Path) -> Counter:
@@ -38,13 +45,21 @@ def read_baseline(path: str | Path) -> Counter:
     if not path.is_file():
         raise InputError(path, "no such baseline file (write one with --update-baseline)")
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(path.read_bytes())  # bytes that are no UTF-8 (or 16, 32) are a ValueError
+    except OSError as exc:
+        raise InputError(path, f"cannot read the baseline ({exc.strerror or exc})") from None
+    except RecursionError:
+        # a baseline nests three levels; Python's parser gives up at its recursion limit (about 1,000), in
+        # milliseconds: 200,000 nested lists are refused, not a crash
+        raise InputError(path, f"{NOT_A_BASELINE}: nested too deeply") from None
+    except ValueError as exc:
+        raise InputError(path, f"{NOT_A_BASELINE}: {exc}") from None
+    try:
         entries = document["findings"]
         return Counter(_baseline_key(str(e["path"]), str(e["rule"]), str(e["found"]), str(e["line_hash"]))
                        for e in entries)
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise InputError(path, "not a baseline file (a JSON object with a 'findings' list of objects with path, "
-                               "rule, found and line_hash)") from None
+    except (KeyError, TypeError, RecursionError):
+        raise InputError(path, NOT_A_BASELINE) from None
 
 
 def apply_baseline(findings: Sequence[Finding], baseline: Counter) -> list[Finding]:

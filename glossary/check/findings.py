@@ -29,7 +29,7 @@ def find_occurrences(file: CheckedFile, matcher: TermMatcher) -> list[Occurrence
         for match in matcher.scan(segment.text, file.extra_skip):
             line, column = segment.locate(match.start)
             end_line, end_column = segment.locate(match.end - 1)
-            surface = "".join(ch for ch in segment.text[match.start:match.end] if not ch.isspace())
+            surface = "".join(segment.text[match.start:match.end].split())  # whitespace removed
             found.append(Occurrence(match, surface, line, column, end_line, end_column + 1, index))
     return found
 

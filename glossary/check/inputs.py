@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from glossary.config import CorpusSettings
 from glossary.errors import InputError
 from glossary.files import collect_files
 
@@ -84,7 +85,7 @@ def collect_check_paths(paths: Iterable[str | Path]) -> list[Path]:
     return collect_files(paths, CHECKED_SUFFIXES, any_named_file=True)
 
 
-def read_checked_file(path: Path) -> CheckedFile | None:
+def read_checked_file(path: Path, settings: CorpusSettings | None = None) -> CheckedFile | None:
     """The text of one file as it is on disk (decoded, nothing repaired: positions must point into the file).
     None for an explicitly named file of another type that is not text (pre-commit passes every text file)."""
     from glossary.corpus.load import decode_bytes, read_source
@@ -94,7 +95,7 @@ def read_checked_file(path: Path) -> CheckedFile | None:
     if suffix in BILINGUAL_SUFFIXES:
         return read_bilingual_file(path)
     if suffix in CONTAINER_SUFFIXES:
-        text = read_source(path).text  # .docx: a line per Word paragraph; .pdf: the text layer's lines
+        text = read_source(path, settings).text  # .docx: a line per Word paragraph; .pdf: the text layer's lines
     else:
         try:
             data = path.read_bytes()
@@ -116,6 +117,7 @@ def read_checked_file(path: Path) -> CheckedFile | None:
 # no network): a translator's file is untrusted input. SAX rather than translate-toolkit because a finding needs the
 # line and column of each character in the file, which expat reports for every run of text and lxml does not.
 INLINE_CODES = {"bpt", "ept", "it", "ph", "ut"}  # native codes inside segments: not text
+UNIT_ELEMENTS = ("trans-unit", "segment", "tu")  # XLIFF 1.2, XLIFF 2.x, TMX
 
 
 def _language_side(lang: str) -> str | None:
@@ -138,6 +140,9 @@ def read_bilingual_file(path: Path) -> CheckedFile:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
+
+    class NestedUnit(Exception):
+        """A unit inside a unit: no XLIFF or TMX file has one, and its text could not be placed in either."""
 
     class Handler(ContentHandler):
         def __init__(self):
@@ -163,9 +168,11 @@ def read_bilingual_file(path: Path) -> CheckedFile:
                                   "target": attrs.get("target-language") or "zh"}
             elif name == "xliff" and attrs.get("srcLang"):  # XLIFF 2.x
                 self.languages = {"source": attrs.get("srcLang"), "target": attrs.get("trgLang") or "zh"}
-            if name in ("trans-unit", "segment", "tu"):
+            if name in UNIT_ELEMENTS:
+                if self.unit is not None:
+                    raise NestedUnit(f"<{qname}> inside <{self.unit['element']}> (line {line})")
                 unit_id = attrs.get("id") or attrs.get("tuid") or str(len(self.units) + 1)
-                self.unit = {"label": f"unit {unit_id}", "en": [], "zh": [], "line": line}
+                self.unit = {"label": f"unit {unit_id}", "en": [], "zh": [], "line": line, "element": qname}
             elif name == "tuv" and self.unit is not None:
                 self.unit["lang"] = _language_side(attrs.get("xml:lang") or attrs.get("lang") or "")
             if self.unit is not None and self.capture is None and (
@@ -190,7 +197,7 @@ def read_bilingual_file(path: Path) -> CheckedFile:
                     self.unit["zh"].append(Segment(text, anchors))
                 elif side == "en":
                     self.unit["en"].append(text)
-            elif name in ("trans-unit", "segment", "tu") and self.unit is not None:
+            elif name in UNIT_ELEMENTS and self.unit is not None:
                 unit = self.unit
                 self.unit = None
                 self.units.append(Unit(unit["label"], " ".join(unit["en"]), unit["zh"], unit["line"]))
@@ -219,12 +226,26 @@ def read_bilingual_file(path: Path) -> CheckedFile:
             # the file is loaded, and defusedxml would refuse the whole file for merely naming it
             self._parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
-    handler = Handler()
-    parser = Parser()
-    parser.setContentHandler(handler)
-    parser.setFeature(xml.sax.handler.feature_namespaces, False)
-    try:
+    def parse(data: bytes) -> Handler:
+        handler = Handler()
+        parser = Parser()
+        parser.setContentHandler(handler)
+        parser.setFeature(xml.sax.handler.feature_namespaces, False)
         parser.parse(io.BytesIO(data))
+        return handler
+
+    try:
+        try:
+            handler = parse(data)
+        except ValueError as exc:  # expat reads UTF-8, UTF-16 and single-byte encodings only
+            if "multi-byte" not in str(exc):
+                raise
+            data = _as_utf8(data, path)  # and its lines, too, are read from the UTF-8
+            handler = parse(data)
+    except LookupError as exc:  # an encoding Python does not know either: "unknown encoding: NAME"
+        raise InputError(path, f"the XML declares an unknown encoding ({str(exc).rpartition(': ')[2]})") from None
+    except NestedUnit as exc:
+        raise InputError(path, f"not a valid XLIFF or TMX file: {exc}") from None
     except xml.sax.SAXParseException as exc:
         raise InputError(path, f"not well-formed XML (line {exc.getLineNumber()}, column "
                                f"{exc.getColumnNumber() + 1}): {exc.getMessage()}") from None
@@ -238,6 +259,25 @@ def read_bilingual_file(path: Path) -> CheckedFile:
     segments = [segment for unit in handler.units for segment in unit.chinese]
     return CheckedFile(path, shown_path(path), [line.rstrip("\r") for line in text.split("\n")], segments,
                        handler.units)
+
+
+_ENCODING_DECLARATION = re.compile(rb"^(\xef\xbb\xbf)?(<\?xml[^>]*?)(\sencoding\s*=\s*(\"[^\"]*\"|'[^']*'))")
+
+
+def _as_utf8(data: bytes, path: Path) -> bytes:
+    """An XML file in a multi-byte encoding expat cannot read (GB18030, GBK, Big5: Chinese translators' tools save
+    them) as UTF-8, its encoding declaration blanked out with as many spaces, so lines and columns stay those of the
+    file."""
+    declared = _ENCODING_DECLARATION.match(data)
+    if declared is None:
+        raise InputError(path, "the XML is in an encoding expat cannot read and declares none")
+    encoding = declared.group(4)[1:-1].decode("ascii", "replace")
+    try:
+        text = data.decode(encoding)  # a codec Python has: expat asked it before refusing a multi-byte one
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not valid {encoding} (byte {exc.start})") from None
+    declaration = declared.group(3).decode("ascii", "replace")
+    return text.replace(declaration, " " * len(declaration), 1).encode("utf-8")
 
 
 def ignored_lines(lines: Sequence[str], marker: str) -> set[int]:

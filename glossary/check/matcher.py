@@ -54,6 +54,11 @@ NEAR_SYNONYM_HEAD_CONFIDENCE = 0.4
 # explains (世卫组织总部 'WHO headquarters' grouped with 世界卫生组织): a hint for the reviewer, never a CI warning
 UNREVIEWED_GROUPING_CONFIDENCE = 0.3
 MAX_TYPO_CHARS = 2  # an OCR or typing slip changes one or two characters of a name, keeping its length
+# Characters a match may skip (whitespace, particles, title marks, Markdown emphasis) between the characters of its
+# form: a line break and the next line's indentation inside a term, a few particles. More is no term, and would let
+# one finding span a whole hostile file (包容 and a million 和 before 可持续工业发展), its text copied into every
+# format of the report.
+MAX_SKIPPED_IN_MATCH = 64
 
 
 @dataclass(frozen=True)
@@ -68,11 +73,17 @@ class Match:
     evidence: str = ""  # why it is taken for the concept (fuzzy variants)
 
 
+# where a sentence (or line) ends: no phrase of OpenCC's dictionaries goes on past one
+SENTENCE_END = re.compile("(?<=[。！？；\n])")
+
+
 def simplified_text(text: str) -> str:
     """`text` with full-width Latin folded and traditional characters simplified, one character for one."""
     from glossary.corpus.repair import to_simplified
 
-    return to_simplified(text.translate(WIDTH_FOLD))[0]
+    # OpenCC takes some microseconds a character: only the sentences with a traditional character go through it,
+    # not the whole of a line that may be a whole file
+    return "".join(to_simplified(sentence)[0] for sentence in SENTENCE_END.split(text.translate(WIDTH_FOLD)))
 
 
 def normal_form(text: str) -> str:
@@ -249,9 +260,11 @@ class TermMatcher:
         for last, (word, is_key, shapes) in self.automaton.iter(view):
             first = last - len(word) + 1
             if is_key:
-                match = self._key_match(simplified, int(origin[first]), int(origin[last]) + 1, word)
-                if match is not None:
-                    exact.append(match)
+                start, end = int(origin[first]), int(origin[last]) + 1
+                if end - start - len(word) <= MAX_SKIPPED_IN_MATCH:  # else no form: spread over a whole file
+                    match = self._key_match(simplified, start, end, word)
+                    if match is not None:
+                        exact.append(match)
             if shapes:
                 # most anchor hits are common words with no variant around them: one dict lookup each, inline
                 for before, length, blank_start, blank_end, mask in shapes:
@@ -260,7 +273,8 @@ class TermMatcher:
                         continue
                     window = view[begin:begin + length]
                     entries = self.masked.get(window[:blank_start] + mask + window[blank_end:])
-                    if entries and window not in self.keys:  # not where a form itself is
+                    if entries and window not in self.keys and (  # not where a form itself is, nor spread out
+                            origin[begin + length - 1] - origin[begin] + 1 - length <= MAX_SKIPPED_IN_MATCH):
                         fuzzy += self._word_choices(origin, simplified, begin, window, blank_start, blank_end,
                                                     entries)
         if self.reorder_index and view:
@@ -406,6 +420,8 @@ class TermMatcher:
             digests = hashes.multisets(length)
             for begin in self._candidates(length, digests):
                 begin = int(begin)
+                if origin[begin + length - 1] - origin[begin] + 1 - length > MAX_SKIPPED_IN_MATCH:
+                    continue
                 window = view[begin:begin + length]
                 for concept, key in by_hash[int(digests[begin])]:
                     if (window != key and window[0] == key[0] and window[-1] == key[-1]

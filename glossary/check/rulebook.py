@@ -120,24 +120,24 @@ def load_rulebook(glossary: str | Path | None = None, terms: str | Path | None =
     if glossary is not None:
         path = resolve_glossary(Path(glossary))
         if path.suffix.lower() != ".xlsx":  # a terms file named with --glossary (data/terms_en.csv): read as one
-            return _rulebook_from_terms_file(path)
+            return _rulebook_from_terms_file(path, settings)
         try:
             stored = read_glossary(path, settings)
         except InputError as not_a_glossary:
             try:  # a terms workbook (en, zh columns) rather than a glossary version
-                return _rulebook_from_terms_file(path)
+                return _rulebook_from_terms_file(path, settings)
             except InputError:
                 raise not_a_glossary from None
         return rulebook_from_glossary(stored.rows, str(path), settings.check.rejected_as_deprecated)
-    return _rulebook_from_terms_file(Path(terms))
+    return _rulebook_from_terms_file(Path(terms), settings)
 
 
-def _rulebook_from_terms_file(path: Path) -> Rulebook:
+def _rulebook_from_terms_file(path: Path, settings: Settings) -> Rulebook:
     import warnings
 
     from glossary.formats.terms import read_terms
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a Chinese form given for two English terms does not stop a check
-        frame = read_terms(path)
+        frame = read_terms(path, settings)
     return rulebook_from_terms(frame, str(path))

@@ -16,6 +16,7 @@ from glossary.check.bilingual import AlignedUnit, bilingual_findings, plain_unit
 from glossary.check.findings import Occurrence, find_occurrences, term_finding
 from glossary.check.inputs import CheckedFile, collect_check_paths, ignored_lines, read_checked_file, shown_path
 from glossary.check.matcher import TermMatcher
+from glossary.text import printable
 from glossary.check.rulebook import Rulebook
 from glossary.check.rules import CheckOptions, Finding
 from glossary.config import Settings, default_settings
@@ -43,7 +44,7 @@ def run_check(paths: Sequence[str | Path], rulebook: Rulebook, settings: Setting
     checked: list[tuple[CheckedFile, list[Occurrence]]] = []
     aligned: list[AlignedUnit] = []
     for path in files:
-        file = read_checked_file(path)
+        file = read_checked_file(path, settings.corpus)
         if file is None:
             notes.append(f"{shown_path(path)}: not checked (not a text file in a known encoding)")
             continue
@@ -63,7 +64,8 @@ def run_check(paths: Sequence[str | Path], rulebook: Rulebook, settings: Setting
     ignored = {file.shown: ignored_lines(file.lines, options.ignore_marker) for file, _ in checked}
     findings = [f for f in findings if f.line not in ignored.get(f.path, ())]
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
-    return CheckRun(findings, [file.shown for file, _ in checked], notes)
+    # notes name files and glossary forms, and go to a terminal as they are: nothing in them may act on it
+    return CheckRun(findings, [file.shown for file, _ in checked], [printable(note) for note in notes])
 
 
 def check_paths(paths: Sequence[str | Path], rulebook: Rulebook, settings: Settings | None = None,

@@ -4,9 +4,9 @@ Every later stage trusts what this module returns: `Document.paragraphs` holds c
 (no footnote bodies, rules, page furniture or boilerplate notices), in simplified characters with folded widths.
 
 Public API:
-    collect_paths(paths) -> list[Path]
+    collect_paths(paths, skipped=None) -> list[Path]
     decode_bytes(data, path) -> (text, encoding)
-    read_source(path) -> Source                      (decoded text of one file, before repair)
+    read_source(path, settings=None) -> Source       (decoded text of one file, before repair)
     load_document(path, settings=None, boilerplate_lines=frozenset()) -> Document
     load_corpus(paths, settings=None, skip_bad=False) -> Corpus
     read_metadata(paragraphs, header_size, organs) -> dict   (organ, session, dates, title, ...)
@@ -29,8 +29,8 @@ from typing import Any, Iterable, Mapping
 
 from glossary.parallel import collector_paused
 from glossary.config import CorpusSettings, Settings, default_settings
-from glossary.errors import InputError  # noqa: F401  (raised by the loaders)
-from glossary.files import collect_files, describe_suffixes
+from glossary.errors import InputError, os_problem
+from glossary.files import check_zip_archive, collect_files, describe_suffixes
 from glossary.text import HAN_CHAR
 from glossary.model import Corpus, Document, Paragraph, Source  # noqa: F401  (what this stage builds)
 
@@ -42,10 +42,11 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 SUPPORTED_NAMES = describe_suffixes(SUPPORTED_SUFFIXES)
 
 
-def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
+def collect_paths(paths: Iterable[str | Path], skipped: list[InputError] | None = None) -> list[Path]:
     """Files named, plus supported files found (recursively, sorted) in folders named; a named file of another
-    type is refused. No duplicates."""
-    return collect_files(paths, SUPPORTED_SUFFIXES)
+    type is refused. No duplicates. What cannot be read (a missing path, a folder without permission, a broken
+    link) raises InputError, or is appended to `skipped` when given."""
+    return collect_files(paths, SUPPORTED_SUFFIXES, skipped=skipped)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -64,15 +65,24 @@ MIN_HAN_SHARE = 0.3
 _UNDECODABLE = "cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text"
 
 
+_SPACE_RE = re.compile(r"\s")
+
+
 def _han_share(text: str) -> float:
-    visible = [c for c in text if not c.isspace()]
-    return len(HAN_CHAR.findall(text)) / len(visible) if visible else 0.0
+    # counted by substitution: a list of every character (or of every match) of a 50 MB text takes gigabytes
+    visible = len(text) - _SPACE_RE.subn("", text)[1]
+    return HAN_CHAR.subn("", text)[1] / visible if visible else 0.0
 
 
 def _plausible_text(text: str) -> bool:
     """No control characters other than whitespace: what a wrongly decoded binary would produce."""
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\x0c")
     return controls == 0 and "\ufffd" not in text
+
+
+def _mostly_nul(text: str) -> bool:
+    """More NULs than a stray one per thousand characters: binary data (or UTF-16 read as UTF-8), not text."""
+    return "\x00" in text and text.count("\x00") > max(1, len(text) // 1000)
 
 
 def _decode_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
@@ -109,9 +119,11 @@ def decode_bytes(data: bytes, path: str | Path | None = None) -> tuple[str, str]
             break
         if not text.strip("\ufeff \t\r\n"):
             raise InputError(path, "empty file")
-        if "\x00" in text:
-            raise InputError(path, "binary file")
-        return text, codec
+        if _mostly_nul(text):
+            if boms:
+                raise InputError(path, "binary file")
+            break           # UTF-16 without a byte-order mark is valid UTF-8 too, a NUL every other byte
+        return text, codec  # a stray NUL of a broken export is a control character: the repair replaces it
     if b"\x00" in data:
         decoded = _decode_utf16_without_bom(data)
         if decoded is None:
@@ -183,30 +195,40 @@ def markdown_to_text(text: str) -> str:
     return "\n".join(out)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, at most `max_bytes` of them (read that far and no further: a file may grow while read)."""
     try:
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(path, "is a folder, not a file") from None
-    except FileNotFoundError:
-        raise InputError(path, "no such file or folder") from None
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
+        raise InputError(path, os_problem(exc)) from None
+    if len(data) > max_bytes:
+        raise InputError(path, f"the file is larger than document_max_bytes ({max_bytes:,})")
+    return data
 
 
-def _read_docx(path: Path, data: bytes) -> tuple[str, frozenset[int]]:
+def _read_docx(path: Path, data: bytes, limits: CorpusSettings) -> tuple[str, frozenset[int]]:
     """Paragraphs in document order, table cells row by row; Word heading styles are remembered."""
     import io
 
     from docx import Document as open_docx
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.table import Table
 
     from glossary.corpus.repair import join_fragments
 
+    check_zip_archive(path, limits.archive_max_unpacked_bytes, limits.archive_max_ratio, data=data,
+                      kind="a readable Word (.docx) document")
     try:
         document = open_docx(io.BytesIO(data))
         lines: list[str] = []
         headings: set[int] = set()
+        # python-docx's paragraph.style looks the default style up among all styles for every paragraph without
+        # one (a millisecond each): the style names are read once, and each paragraph's style id looked up in them
+        style_names = {style.style_id: style.name or "" for style in document.styles
+                       if style.type == WD_STYLE_TYPE.PARAGRAPH}
+        default_style = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        default_name = (default_style.name if default_style is not None else "") or ""
 
         def add_paragraph(paragraph) -> None:
             # a manual line break (Shift+Enter) inside a paragraph does not end it
@@ -214,7 +236,7 @@ def _read_docx(path: Path, data: bytes) -> tuple[str, frozenset[int]]:
             text = ""
             for piece in pieces:
                 text = join_fragments(text, piece)
-            style = (paragraph.style.name if paragraph.style is not None else "") or ""
+            style = style_names.get(paragraph._p.style, default_name)
             if text and style.lower().startswith(("heading", "title")):
                 headings.add(len(lines) + 1)
             lines.append(text)              # one line per Word paragraph: Paragraph.line = its ordinal
@@ -247,17 +269,18 @@ def _read_docx(path: Path, data: bytes) -> tuple[str, frozenset[int]]:
 _CID_RE = re.compile(r"\(cid:\d+\)")
 
 
-def _read_pdf(path: Path, data: bytes) -> str:
-    import io
-
-    from pdfminer.high_level import extract_text
+def _read_pdf(path: Path, data: bytes, limits: CorpusSettings) -> str:
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    from glossary.corpus.pdf import PdfLimitReached, extract_pdf_text
 
     if b"%PDF-" not in data[:1024]:
         raise InputError(path, "not a readable PDF (no %PDF header)")
     logging.getLogger("pdfminer").setLevel(logging.ERROR)   # warnings about damaged objects are noise here
     try:
-        text = extract_text(io.BytesIO(data))
+        text = extract_pdf_text(data, limits)
+    except PdfLimitReached as exc:
+        raise InputError(path, str(exc)) from None
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise InputError(path, "PDF is password-protected") from None
     except Exception as exc:  # pdfminer has no common base class for parse errors
@@ -269,23 +292,25 @@ def _read_pdf(path: Path, data: bytes) -> str:
     return text.replace("\x0c", "\n")
 
 
-def read_source(path: str | Path) -> Source:
-    """Read and decode one file; every failure is an InputError naming the file."""
+def read_source(path: str | Path, settings: CorpusSettings | None = None) -> Source:
+    """Read and decode one file within the limits of `settings` (sizes, archive and PDF limits; the shipped
+    defaults when None); every failure is an InputError naming the file."""
     path = Path(path)
+    limits = settings or default_settings().corpus
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         if not path.exists():
             raise InputError(path, "no such file or folder")
         raise InputError(path, f"unsupported file type '{path.suffix or '(none)'}' (expected {SUPPORTED_NAMES})")
-    data = _read_bytes(path)
+    data = _read_bytes(path, limits.document_max_bytes)
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise InputError(path, "empty file")
     if suffix == ".docx":
-        text, headings = _read_docx(path, data)
+        text, headings = _read_docx(path, data, limits)
         return Source(path, text, "docx", digest, headings)
     if suffix == ".pdf":
-        return Source(path, _read_pdf(path, data), "pdf", digest)
+        return Source(path, _read_pdf(path, data, limits), "pdf", digest)
     text, encoding = decode_bytes(data, path)
     if suffix == ".md":
         text = markdown_to_text(text)
@@ -521,7 +546,8 @@ def _rows(columns) -> list[Paragraph]:
 
 def load_document(path: str | Path, settings: Settings | None = None, boilerplate_lines: frozenset[str] = frozenset()) -> Document:
     """Read, decode, repair one file. Raises InputError naming the file on any input problem."""
-    return build_document(read_source(path), (settings or default_settings()).corpus, boilerplate_lines)
+    corpus_settings = (settings or default_settings()).corpus
+    return build_document(read_source(path, corpus_settings), corpus_settings, boilerplate_lines)
 
 
 def load_corpus(
@@ -533,8 +559,9 @@ def load_corpus(
 ) -> Corpus:
     """Load every supported file under `paths` (callers pass [config.SEEDS_DIR] when the user gave none).
 
-    skip_bad=False: the first bad file raises InputError. skip_bad=True: bad files (and missing
-    paths) are listed in Corpus.skipped and the rest is loaded.
+    skip_bad=False: the first bad file raises InputError. skip_bad=True: bad files, and every path that cannot be
+    read (missing, a folder without permission, a broken link: see glossary.files.collect_files), are listed in
+    Corpus.skipped and the rest is loaded.
     Lines recurring in `boilerplate_min_docs` documents or more are removed as boilerplate.
     """
     settings = settings or default_settings()
@@ -544,21 +571,15 @@ def load_corpus(
     skipped: list[InputError] = []
     files: list[Path] = []
     seen: set[Path] = set()
-    for path in paths:
-        try:
-            for file in collect_paths([path]):
-                if file not in seen:
-                    seen.add(file)
-                    files.append(file)
-        except InputError as error:
-            if not skip_bad:
-                raise
-            skipped.append(error)
+    for file in collect_paths(paths, skipped if skip_bad else None):
+        if file not in seen:
+            seen.add(file)
+            files.append(file)
 
     sources: list[Source] = []
     for path in files:
         try:
-            sources.append(read_source(path))
+            sources.append(read_source(path, settings.corpus))
         except InputError as error:
             if not skip_bad:
                 raise
@@ -567,6 +588,10 @@ def load_corpus(
         raise InputError(", ".join(map(str, paths)), f"no {SUPPORTED_NAMES} files found")
 
     return Corpus(Documents(sources, settings, cache_dir, jobs), skipped)
+
+
+# the modules a document depends on: the cache keys on their code
+_CODE = ("glossary.corpus.load", "glossary.corpus.pdf", "glossary.corpus.repair")
 
 
 class Documents(Sequence):
@@ -582,7 +607,7 @@ class Documents(Sequence):
     def key(self) -> str:
         from glossary.cache import cache_key, code_fingerprint, settings_fingerprint
 
-        return cache_key(code_fingerprint("glossary.corpus.load", "glossary.corpus.repair"), settings_fingerprint(self.settings),
+        return cache_key(code_fingerprint(*_CODE), settings_fingerprint(self.settings),
                          *(f"{s.path.name}|{s.path.suffix.lower()}|{s.sha256}" for s in self.sources))
 
     def _built(self) -> list[Document]:
@@ -631,19 +656,24 @@ def build_documents(
 
     from glossary.cache import cache_key, code_fingerprint, entry_path, read_entry, settings_fingerprint, write_entry
 
-    fingerprint = repr((code_fingerprint("glossary.corpus.load", "glossary.corpus.repair"), settings_fingerprint(settings), sorted(recurring)))
+    fingerprint = repr((code_fingerprint(*_CODE), settings_fingerprint(settings), sorted(recurring)))
     entry = entry_path(cache_dir, "documents", cache_key(fingerprint))
-    cached: dict[str, Document] = read_entry(entry) or {}
+    cached: dict[str, Document] = read_entry(entry, dict) or {}
     keys = [f"{s.sha256}{s.path.suffix.lower()}" for s in sources]
     documents: dict[int, Document] = {}
     taken: set[str] = set()
     for index, key in enumerate(keys):
         document = cached.get(key)
-        if document is not None:
-            if key in taken:
-                document = copy.deepcopy(document)  # the same bytes twice in the corpus: two documents
-            taken.add(key)
+        if not isinstance(document, Document):
+            continue        # not cached, or cached as something else: repaired again
+        if key in taken:
+            document = copy.deepcopy(document)  # the same bytes twice in the corpus: two documents
+        try:
             documents[index] = _restored(document, sources[index])
+        except (TypeError, ValueError, AttributeError):  # an entry of the right type holding the wrong things
+            cached.pop(key)
+            continue
+        taken.add(key)
     missing = [i for i in range(len(sources)) if i not in documents]
     portable: dict[int, Document] = {}
     large = sum(len(sources[i].text) for i in missing) >= settings.run.parallel_min_chars

@@ -5,6 +5,8 @@ can see what was touched (`Document.repairs`). `repair_text` runs the steps in o
 switched off in the [tool.glossary] table of pyproject.toml (the keys are named after the steps).
 
 Order matters:
+  0. control characters become spaces (not a step that can be switched off: XML, and so a workbook, cannot hold
+     them), and a line too long to classify whole becomes a line per sentence (`split_lines`)
   1. character level, length-preserving, line by line: `to_simplified`, `fold_width`
   2. line level: `remove_boilerplate` (notices, recurring lines, page furniture), then
      `separate_footnotes` (a page break can sit inside a sentence: the footnotes printed at the foot
@@ -21,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Container, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Container, Iterable, Mapping
 
 from glossary.config import CorpusSettings, default_settings
 from glossary.errors import InputError
@@ -127,10 +129,18 @@ class Line:
     text: str
     number: int                # 1-based line number in the decoded file
     heading: bool = False      # marked as a heading by the source (markdown #, Word heading style)
+    piece: ClassVar[bool] = False   # a class attribute: one more field would slow every line's creation
 
 
-def split_lines(raw: str, heading_lines: Iterable[int] = ()) -> list[Line]:
-    """Lines with their original numbers; markdown `#` heading markers become `heading=True`.
+class Piece(Line):
+    """A later sentence of a line too long to classify whole (see split_long_line)."""
+
+    piece: ClassVar[bool] = True
+
+
+def split_lines(raw: str, heading_lines: Iterable[int] = (), max_chars: int = 0) -> list[Line]:
+    """Lines with their original numbers; markdown `#` heading markers become `heading=True`; a line longer than
+    `max_chars` (when not 0) becomes a line per sentence (`split_long_line`).
 
     Text pasted from markdown keeps its markup even in a .txt file (seed 004 has `## 大会`, seed 000
     `<https://…>`), so heading markers and autolink brackets are taken off here for every format.
@@ -139,6 +149,10 @@ def split_lines(raw: str, heading_lines: Iterable[int] = ()) -> list[Line]:
     text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
     texts = text.split("\n")
     lines = [Line(line, number, number in marked) for number, line in enumerate(texts, start=1)]
+    if max_chars and len(text) > max_chars and max(map(len, texts)) > max_chars:
+        lines = [piece for line in lines for piece in split_long_line(line, max_chars)]
+        texts = [line.text for line in lines]
+        text = "\n".join(texts)
     for index in lines_matching(_MARKUP_RE, texts, text):
         line = lines[index]
         if "#" in line.text and (m := MARKDOWN_HEADING_RE.match(line.text)):
@@ -146,6 +160,44 @@ def split_lines(raw: str, heading_lines: Iterable[int] = ()) -> list[Line]:
         if "<" in line.text:
             line.text = MARKDOWN_AUTOLINK_RE.sub(r"\1", line.text)
     return lines
+
+
+# where a sentence ends inside a line: Chinese full stops, and Latin ones after a small letter or a bracket and
+# before a space (not 1.5, IDB.52, nor the labels 8. 一. A. that start the next paragraph); and right before a
+# paragraph number glued to the heading before it (背景1. 世界银行称), as a line without its breaks has them
+_SENTENCE_BREAK_RE = re.compile(
+    f"(?:[。！？；…]+|(?<=[a-z{re.escape(CLOSERS)}\"'])[.!?;]+(?=\\s))[{re.escape(CLOSERS)}\"']*"
+    f"|(?<=[{HAN}]) *(?=\\d{{1,3}}\\.(?: *[{HAN}《“]| +\\d))"
+)
+# where a sentence too long for a paragraph is cut: after a comma or a space
+_CUT_AFTER = "，、,；; "
+
+
+def split_long_line(line: Line, max_chars: int) -> list[Line]:
+    """A line longer than `max_chars` as a line per sentence, so that each is classified on its own (a notice
+    removed is one sentence, not the file; a file without line breaks is not one heading). The sentences after
+    the first are `piece`s: rejoin_broken_lines puts them back together in paragraphs of at most `max_chars`.
+    A sentence longer than that is cut after a comma or space (or anywhere, if it has none)."""
+    if len(line.text) <= max_chars:
+        return [line]
+    text = line.text
+    pieces: list[str] = []
+    start = 0
+    for end in [*(m.end() for m in _SENTENCE_BREAK_RE.finditer(text)), len(text)]:
+        while end - start > max_chars:
+            pieces.append(text[start:(cut := _cut_point(text, start, max_chars))])
+            start = cut
+        if end > start:
+            pieces.append(text[start:end])
+            start = end
+    return [(Piece if index else Line)(piece, line.number, line.heading) for index, piece in enumerate(pieces)]
+
+
+def _cut_point(text: str, start: int, max_chars: int) -> int:
+    """Where to cut text[start:] at most `max_chars` on: after the last comma or space in the second half."""
+    low, high = start + max_chars // 2, start + max_chars
+    best = max(text.rfind(char, low, high) for char in _CUT_AFTER)
+    return best + 1 if best >= 0 else high
 
 
 def _content(lines: list[Line]) -> list[str]:
@@ -184,6 +236,22 @@ def join_fragments(left: str, right: str) -> str:
     if left and right and is_ascii_alnum(left[-1]) and is_ascii_alnum(right[0]):
         return f"{left} {right}"
     return left + right
+
+
+# --------------------------------------------------------------------------------------------------
+# step: control characters (always: no later stage can hold them)
+
+# C0 controls but tab, line feed, carriage return and form feed (a page break: split_lines makes it a line break),
+# DEL and C1 controls, lone surrogates, and the two non-characters XML refuses
+CONTROL_CHARACTER_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def replace_control_characters(text: str) -> tuple[str, int]:
+    """Control characters (a vertical tab from a Word export, \\x01, \\x00) become spaces: no XML, and so no .xlsx
+    workbook, may hold them; a space keeps every position, and tidy_spaces drops it between Chinese characters."""
+    if not CONTROL_CHARACTER_RE.search(text):
+        return text, 0
+    return CONTROL_CHARACTER_RE.subn(" ", text)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -606,13 +674,14 @@ class Block:
     heading: bool = False
     last_line: str = ""         # the last physical line appended, as printed
     lines: int = 1
+    last_number: int = 0        # the number of that line
 
 
 # an unclosed 《 or “ keeps a short line open for at most this many lines
 MAX_BRACKET_LINES = 3
 
 
-def rejoin_broken_lines(lines: list[Line], width: int | None = None) -> tuple[list[Block], int]:
+def rejoin_broken_lines(lines: list[Line], width: int | None = None, max_chars: int = 0) -> tuple[list[Block], int]:
     """Turn lines into paragraphs, rejoining sentences that a PDF broke at the line end.
 
     A paragraph goes on to the next line when its last line is still open: it reached the right
@@ -625,6 +694,8 @@ def rejoin_broken_lines(lines: list[Line], width: int | None = None) -> tuple[li
     Short lines (titles, headings, the date line) never reach the margin, so they stay on their own.
     Blank lines between the pieces do not matter: PDF pastes put them everywhere.
     The pieces are joined without a space, except between two Latin letters/digits.
+    The sentences of a line too long to classify whole (`Line.piece`) go back together unless one starts a
+    paragraph. No paragraph grows past `max_chars` (when not 0).
     Returns the paragraphs and the number of line joins.
     """
     width = column_width(lines) if width is None else width
@@ -639,17 +710,30 @@ def rejoin_broken_lines(lines: list[Line], width: int | None = None) -> tuple[li
             blank_before = True
             continue
         previous = blocks[-1] if blocks else None
-        if previous is not None and not previous.heading and not line.heading:
-            if _is_open(previous, hard_wrapped, width, blank_before) and not _starts_paragraph(
-                text, next_number, after_sentence_end=ends_sentence(previous.last_line)
+        if previous is not None:
+            if line.piece and previous.last_number == line.number:
+                # a piece starts where a sentence ended, or before a paragraph number: any paragraph shape starts one
+                if (not max_chars or len(previous.text) + len(text) < max_chars) and not _starts_paragraph(
+                    text, next_number, after_sentence_end=True
+                ):
+                    # the space the line had between its sentences (Latin text), none between Chinese ones
+                    spaced = line.text[:1].isspace() or previous.last_line[-1:].isspace()
+                    previous.text += (" " if spaced else "") + text
+                    previous.last_line = line.text
+                    continue
+            elif not previous.heading and not line.heading and _is_open(
+                previous, hard_wrapped, width, blank_before
+            ) and not _starts_paragraph(text, next_number, after_sentence_end=ends_sentence(previous.last_line)) and (
+                not max_chars or len(previous.text) + len(text) < max_chars
             ):
                 previous.text = join_fragments(previous.text, text)
+                previous.last_number = line.number
                 previous.last_line = line.text
                 previous.lines += 1
                 joins += 1
                 blank_before = False
                 continue
-        blocks.append(Block(text, line.number, line.heading, line.text))
+        blocks.append(Block(text, line.number, line.heading, line.text, 1, line.number))
         if m := NUMBERED_RE.match(text):
             next_number = int(m.group(1)) + 1
         blank_before = False
@@ -829,7 +913,7 @@ def tidy_paragraphs(texts: list[str], collapse: bool = True) -> tuple[list[str],
 # orchestrator
 
 COUNT_KEYS = (
-    "traditional_converted", "width_folded", "boilerplate_lines", "page_furniture", "rules",
+    "control_characters", "traditional_converted", "width_folded", "boilerplate_lines", "page_furniture", "rules",
     "footnote_bodies", "footnote_links", "rejoined_lines", "footnote_markers", "number_spaces", "spaces_tidied",
 )
 
@@ -866,7 +950,8 @@ def repair_text(
 
     settings = settings or default_settings().corpus
     counts = dict.fromkeys(COUNT_KEYS, 0)
-    lines = split_lines(raw, heading_lines)
+    raw, counts["control_characters"] = replace_control_characters(raw)
+    lines = split_lines(raw, heading_lines, settings.max_paragraph_chars)
 
     if settings.to_simplified:
         # no OpenCC phrase spans a line, so the text goes in whole: one scan usually finds nothing to convert
@@ -893,7 +978,7 @@ def repair_text(
         counts.update(step_counts)
 
     if settings.rejoin_broken_lines:
-        blocks, counts["rejoined_lines"] = rejoin_broken_lines(lines, width)
+        blocks, counts["rejoined_lines"] = rejoin_broken_lines(lines, width, settings.max_paragraph_chars)
     else:
         blocks = [Block(line.text.strip(), line.number, line.heading, line.text) for line in lines if line.text.strip()]
 

@@ -2,7 +2,8 @@
 
 Text from documents is data, never code: a cell that would start a spreadsheet formula (= + - @, or a tab or
 carriage return before one) is written as a string cell in XLSX, and with a leading apostrophe in CSV/TSV
-(the OWASP recommendation for CSV injection).
+(the OWASP recommendation for CSV injection). Headers are cells too: a column named `=1+2` in a terms file is
+carried into align's output, and is neutralised like any value.
 
 A terminal table is as wide as the terminal (COLUMNS, else the terminal's width, else 100), counted in cells (two
 for a Chinese character): long text cells end in …, and columns that cannot fit are left out and named.
@@ -13,7 +14,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from glossary.files import atomic_path, write_text_atomic
+from glossary.text import printable
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("table", "tsv", "csv", "json", "xlsx")
@@ -54,9 +55,10 @@ def to_json(data) -> str:
 
 
 def to_delimited(df: pd.DataFrame, sep: str) -> str:
+    """CSV or TSV, header and values neutralised (neutralise_formula)."""
     buffer = io.StringIO()
     safe = df.apply(lambda column: column.map(neutralise_formula)) if len(df) else df
-    safe.to_csv(buffer, sep=sep, index=False, lineterminator="\n")
+    safe.rename(columns=neutralise_formula).to_csv(buffer, sep=sep, index=False, lineterminator="\n")
     return buffer.getvalue()
 
 
@@ -72,12 +74,23 @@ def write_xlsx_sheets(target: Path, sheets: dict[str, pd.DataFrame]) -> None:
         sheet = workbook.create_sheet(name[:31])
         fill_sheet(sheet, df)
         style_table_sheet(sheet, df)
-    with atomic_path(target, ".xlsx") as tmp:
-        workbook.save(tmp)
+    save_workbook(workbook, target)
+
+
+def save_workbook(workbook, target: Path) -> None:
+    """`workbook` written to `target` atomically. openpyxl's own save leaves its zip file open when writing fails
+    (a full disk), and Python reports the failed close later as a traceback: here the archive is closed either way."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    with atomic_path(target, ".xlsx") as tmp, ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).save()
 
 
 def fill_sheet(sheet, df: pd.DataFrame) -> None:
-    sheet.append([str(c) for c in df.columns])
+    for col, name in enumerate(df.columns, start=1):  # the header is text from the input too: set_cell, like values
+        set_cell(sheet.cell(row=1, column=col), str(name))
     for row in records(df):
         sheet.append([None] * len(df.columns))
         for col, value in enumerate(row.values(), start=1):
@@ -85,9 +98,15 @@ def fill_sheet(sheet, df: pd.DataFrame) -> None:
 
 
 def set_cell(cell, value) -> None:
-    """Assign a value; text stays text even when it starts like a formula."""
+    """Assign a value; text stays text even when it starts like a formula. A control character XML cannot hold (a
+    vertical tab from Word, NUL) becomes U+FFFD here rather than openpyxl's IllegalCharacterError: readers clean
+    them, and a table from anywhere else is still written."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if isinstance(value, (list, tuple, set)):
         value = "|".join(map(str, value))
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
@@ -99,7 +118,6 @@ def set_cell(cell, value) -> None:
 TABLE_OVERHEAD_PER_COLUMN = 3  # rich's border and one space of padding either side: width = sum(cells) + 3n + 1
 NARROWEST_TEXT_CELL = 8  # a text column is cut down to no fewer cells than this before columns are left out
 MAX_DECIMALS = 4
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def terminal_width(default: int = 100) -> int:
@@ -134,10 +152,14 @@ def _format_column(values: list) -> tuple[list[str], bool]:
         elif isinstance(value, (list, tuple, set)):
             texts.append("|".join(map(str, value)))
         else:
-            # one line per row: a line break or tab would break the table apart, and an escape sequence from a
-            # document would reach the terminal
-            texts.append(" ".join(_CONTROL.sub(" ", str(value)).split()))
+            texts.append(one_line(str(value)))
     return texts, numeric
+
+
+def one_line(text: str) -> str:
+    """A table cell's text on one line: a line break or tab would break the table apart, and an escape sequence
+    from a document would reach the terminal (glossary.text.printable shows the other controls)."""
+    return " ".join(printable(text.replace("\t", " ").replace("\n", " ").replace("\r", " ")).split())
 
 
 def _room(width: int, columns: int) -> int:
@@ -175,7 +197,7 @@ def render_table(df: pd.DataFrame, title: str | None = None, width: int | None =
     from rich.text import Text
 
     width = width or terminal_width()
-    names = [str(column) for column in df.columns]
+    names = [one_line(str(column)) for column in df.columns]  # a header from a terms file is document text too
     rows = records(df)
     columns = [_format_column([row[column] for row in rows]) for column in df.columns]
     natural = [max([1, cell_len(name), *map(cell_len, texts)]) for name, (texts, _) in zip(names, columns)]

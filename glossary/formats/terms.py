@@ -1,7 +1,7 @@
 """The terms file: a curated list of English terms with their approved Chinese (CSV, TSV or XLSX), and the
 `|`-separated form lists it shares with the glossary workbook.
 
-    read_terms(path) -> DataFrame         one row per English term, every column as text
+    read_terms(path, settings=None) -> DataFrame   one row per English term, every column as text
     curated_forms(terms) -> [[forms]]     each entry's Chinese forms, preferred first
     split_forms("a|b| a") -> ["a", "b"]   the one reading of a form list: trimmed, blanks and repeats dropped
 """
@@ -11,13 +11,15 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
 
-from glossary.errors import InputError
+from glossary.config import Settings, default_settings
+from glossary.errors import InputError, os_problem
 
 TERM_COLUMNS = ("en", "zh", "abbr", "domain", "note", "source")
 
@@ -64,27 +66,20 @@ class TermsFileWarning(UserWarning):
 # --- the terms file -----------------------------------------------------------------------------------------
 
 
-def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (file row number, values) of a CSV, TSV or XLSX file; blank rows skipped."""
+def read_rows(path: Path, settings: Settings | None = None) -> tuple[list[str], list[tuple[int, list[str]]], int]:
+    """Header, (file row number, values) of a CSV, TSV or XLSX file (blank rows skipped), and how many control
+    characters were replaced by spaces (no workbook or XML export could hold them). A workbook is read within the
+    limits of any archive (unpacked size, ratio) and of a reviewed workbook's rows and columns."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        import zipfile
-
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-            rows = [
-                (number, ["" if v is None else str(v) for v in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as exc:
-            raise InputError(path, f"not a readable XLSX workbook ({type(exc).__name__})") from None
+        rows = _workbook_rows(path, settings or default_settings())
     else:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             raise InputError(path, "not UTF-8 text (save the terms file as UTF-8)") from None
+        except OSError as exc:
+            raise InputError(path, os_problem(exc)) from None
         first_line = text.split("\n", 1)[0]
         delimiter = "\t" if suffix in (".tsv", ".tab") or (suffix != ".csv" and "\t" in first_line) else ","
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -94,26 +89,79 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
                 rows.append((reader.line_num, values))
         except csv.Error as exc:
             raise InputError(path, f"row {reader.line_num}: {exc}") from None
-    rows = [(n, [v.strip() for v in values]) for n, values in rows if any(v.strip() for v in values)]
-    if not rows:
+    from glossary.corpus.repair import replace_control_characters
+
+    replaced = 0
+    cleaned = []
+    for number, values in rows:
+        kept = []
+        for value in values:
+            value, count = replace_control_characters(value)
+            replaced += count
+            kept.append(value.strip())
+        if any(kept):
+            cleaned.append((number, kept))
+    if not cleaned:
         raise InputError(path, "empty terms file (needs a header row with a column 'en')")
-    header = rows[0][1]
-    return header, rows[1:]
+    return cleaned[0][1], cleaned[1:], replaced
 
 
-def read_terms(path: str | Path) -> pd.DataFrame:
+# how Office writes a character XML cannot hold (a vertical tab pasted from Word is _x000B_); openpyxl leaves it
+_OFFICE_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def _cell_string(value: Any) -> str:
+    if value is None:
+        return ""
+    return _OFFICE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value) if isinstance(value, str) else str(value)
+
+
+def _workbook_rows(path: Path, settings: Settings) -> list[tuple[int, list[str]]]:
+    """The first sheet's rows as text, refused before parsing when the file is no plausible workbook or a
+    decompression bomb, and while reading past workbook_max_rows or workbook_max_columns."""
+    from openpyxl import load_workbook
+
+    from glossary.files import check_zip_archive
+
+    # the archive check a .docx gets (glossary.formats.workbook, which imports this module, cannot be imported here)
+    check_zip_archive(path, settings.corpus.archive_max_unpacked_bytes, settings.corpus.archive_max_ratio,
+                      kind="a readable XLSX workbook")
+    max_rows, max_columns = settings.review.workbook_max_rows, settings.review.workbook_max_columns
+    rows = []
+    try:
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        # the dimensions the sheet states are not trusted: openpyxl drops the rows past them, and pads every row to
+        # the width they claim. Rows are counted as they come (an empty one for each row number skipped: a row
+        # numbered in the billions stops at the limit, not after a billion empty ones)
+        sheet.reset_dimensions()
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > max_rows + 1:
+                raise InputError(path, f"more than workbook_max_rows ({max_rows}) rows")
+            if len(values) > max_columns and not all(is_blank(v) for v in values[max_columns:]):
+                raise InputError(path, f"more than workbook_max_columns ({max_columns}) columns")
+            rows.append((number, [_cell_string(v) for v in values[:max_columns]]))
+    except InputError:
+        raise
+    except Exception as exc:  # openpyxl, zipfile and the XML parser each raise their own types for damaged files
+        raise InputError(path, f"not a readable XLSX workbook ({type(exc).__name__})") from None
+    return rows
+
+
+def read_terms(path: str | Path, settings: Settings | None = None) -> pd.DataFrame:
     """A terms file (CSV, TSV or XLSX with a header row) as a DataFrame of strings, one row per English term.
 
     Required column `en`; optional `zh` (approved Chinese, '|'-separated, the first preferred, the rest deprecated),
     `abbr`, `domain`, `note`, `source` (added empty when absent); other columns are carried through.
     Raises InputError naming the file and row for a missing `en` column, an empty `en` or a duplicate `en`.
-    Warns (TermsFileWarning; also listed in `.attrs["warnings"]`) when one Chinese form is given for two terms."""
+    Warns (TermsFileWarning; also listed in `.attrs["warnings"]`) when one Chinese form is given for two terms, and
+    when control characters were replaced by spaces (their count in `.attrs["control_characters"]`).
+    `settings`: the limits a workbook is read within (the shipped defaults when None)."""
     path = Path(path)
     if path.is_dir():
         raise InputError(path, "is a folder, not a terms file")
     if not path.is_file():
         raise InputError(path, "no such file")
-    header, rows = read_rows(path)
+    header, rows, replaced = read_rows(path, settings)
     columns = []
     for name in header:
         key = name.strip()
@@ -144,6 +192,8 @@ def read_terms(path: str | Path) -> pd.DataFrame:
                                 f"{other[1]!r} and {en!r}")
             else:
                 claimed[normalise_zh(form)] = (number, en)
+    if replaced:
+        problems.append(f"{path}: {replaced} control characters replaced by spaces")
     frame = pd.DataFrame(records, columns=columns)
     for column in TERM_COLUMNS:
         if column not in frame.columns:
@@ -152,6 +202,7 @@ def read_terms(path: str | Path) -> pd.DataFrame:
         warnings.warn(message, TermsFileWarning, stacklevel=2)
     frame.attrs["warnings"] = problems
     frame.attrs["source"] = str(path)
+    frame.attrs["control_characters"] = replaced
     return frame
 
 

@@ -23,7 +23,6 @@ column `_owned` listing the cells each row holds from earlier reviews (see gloss
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -32,8 +31,8 @@ import pandas as pd
 
 from glossary.config import ReviewSettings, Settings, default_settings
 from glossary.errors import InputError
-from glossary.files import atomic_path
-from glossary.formats.tables import records, set_cell
+from glossary.files import check_zip_archive
+from glossary.formats.tables import records, save_workbook, set_cell
 from glossary.formats.terms import cell_text, is_blank
 
 STATUSES = ("candidate", "approved", "rejected", "deprecated")
@@ -106,7 +105,8 @@ def check_workbook_file(path: Path, settings: Settings | None = None) -> None:
     """Refuse what is not a plausible .xlsx before any XML is parsed: size on disk, zip structure, unpacked size."""
     import openpyxl
 
-    limits = (settings or default_settings()).review
+    settings = settings or default_settings()
+    limits = settings.review
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "no such workbook")
@@ -117,15 +117,10 @@ def check_workbook_file(path: Path, settings: Settings | None = None) -> None:
     if size > limits.workbook_max_bytes:
         raise InputError(path, f"workbook is {size:,} bytes, more than workbook_max_bytes "
                                f"({limits.workbook_max_bytes:,})")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError):
-        raise InputError(path, "not an Excel workbook (.xlsx): the file is not a zip archive") from None
-    unpacked = sum(m.file_size for m in members)
-    if len(members) > 10_000 or unpacked > limits.workbook_max_uncompressed_bytes:
-        raise InputError(path, f"workbook unpacks to {unpacked:,} bytes in {len(members)} parts, more than "
-                               f"workbook_max_uncompressed_bytes ({limits.workbook_max_uncompressed_bytes:,})")
+    # a workbook is a zip archive: refused if it is a decompression bomb, before openpyxl unpacks any part
+    members = check_zip_archive(path, limits.workbook_max_uncompressed_bytes,
+                                settings.corpus.archive_max_ratio,
+                                kind="an Excel workbook (.xlsx)", unpacked_setting="workbook_max_uncompressed_bytes")
     if not any(m.filename == "[Content_Types].xml" for m in members):
         raise InputError(path, "not an Excel workbook (.xlsx): no [Content_Types].xml inside")
 
@@ -341,6 +336,5 @@ def write_glossary_workbook(target: Path, sheets: dict[str, pd.DataFrame],
     workbook.active = 0
     if target.exists():  # the lock makes this impossible between builds; never overwrite a version anyway
         raise InputError(target, "already exists; refusing to overwrite a glossary version")
-    with atomic_path(target, ".xlsx") as tmp:
-        workbook.save(tmp)
+    save_workbook(workbook, target)
 

@@ -532,7 +532,7 @@ def count_corpus(
         counted, fresh = iter(counted), set(missing)
         # merged in shard order as they come, so few shards' tables wait in memory
         for s in range(len(members)):
-            part = next(counted) if s in fresh else read_entry(paths[s])
+            part = next(counted) if s in fresh else read_entry(paths[s], ShardCounts)
             if part is None:  # a cache entry damaged since it was looked at
                 part = _count_in_worker(([texts[k] for k in members[s]], paths[s]))
             merged.add(part, members[s])

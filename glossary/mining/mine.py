@@ -81,7 +81,7 @@ def mine_corpus(
         result_path = entry_path(cache_dir, "mining", cache_key(
             code_fingerprint(*MINING_MODULES), settings_fingerprint(settings), curated, min_freq, *known_as,
         ))
-        cached = read_entry(result_path)
+        cached = read_entry(result_path, (pd.DataFrame,) * 4)  # terms, statistics, variants, contexts
         if cached is not None:
             terms, stats, variants, contexts = cached
             return MiningResult(terms, stats, _expanded(variants), contexts, documents)

@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from glossary.files import write_text_atomic
-
-log = logging.getLogger(__name__)
+from glossary.cache import code_fingerprint, entry_path, read_entry, write_entry
 
 # Frequency given to user-dictionary words: high enough that jieba's DAG prefers the whole term even with HMM on
 # (jieba warns that words added without a frequency may still be split).
 USER_WORD_FREQ = 200_000
-SEGMENTER_VERSION = "1"
 
 
 @dataclass(frozen=True)
@@ -82,7 +79,8 @@ class Segmenter:
         self._memory: dict[str, list[Token]] = {}
         self._backend = None
         self._cut = None
-        fingerprint = "\n".join([self.engine, SEGMENTER_VERSION, *map(repr, self.user_words)])
+        # what shapes a segmentation: this module's code, the engine and its version (its dictionary), the words
+        fingerprint = "\n".join([code_fingerprint(__name__), _engine_version(self.engine), *map(repr, self.user_words)])
         self.fingerprint = hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:16]
 
     def _load_backend(self):
@@ -122,11 +120,12 @@ class Segmenter:
     def tag_document(self, texts: Sequence[str]) -> list[list[Token]]:
         """Tokens of each paragraph of one document, cached on disk (with cache_dir) by the content's hash."""
         key = hashlib.sha256("\0".join([self.fingerprint, *texts]).encode("utf-8")).hexdigest()
-        cached = self._read_cache(key)
-        if cached is not None and len(cached) == len(texts):
+        path = entry_path(self.cache_dir, "tokens", key)
+        cached = _tokens_of_entry(read_entry(path, (list, list, list)), texts)
+        if cached is not None:
             return cached
         tagged = [self._tag_uncached(text) for text in texts]
-        self._write_cache(key, tagged)
+        write_entry(path, _entry_of_tokens(tagged))
         return tagged
 
     def tag_raw(self, text: str) -> list[tuple[str, str]]:
@@ -147,28 +146,44 @@ class Segmenter:
             offset += len(word)
         return tokens
 
-    def _cache_path(self, key: str) -> Path | None:
-        return self.cache_dir / key[:2] / f"{key}.json" if self.cache_dir else None
 
-    def _read_cache(self, key: str) -> list[list[Token]] | None:
-        path = self._cache_path(key)
-        if path is None or not path.is_file():
+@lru_cache(maxsize=None)
+def _engine_version(engine: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{engine} {version(engine)}"
+    except PackageNotFoundError:
+        return engine
+
+
+def _entry_of_tokens(tagged: list[list[Token]]) -> tuple[list[str], list[str], list[int]]:
+    """A document's tokens as a cache entry: every word, every tag, how many tokens each paragraph has (the
+    offsets follow from the words: they cover the text)."""
+    return ([t.word for tokens in tagged for t in tokens], [t.pos for tokens in tagged for t in tokens],
+            [len(tokens) for tokens in tagged])
+
+
+def _tokens_of_entry(entry: tuple | None, texts: Sequence[str]) -> list[list[Token]] | None:
+    """The tokens `_entry_of_tokens` stored, or None when the entry does not fit `texts` (then they are redone)."""
+    if entry is None:
+        return None
+    words, tags, counts = entry
+    if not (set(map(type, words)) | set(map(type, tags)) <= {str} and set(map(type, counts)) <= {int}):
+        return None
+    if len(counts) != len(texts) or len(words) != len(tags) or sum(counts) != len(words) or min(counts, default=0) < 0:
+        return None
+    tagged, position = [], 0
+    for text, count in zip(texts, counts):
+        tokens, offset = [], 0
+        for word, tag in zip(words[position:position + count], tags[position:position + count]):
+            tokens.append(Token(word, tag, offset))
+            offset += len(word)
+        if "".join(words[position:position + count]) != text:
             return None
-        try:
-            rows = json.loads(path.read_text(encoding="utf-8"))
-            return [[Token(word, pos, start) for word, pos, start in paragraph] for paragraph in rows]
-        except (OSError, ValueError, TypeError):
-            return None  # a damaged cache entry is recomputed, never trusted
-
-    def _write_cache(self, key: str, tagged: list[list[Token]]) -> None:
-        path = self._cache_path(key)
-        if path is None:
-            return
-        try:
-            rows = [[[t.word, t.pos, t.start] for t in paragraph] for paragraph in tagged]
-            write_text_atomic(path, json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
-        except OSError as exc:  # a read-only cache folder slows us down but must not fail the run
-            log.debug("segmentation cache not written: %s", exc)
+        tagged.append(tokens)
+        position += count
+    return tagged
 
 
 def default_cache_dir() -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import pandas as pd
 
@@ -84,6 +84,23 @@ class CorpusStats:
         return pd.DataFrame(self.top_terms, columns=["word", "pos", "count"])
 
 
+# a document is tagged this many characters of paragraphs at a time: the tokens of a 50 MB document held at once
+# would take gigabytes (a document of UN size is one batch, cached as one entry)
+TAG_BATCH_CHARS = 1_000_000
+
+
+def tagged_paragraphs(segmenter: Segmenter, paragraphs: Sequence) -> Iterator[tuple]:
+    """(paragraph, its tokens) for each paragraph, tagged a batch of TAG_BATCH_CHARS at a time."""
+    batch: list = []
+    size = 0
+    for index, paragraph in enumerate(paragraphs):
+        batch.append(paragraph)
+        size += len(paragraph.text)
+        if size >= TAG_BATCH_CHARS or index == len(paragraphs) - 1:
+            yield from zip(batch, segmenter.tag_document([p.text for p in batch]))
+            batch, size = [], 0
+
+
 def count_sentences(text: str) -> int:
     return sum(1 for part in SENTENCE_END.split(text) if part.strip())
 
@@ -118,7 +135,7 @@ def corpus_stats(
         doc_tokens = 0
         sentences = 0
         # tagged per document, cached on disk by content (glossary.segment)
-        for paragraph, tokens in zip(doc.paragraphs, segmenter.tag_document([p.text for p in doc.paragraphs])):
+        for paragraph, tokens in tagged_paragraphs(segmenter, doc.paragraphs):
             sentences += count_sentences(paragraph.text)
             for token in tokens:
                 if not token.word.strip() or PUNCTUATION.match(token.word):
@@ -141,7 +158,7 @@ def corpus_stats(
                 symbols_cited=list(doc.symbols),
                 encoding=doc.encoding,
                 characters=len(text),
-                cjk_characters=len(CJK_CHAR.findall(text)),
+                cjk_characters=CJK_CHAR.subn("", text)[1],  # not a list of every character: gigabytes at 50 MB
                 paragraphs=len(doc.paragraphs),
                 sentences=sentences,
                 tokens=doc_tokens,

@@ -42,7 +42,7 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from glossary.config import DATA_DIR, SEEDS_DIR, Settings, default_settings
-from glossary.errors import InputError
+from glossary.errors import InputError, os_problem
 from glossary.formats.tables import records
 from glossary.formats.terms import cell_text, is_blank, join_forms, split_forms
 from glossary.formats.workbook import (
@@ -881,6 +881,20 @@ def _statistics(documents, settings, root: Path) -> tuple[pd.DataFrame, pd.DataF
     return result.summary_table(), per_document
 
 
+def check_output_folder(out_dir: Path) -> None:
+    """Stop at once, naming the folder, when the versions could not be written there: it is a file, a file sits
+    where one of its parents should be, or it (or the parent it would be created in) is not writable."""
+    existing = out_dir
+    while not os.path.lexists(existing) and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        what = "is a file" if existing == out_dir else f"cannot be created: {existing} is a file"
+        raise InputError(out_dir, f"{what}, not a folder (--out-dir names the folder of glossary versions)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        where = "" if existing == out_dir else f" ({existing})"
+        raise InputError(out_dir, f"cannot write in this folder{where}: permission denied or a read-only disk")
+
+
 def build_glossary(
     paths: Sequence[str | Path] | None,
     terms_path: str | Path | None = None,
@@ -906,6 +920,7 @@ def build_glossary(
     elif not Path(terms_path).is_file():
         raise InputError(terms_path, "no such terms file")
     terms_path = Path(terms_path) if terms_path is not None else None
+    check_output_folder(out_dir)  # now, not after the mining
     versions = list_versions(out_dir)
     # a damaged review stops the build now, not after the mining
     reviewed = read_glossary(versions[-1][1], settings) if versions else None
@@ -918,7 +933,7 @@ def build_glossary(
     from glossary.align import align_terms, covered_forms, draft_english
     from glossary.formats.terms import curated_forms, read_terms
 
-    terms = read_terms(terms_path) if terms_path is not None else pd.DataFrame(columns=["en", "zh"])
+    terms = read_terms(terms_path, settings) if terms_path is not None else pd.DataFrame(columns=["en", "zh"])
     curated = curated_forms(terms)
     # terms reviewers approved join the curated ones: the segmenter keeps them whole, their group takes their form
     mining = mine_corpus(documents, settings, curated=curated + approved_forms(reviewed), cache_dir=cache_dir)
@@ -936,7 +951,10 @@ def build_glossary(
     def add_charts(sheet) -> None:  # the pictures `glossary stats --plot` draws, under the tables
         add_statistics_charts(sheet, None, None, charts=list(charts))
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(out_dir, f"cannot create the folder of glossary versions: {os_problem(error)}") from None
     with version_lock(out_dir, settings.review.build_lock_timeout, settings.review.build_lock_stale_after):
         remove_abandoned_temps(out_dir)
         versions = list_versions(out_dir)
@@ -959,5 +977,8 @@ def build_glossary(
             "About": about_table(version, created, documents, terms_path, previous_path, settings, corpus.skipped,
                                  root),
         }
-        write_glossary_workbook(target, sheets, statistics, published, add_charts if charts else None)
+        try:
+            write_glossary_workbook(target, sheets, statistics, published, add_charts if charts else None)
+        except OSError as error:  # a full or read-only disk: the writer left no temporary file, no version changed
+            raise InputError(target, f"cannot write: {os_problem(error)}") from None
     return BuildResult(target, version, rows, changes, previous_path, list(corpus.skipped))

@@ -417,3 +417,21 @@ def test_cli_evaluate_align_prints_both_accuracies_and_the_baseline(corpus_dir, 
     assert "alignment accuracy at 1: 1.000" in result.stdout
     assert "alignment accuracy at 3: 1.000" in result.stdout
     assert "plain CC-CEDICT lookup of the whole English term: accuracy at 1: 0.333" in result.stdout
+
+
+def test_columns_carried_from_the_terms_file_are_written_as_text(documents, settings, tmp_path):
+    """A column named like a formula in a terms file reaches align's output as a header: never a formula (issue 18)."""
+    from openpyxl import load_workbook
+
+    from glossary.formats.tables import to_delimited, write_xlsx_sheets
+
+    terms = pd.DataFrame({"en": ["technology transfer"], "=1+2": ["=HYPERLINK(\"http://x\")"], "@SUM(A1)": ["+1"]})
+    result = align_terms(terms, documents, settings)
+    assert {"=1+2", "@SUM(A1)"} <= set(result.columns)
+    for sep in (",", "\t"):
+        header = to_delimited(result, sep).split("\n")[0].split(sep)
+        assert "'=1+2" in header and "'@SUM(A1)" in header and "=1+2" not in header
+    write_xlsx_sheets(tmp_path / "aligned.xlsx", {"Alignment": result})
+    sheet = load_workbook(tmp_path / "aligned.xlsx")["Alignment"]
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert {"=1+2", "@SUM(A1)"} <= {cell.value for cell in sheet[1]}

@@ -311,6 +311,9 @@ def test_warnings_alone_exit_0_and_severities_come_from_settings(work):
 
 def test_out_file(work):
     terms = write_terms(work, ISID_TERMS)
+    missing = run("docs", "--terms", terms, "--format", "json", "--out", "report/findings.json")
+    assert missing.exit_code == 2 and len(missing.stderr.strip().splitlines()) == 1  # no folder made on a guess
+    (work / "report").mkdir()
     result = run("docs", "--terms", terms, "--format", "json", "--out", "report/findings.json")
     assert result.exit_code == 1 and result.stdout == ""
     assert len(json.loads((work / "report" / "findings.json").read_text(encoding="utf-8"))) == 24

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from conftest import seed_path
 from glossary.config import DATA_DIR
@@ -18,8 +19,10 @@ from glossary.corpus.repair import (
     rejoin_broken_lines,
     remove_boilerplate,
     repair_text,
+    replace_control_characters,
     separate_footnotes,
     split_lines,
+    split_long_line,
     tidy_spaces,
     to_simplified,
 )
@@ -347,3 +350,51 @@ def test_quotation_running_over_several_paragraphs_is_not_joined():
     text = "“各国应当加强合作，促进包容和可持续的工业发展。\n“各国还应当交流经验。”\n"
     blocks, joins = rejoin_broken_lines(lines_of(text))
     assert len(blocks) == 2 and joins == 0
+
+
+# ------------------------------------------------------------------ control characters, lines too long to classify
+
+
+def test_control_characters_become_spaces_and_are_counted(settings):
+    # \x0b: the manual line break of a Word export; a space keeps positions and vanishes between Chinese characters
+    text, count = replace_control_characters("联合\x0b国\x01工业\x00发展\t。\r\n\x0c下页\x7f\ud800")
+    assert (text, count) == ("联合 国 工业 发展\t。\r\n\x0c下页  ", 5)
+    result = repair_text("1. 联合\x0b国工业\x01发展组织。\n", settings.corpus)
+    assert result.paragraphs[0].text == "联合国工业发展组织。" and result.counts["control_characters"] == 2
+    assert replace_control_characters("干净的文本。\n") == ("干净的文本。\n", 0)
+
+
+def test_a_long_line_is_classified_sentence_by_sentence(settings):
+    notice = "为节约起见，本文件未作印发。敬请各位代表自带文件与会。"
+    sentence = "工发组织促进包容和可持续工业发展，支持中等收入国家的工业化进程。"
+    line = "工业发展理事会第五十二届会议" + sentence * 100 + notice + "12. " + sentence * 200
+    result = repair_text(line, settings.replace(max_paragraph_chars=1000).corpus)
+    assert result.boilerplate == ["为节约起见，本文件未作印发。", "敬请各位代表自带文件与会。"]  # a sentence each
+    assert max(len(p.text) for p in result.paragraphs) <= 1000
+    assert [p.kind for p in result.paragraphs].count("body") == len(result.paragraphs)
+    assert "".join(p.text for p in result.paragraphs) == line.replace(notice, "").replace("12. ", "")
+    assert [p.number for p in result.paragraphs if p.number] == ["12"]   # a paragraph starts at its number
+    # short lines are left as they were
+    assert repair_text(sentence * 3, settings.corpus).paragraphs[0].text == sentence * 3
+
+
+def test_a_long_latin_line_keeps_its_spaces_and_numbers():
+    pieces = split_long_line(Line("It ended. Then (b) began; so 1.5 and IDB.52 stay. A. Next", 7), 12)
+    assert "".join(piece.text for piece in pieces) == "It ended. Then (b) began; so 1.5 and IDB.52 stay. A. Next"
+    assert [piece.text for piece in pieces][:3] == ["It ended.", " Then (b) ", "began;"]
+    assert {piece.number for piece in pieces} == {7} and [piece.piece for piece in pieces[:2]] == [False, True]
+    blocks, _ = rejoin_broken_lines(pieces, max_chars=40)
+    assert [block.text for block in blocks] == ["It ended. Then (b) began; so 1.5 and", "IDB.52 stay.", "A. Next"]
+
+
+LONG_LINE_TEXT = st.text(alphabet=st.sampled_from(list("工发组织促进包容发展。，；！？ab .1\n《》“”")), max_size=3000)
+
+
+@given(text=LONG_LINE_TEXT, max_chars=st.integers(min_value=4, max_value=200))
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_no_paragraph_outgrows_the_bound_and_no_text_is_lost(text, max_chars):
+    lines = split_lines(text, max_chars=max_chars)
+    assert "".join(line.text for line in lines) == text.replace("\n", "")   # split, never changed
+    assert all(len(line.text) <= max_chars for line in lines)
+    blocks, _ = rejoin_broken_lines(lines, max_chars=max_chars)
+    assert all(len(block.text) <= max_chars for block in blocks)

@@ -59,10 +59,49 @@ def test_numbers_print_as_numbers():
 def test_document_text_is_shown_as_it_is_on_one_line():
     frame = pd.DataFrame({"example": ["[bold]工发组织[/bold]\t支持\n中等收入国家\x1b[2J"]})
     text = render_table(frame, width=80)
-    assert "[bold]工发组织[/bold] 支持 中等收入国家 [2J" in text and "\x1b" not in text
+    # markup stays text; the escape shows as its Control Picture (glossary.text.printable), acting on nothing
+    assert "[bold]工发组织[/bold] 支持 中等收入国家␛[2J" in text and "\x1b" not in text
 
 
 def test_the_terminal_width_comes_from_columns(monkeypatch):
     monkeypatch.setenv("COLUMNS", "87")
     assert terminal_width() == 87
     assert widest(render_table(pd.DataFrame({"zh": [LONG_ZH]}))) == 87
+
+
+# --- headers are cells too (issue 18) -------------------------------------------------------------------------------
+
+FORMULA_HEADERS = pd.DataFrame({"=1+2": ["=3+4"], "@SUM(A1)": ["x"], "-2": [1], "en": ["\x0bvertical tab"]})
+
+
+@pytest.mark.parametrize("sep", [",", "\t"])
+def test_delimited_headers_are_neutralised_like_values(sep):
+    from glossary.formats.tables import to_delimited
+
+    header, row = to_delimited(FORMULA_HEADERS, sep).rstrip("\n").split("\n")
+    assert header.split(sep) == ["'=1+2", "'@SUM(A1)", "'-2", "en"]
+    assert row.split(sep)[0] == "'=3+4"
+    # neutralising twice changes nothing (export neutralises its settings' headers itself)
+    assert to_delimited(FORMULA_HEADERS.rename(columns=lambda c: "'" + c if c[0] in "=@-" else c), sep) == \
+        to_delimited(FORMULA_HEADERS, sep)
+    # and a table without rows still has a safe header
+    assert to_delimited(FORMULA_HEADERS.iloc[:0], sep).splitlines()[0].startswith("'=1+2")
+
+
+def test_xlsx_headers_are_text_cells_and_illegal_characters_do_not_crash(tmp_path):
+    from openpyxl import load_workbook
+
+    from glossary.formats.tables import write_xlsx_sheets
+
+    write_xlsx_sheets(tmp_path / "t.xlsx", {"Terms": FORMULA_HEADERS})
+    sheet = load_workbook(tmp_path / "t.xlsx")["Terms"]
+    header, row = list(sheet.iter_rows(min_row=1, max_row=2))
+    assert [(c.value, c.data_type) for c in header] == [("=1+2", "s"), ("@SUM(A1)", "s"), ("-2", "s"), ("en", "s")]
+    assert (row[0].value, row[0].data_type) == ("=3+4", "s")
+    assert row[3].value == "\ufffdvertical tab"  # XML cannot hold it: replaced, not IllegalCharacterError
+
+
+def test_terminal_headers_are_shown_on_one_line_without_escapes():
+    frame = pd.DataFrame({"\x1b]0;title\x07name\nsecond": ["a"]})
+    text = render_table(frame, width=80)
+    assert "\x1b" not in text and "\x07" not in text and "␛]0;title␇name second" in text

@@ -69,7 +69,7 @@ def test_shards_parallel_workers_and_cache_give_the_same_counts(setup, tmp_path)
     single = count(setup)
     sharded = count(setup, jobs=2, parallel_min_chars=0, shard_chars=40, cache_dir=tmp_path)
     cached = count(setup, jobs=2, parallel_min_chars=0, shard_chars=40, cache_dir=tmp_path)
-    assert list(tmp_path.rglob("*.pickle"))
+    assert list(tmp_path.rglob("*.npz"))
     for other in (sharded, cached):
         assert other.segmentation == single.segmentation
         for term in single.per_doc:
@@ -81,11 +81,11 @@ def test_shards_parallel_workers_and_cache_give_the_same_counts(setup, tmp_path)
 def test_adding_a_document_recounts_only_its_shard(setup, tmp_path):
     shards = shard_count(sum(len(p) for d in DOCUMENTS for p in d), 40)
     count(setup, shard_chars=40, cache_dir=tmp_path)
-    before = set(tmp_path.rglob("*.pickle"))
+    before = set(tmp_path.rglob("*.npz"))
     grown = [*DOCUMENTS, ["工发组织与私营部门开展技术转让合作。"]]
     assert shard_count(sum(len(p) for d in grown for p in d), 40) == shards
     count(setup, grown, shard_chars=40, cache_dir=tmp_path)
-    assert len(set(tmp_path.rglob("*.pickle")) - before) == 1
+    assert len(set(tmp_path.rglob("*.npz")) - before) == 1
 
 
 def test_shards_are_chosen_by_content():

@@ -109,7 +109,7 @@ def test_parallel_and_cached_mining_give_the_same_ranking(tmp_path):
     settings = settings.replace(parallel_min_chars=0)  # force worker processes even for this small corpus
     parallel = mine_corpus(documents, settings, jobs=2, cache_dir=tmp_path)
     cached = mine_corpus(documents, settings, jobs=2, cache_dir=tmp_path)
-    assert list(tmp_path.rglob("*.pickle"))
+    assert list(tmp_path.rglob("*.npz"))
     columns = ["term", "freq", "docs", "score", "variants"]
     for other in (parallel, cached):
         assert other.terms[columns].equals(single.terms[columns])

@@ -46,7 +46,7 @@ def test_rjieba_gives_the_same_tokens_as_jieba_on_chinese_text():
 def test_disk_cache_round_trip(tmp_path):
     paragraphs = [EXCERPT, "国别伙伴关系方案"]
     first = Segmenter(engine="jieba", cache_dir=tmp_path).tag_document(paragraphs)
-    assert len(list(tmp_path.rglob("*.json"))) == 1  # one entry per document
+    assert len(list(tmp_path.rglob("*.npz"))) == 1  # one entry per document
     again = Segmenter(engine="jieba", cache_dir=tmp_path)
     again._load_backend = lambda: pytest.fail("a cached document must not be segmented again")
     assert again.tag_document(paragraphs) == first
@@ -57,6 +57,6 @@ def test_disk_cache_round_trip(tmp_path):
 def test_a_damaged_cache_entry_is_recomputed(tmp_path):
     segmenter = Segmenter(engine="jieba", cache_dir=tmp_path)
     expected = segmenter.tag_document([EXCERPT])
-    for entry in tmp_path.rglob("*.json"):
+    for entry in tmp_path.rglob("*.npz"):
         entry.write_text("not json", encoding="utf-8")
     assert Segmenter(engine="jieba", cache_dir=tmp_path).tag_document([EXCERPT]) == expected

@@ -45,3 +45,25 @@ def test_top_terms_are_content_words(seeds_stats):
 
 def test_sentence_count():
     assert count_sentences("第一句。第二句！第三句；没有结尾") == 4
+
+
+def test_control_characters_are_counted_as_a_repair(tmp_path):
+    """A vertical tab from a Word export, \\x01 and \\x00 become spaces when read, and stats says how many."""
+    path = tmp_path / "controls.txt"
+    path.write_text("1. 工发组织\x0b促进包容\x01和可持续\x00工业发展。\n", encoding="utf-8")
+    stats = corpus_stats(load_corpus([path]).documents)
+    assert stats.repairs["control_characters"] == 3
+    table = stats.summary_table()
+    assert table.loc[table["measure"] == "repair: control_characters", "value"].tolist() == [3]
+    assert stats.per_document[0].characters == len("工发组织促进包容和可持续工业发展。")
+
+
+def test_a_long_document_is_tagged_in_batches_with_the_same_result(seeds_stats, monkeypatch):
+    """The tokens of a 50 MB document held at once took gigabytes: it is tagged a million characters at a time."""
+    import glossary.report.stats as stats_module
+
+    monkeypatch.setattr(stats_module, "TAG_BATCH_CHARS", 500)
+    batched = corpus_stats(load_corpus([SEEDS]).documents)
+    assert (batched.tokens, batched.types, batched.sentences) == (seeds_stats.tokens, seeds_stats.types,
+                                                                  seeds_stats.sentences)
+    assert batched.top_terms == seeds_stats.top_terms

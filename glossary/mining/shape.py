@@ -43,6 +43,11 @@ NUMBER = re.compile(r"^[0-9.%,]+$|^[零一二三四五六七八九十百千万�
 ORDINAL = re.compile(r"^第[零一二三四五六七八九十百千0-9]+")
 CJK = HAN_CHAR
 TITLE = re.compile(r"《([^《》\n]{2,40})》")
+# Latin inside a Chinese term is an acronym or a code (COVID-19, SDG, G77); an English word in running lowercase
+# (the "United Nations" of a web page's title bar, "Upload", "Page") or a document symbol's part (Add.9, Rev.2) is
+# page furniture or a reference glued to the name
+ENGLISH_WORD = re.compile(r"[a-z]{3,}")
+SYMBOL_PART = re.compile(r"^[A-Za-z]+\.[0-9]")
 
 
 def read_patterns(path: Path) -> list[re.Pattern]:
@@ -164,6 +169,8 @@ def is_candidate(words: Sequence[Token], lexicon: Lexicon) -> bool:
     text = "".join(w.word for w in words)
     if not CJK.search(text):
         return False  # Latin-only strings (symbols, URLs) are metadata, not Chinese terms
+    if any(ENGLISH_WORD.search(w.word) or SYMBOL_PART.match(w.word) for w in words if not CJK.search(w.word)):
+        return False
     if len(words) == 1:
         return (
             last.pos in SINGLE_TERM_POS

@@ -33,3 +33,16 @@ def test_candidate_shape(lexicon):
     assert not is_candidate(words(("提供", "v"),), lexicon)  # a generic verb
     assert not is_candidate(words(("方面", "n"),), lexicon)  # a generic noun
     assert not is_candidate(words(("2030", "m"), ("年", "m"), ("议程", "n")), lexicon)  # number at the edge
+
+
+def test_page_furniture_and_symbols_are_no_part_of_a_term(lexicon):
+    """Web copies glue the site's title bar to a name (经济及社会理事会-UnitedNations); a document symbol's parts
+    (Add.9/Rev.2) are a reference; an acronym or code in a name stays (COVID-19大流行病)."""
+    def words(*pairs):
+        return [Token(w, p, 0) for w, p in pairs]
+
+    assert not is_candidate(words(("经济", "n"), ("及", "c"), ("社会", "n"), ("理事会", "n"), ("-", "x"),
+                                  ("United", "eng"), ("Nations", "eng")), lexicon)
+    assert not is_candidate(words(("Add.9", "eng"), ("/", "x"), ("Rev.2", "eng"), ("第", "m"), ("2", "m"),
+                                  ("条", "q")), lexicon)
+    assert is_candidate(words(("COVID", "eng"), ("-", "x"), ("19", "m"), ("大流行病", "n")), lexicon)

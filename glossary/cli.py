@@ -349,48 +349,94 @@ def mine(
 @fails_cleanly
 def evaluate(
     paths: Optional[List[Path]] = PathsArg,
-    gold: Path = typer.Option(..., "--gold", metavar="FILE",
-                              help="Reference TSV with columns en and zh (forms |-separated)."),
-    top: Optional[List[int]] = typer.Option(None, "--top", metavar="K",
-                                            help="K for precision and recall at K (repeatable)."),
+    gold: Optional[Path] = typer.Option(None, "--gold", metavar="FILE",
+                                        help="Reference TSV with columns en and zh (forms |-separated)."),
+    judged: Optional[Path] = typer.Option(
+        None, "--judged", metavar="FILE", help="Judgements of candidates, for any corpus: TSV with columns term, "
+        "judgement (term or not-term) and note. Precision at K counts unjudged candidates as not terms and lists "
+        "them, to judge and re-run."
+    ),
+    top: Optional[List[int]] = typer.Option(None, "--top", metavar="K", min=1,
+                                            help="K for precision and recall at K (repeatable). Default: 50, 100 "
+                                            "and 200 (--gold); 50 and 100 (--judged alone)."),
     valid: Optional[Path] = typer.Option(None, "--valid", metavar="FILE",
-                                         help="Further terms judged valid, one per line."),
+                                         help="Further terms judged valid, one per line (with --gold)."),
     task: str = typer.Option("mine", "--task", metavar="TASK", help="mine | align (accuracy at 1 and 3 of the "
                              "Chinese proposed for the gold file's en column)"),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also score jieba TF-IDF (mine task) or "
                                   "a plain CC-CEDICT lookup of the whole English term (align task)."),
     skip_bad: bool = SkipBad,
 ):
-    """Precision and recall at K of the ranked terms against a reference list, beside jieba TF-IDF."""
+    """Precision and recall at K of the ranked terms against a reference list, beside jieba TF-IDF; or precision
+    at K against your judgements (--judged) on any corpus."""
     from glossary.config import DATA_DIR
-    from glossary.report.evaluate import read_gold, read_valid_terms, score_ranking, scores_table, tfidf_baseline
+    from glossary.report.evaluate import read_gold, read_judgements, read_valid_terms, score_judged, score_ranking
+    from glossary.report.evaluate import scores_table, tfidf_baseline
     from glossary.mining.mine import mine_corpus
     from glossary.formats.tables import render_table
     from glossary.config import cache_root
 
-    concepts = read_gold(gold)
+    if gold is None and judged is None:
+        raise InputError(None, "give --gold FILE (a reference list) or --judged FILE (judgements of candidates)")
     if task not in ("mine", "align"):
         raise InputError(None, f"--task must be mine or align, not {task!r}")
+    if task == "align" and gold is None:
+        raise InputError(None, "--task align needs --gold FILE (--judged judges mined terms)")
+    concepts = read_gold(gold) if gold is not None else None
+    judgements = read_judgements(judged) if judged is not None else None  # a bad file fails before the mining
     corpus, settings = _load(paths, skip_bad)
     if task == "align":
         _evaluate_alignment(concepts, corpus.documents, settings, gold, baseline)
         return
-    ks = list(top) if top else [50, 100, 200]
-    default_valid = DATA_DIR / "valid_terms.txt"
-    valid_terms = read_valid_terms(valid if valid else (default_valid if default_valid.is_file() else None))
-    text = "\n".join(p.text for d in corpus.documents for p in d.paragraphs)
-    ranked = mine_corpus(corpus.documents, settings, cache_dir=cache_root()).terms["term"].tolist()
-    results = [score_ranking(ranked, concepts, text, ks, valid_terms, "glossary mine")]
-    if baseline:
-        results.append(score_ranking(tfidf_baseline(text, max(ks)), concepts, text, ks, valid_terms, "jieba TF-IDF"))
-    sys.stdout.write(render_table(scores_table(results, ks), f"Against {gold.name} (+{len(valid_terms)} valid terms)"))
-    for result in results:
-        typer.echo(
-            f"{result.system}: "
-            + ", ".join(f"P@{k}={result.precision[k]:.3f}" for k in ks)
-            + "; "
-            + ", ".join(f"R@{k}={result.recall[k]:.3f}" for k in ks)
-        )
+    mined = mine_corpus(corpus.documents, settings, cache_dir=cache_root()).terms
+    ranked = mined["term"].tolist()
+    if concepts is not None:
+        ks = list(top) if top else [50, 100, 200]
+        default_valid = DATA_DIR / "valid_terms.txt"
+        valid_terms = read_valid_terms(valid if valid else (default_valid if default_valid.is_file() else None))
+        text = "\n".join(p.text for d in corpus.documents for p in d.paragraphs)
+        results = [score_ranking(ranked, concepts, text, ks, valid_terms, "glossary mine")]
+        if baseline:
+            results.append(score_ranking(tfidf_baseline(text, max(ks)), concepts, text, ks, valid_terms,
+                                         "jieba TF-IDF"))
+        sys.stdout.write(render_table(scores_table(results, ks),
+                                      f"Against {gold.name} (+{len(valid_terms)} valid terms)"))
+        for result in results:
+            typer.echo(
+                f"{result.system}: "
+                + ", ".join(f"P@{k}={result.precision[k]:.3f}" for k in ks)
+                + "; "
+                + ", ".join(f"R@{k}={result.recall[k]:.3f}" for k in ks)
+            )
+    if judgements is not None:
+        _evaluate_judged(mined, judgements, judged, list(top) if top else [50, 100])
+
+
+def _evaluate_judged(mined, judgements, judged: Path, ks: List[int]) -> None:
+    """Precision at K against a judgements file, then the candidates of the first K judged not-term and those
+    nobody judged (which counted as not terms), with their frequency and an example to judge them by."""
+    import pandas as pd
+
+    from glossary.formats.tables import render_table
+    from glossary.report.evaluate import score_judged
+
+    scores = score_judged(mined["term"].tolist(), judgements, ks)
+    deepest = max(scores.ks)
+    sys.stdout.write(render_table(scores.summary, f"Against {judged.name} ({scores.judgements} judged forms)"))
+    not_terms = scores.not_terms()
+    if len(not_terms):
+        sys.stdout.write(render_table(not_terms[["rank", "term", "note"]],
+                                      f"Judged not-term in the first {deepest} ({len(not_terms)})"))
+    unjudged = scores.unjudged()
+    if len(unjudged):
+        context = mined.iloc[unjudged["rank"] - 1][["freq", "docs", "example"]].reset_index(drop=True)
+        sys.stdout.write(render_table(pd.concat([unjudged[["rank", "term"]].reset_index(drop=True), context], axis=1),
+                                      f"Unjudged in the first {deepest} ({len(unjudged)})"))
+        typer.echo(f"Unjudged candidates count as not terms: judge the {len(unjudged)} above in {judged} and re-run.")
+    for row in scores.summary.to_dict("records"):
+        k = row["K"]
+        typer.echo(f"glossary mine (judged): P@{k}={scores.precision[k]:.3f} ({row['unjudged']} of the first {k} "
+                   "unjudged)")
 
 
 def _evaluate_alignment(concepts, documents, settings, gold: Path, baseline: bool) -> None:

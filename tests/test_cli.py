@@ -160,6 +160,33 @@ def test_evaluate_refuses_a_gold_file_without_columns(tmp_path):
     assert result.exit_code == 2 and "gold.tsv" in result.stderr
 
 
+def table_rows(text):
+    """The cells of a rendered table's body rows."""
+    return [[cell.strip() for cell in line.strip().strip("│").split("│")] for line in text.splitlines()
+            if line.strip().startswith("│")]
+
+
+def test_evaluate_against_judgements_lists_the_unjudged_and_the_rejected(tmp_path):
+    mined = run("mine", SEED_000, "--top", "5", "--format", "tsv")
+    top = pd.read_csv(io.StringIO(mined.stdout), sep="\t")["term"].tolist()
+    judged = tmp_path / "judged.tsv"
+    judged.write_text(f"# a reviewer's judgements\nterm\tjudgement\tnote\n{top[0]}\tterm\t\n《{top[1]}》\tterm\t\n"
+                      f"{top[3]}\tnot-term\tno head noun\n", encoding="utf-8")
+    result = CliRunner(env={"COLUMNS": "120"}).invoke(app, ["evaluate", str(SEED_000), "--judged", str(judged),
+                                                            "--top", "2", "--top", "5"])
+    assert result.exit_code == 0, result.output
+    assert "glossary mine (judged): P@2=1.000 (0 of the first 2 unjudged)" in result.stdout
+    assert "glossary mine (judged): P@5=0.400 (2 of the first 5 unjudged)" in result.stdout  # unjudged: misses
+    rejected, unjudged = result.stdout.split("Judged not-term in the first 5")[1].split("Unjudged in the first 5")
+    assert table_rows(rejected) == [["4", top[3], "no head noun"]]
+    assert [row[:2] for row in table_rows(unjudged)] == [["3", top[2]], ["5", top[4]]]  # then freq, docs, example
+    assert "jieba TF-IDF" not in result.stdout and "R@" not in result.stdout  # no reference list given
+
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("term\tnote\n工发组织\tUNIDO\n", encoding="utf-8")
+    one_line_error(run("evaluate", SEED_000, "--judged", bad), "bad.tsv", "judgement")
+
+
 def test_mine_with_curated_terms_takes_their_form(tmp_path):
     terms = tmp_path / "terms.csv"
     terms.write_text("en,zh\ninclusive and sustainable industrial development,包容和可持续工业发展\n", encoding="utf-8")

@@ -3,6 +3,10 @@
 Precision at K: share of the first K mined terms that equal a reference form or a term judged valid.
 Recall at K: of the reference concepts that occur at least twice in the corpus, the share with a form among
 the first K mined terms. Spaces and 《》 are ignored when comparing.
+
+Judged precision at K (any corpus, no reference list): share of the first K mined terms judged `term` in a
+judgements file (`term`, `judgement`, `note`); a candidate nobody judged counts as not a term, and is listed so it
+can be judged and the measure repeated.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from typing import Sequence
 
 import pandas as pd
 
-from glossary.errors import InputError
+from glossary.errors import InputError, os_problem
 
 
 def normalise(term: str) -> str:
-    return "".join(ch for ch in str(term) if ch not in "《》 \u3000\t")
+    """The form terms are compared by: without 《》 and without any whitespace."""
+    return "".join(ch for ch in str(term) if ch not in "《》" and not ch.isspace())
 
 
 @dataclass
@@ -119,6 +124,105 @@ def scores_table(results: Sequence[RankingScores], ks: Sequence[int]) -> pd.Data
         row["reference concepts (freq>=2)"] = result.judged
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+JUDGEMENTS = ("term", "not-term")
+JUDGEMENT_COLUMNS = ("term", "judgement", "note")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    term: str  # as written in the file
+    judgement: str  # "term" or "not-term"
+    note: str = ""
+    line: int = 0  # line number in the file, for messages
+
+
+def read_judgements(path: Path) -> dict[str, Judgement]:
+    """A judgements file: TSV with the header `term<TAB>judgement<TAB>note` (note may be left out), judgement `term`
+    or `not-term`; lines starting with '#' and blank lines are skipped. Keyed by the normalised form. A form judged
+    twice must be judged the same way."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not a UTF-8 text file ({exc.__class__.__name__})") from None
+    except OSError as exc:
+        raise InputError(path, os_problem(exc)) from None
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1)
+             if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        raise InputError(path, "has no header row: needs the columns term, judgement and note (tab-separated)")
+    header_line, header = lines[0][0], [cell.strip().lower() for cell in lines[0][1].split("\t")]
+    missing = [column for column in ("term", "judgement") if column not in header]
+    if missing:
+        raise InputError(path, f"line {header_line}: the header lacks the column(s) {', '.join(missing)}; a "
+                               "judgements file has the columns term, judgement and note (tab-separated)")
+    at = {column: header.index(column) for column in JUDGEMENT_COLUMNS if column in header}
+    judged: dict[str, Judgement] = {}
+    for number, line in lines[1:]:
+        cells = line.split("\t")
+        cell = {column: cells[i].strip() if i < len(cells) else "" for column, i in at.items()}
+        form = normalise(cell["term"])
+        if not form:
+            raise InputError(path, f"line {number}: no term")
+        value = cell["judgement"].lower()
+        if value not in JUDGEMENTS:
+            raise InputError(path, f"line {number}: judgement must be term or not-term, not {cell['judgement']!r}")
+        earlier = judged.get(form)
+        if earlier is not None and earlier.judgement != value:
+            raise InputError(path, f"line {number}: {cell['term']} is judged {value} here and {earlier.judgement} "
+                                   f"on line {earlier.line}")
+        if earlier is None:
+            judged[form] = Judgement(cell["term"], value, cell.get("note", ""), number)
+    return judged
+
+
+@dataclass
+class JudgedScores:
+    """Precision at K of a ranking against judgements, unjudged candidates counted as not terms.
+
+    `ranking` has one row per candidate of the first max(K): rank (from 1), term, judgement ("term", "not-term",
+    or "" when unjudged) and note. `summary` has one row per K: K, P@K, terms, not-terms, unjudged."""
+
+    ks: list[int]
+    precision: dict[int, float]
+    ranking: pd.DataFrame
+    summary: pd.DataFrame
+    judgements: int = 0  # forms in the judgements file
+
+    def unjudged(self, k: int | None = None) -> pd.DataFrame:
+        """Candidates of the first k (default: the largest K) nobody judged."""
+        top = self.ranking.head(k if k is not None else max(self.ks, default=0))
+        return top[top["judgement"] == ""]
+
+    def not_terms(self, k: int | None = None) -> pd.DataFrame:
+        """Candidates of the first k (default: the largest K) judged not-term."""
+        top = self.ranking.head(k if k is not None else max(self.ks, default=0))
+        return top[top["judgement"] == "not-term"]
+
+
+def score_judged(ranked_terms: Sequence[str], judgements: dict[str, Judgement], ks: Sequence[int]) -> JudgedScores:
+    """Precision at each K: candidates judged `term` among the first K, divided by K (a ranking shorter than K
+    counts the missing places as misses). Forms are compared after `normalise`."""
+    ks = sorted({int(k) for k in ks})
+    if any(k < 1 for k in ks):
+        raise InputError(None, f"K must be at least 1, not {min(ks)}")
+    deepest = max(ks, default=0)
+    rows = []
+    for rank, term in enumerate(list(ranked_terms)[:deepest], 1):
+        found = judgements.get(normalise(term))
+        rows.append({"rank": rank, "term": str(term), "judgement": found.judgement if found else "",
+                     "note": found.note if found else ""})
+    ranking = pd.DataFrame(rows, columns=["rank", "term", "judgement", "note"])
+    precision, summary = {}, []
+    for k in ks:
+        top = ranking.head(k)["judgement"]
+        terms, not_terms = int((top == "term").sum()), int((top == "not-term").sum())
+        precision[k] = terms / k
+        summary.append({"K": k, "P@K": round(precision[k], 3), "terms": terms, "not-terms": not_terms,
+                        "unjudged": int((top == "").sum()), "ranked": len(top)})
+    return JudgedScores(ks, precision, ranking, pd.DataFrame(summary), len(judgements))
 
 
 @dataclass

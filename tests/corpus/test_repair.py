@@ -143,6 +143,19 @@ def test_boilerplate_patterns_catch_all_three_notice_wordings_and_page_furniture
     assert "V.20-05012" in removed
 
 
+def test_the_licence_notice_of_web_copies_is_boilerplate():
+    # Chinese Wikisource's notice on the UN documents it copies, in one document only (too rare to recur)
+    patterns = load_boilerplate_patterns(DATA_DIR / "boilerplate.txt")
+    lines = lines_of(
+        "本作品来自联合国官方文件。此组织之政策为于公有领域保存其大部份文献,以尽可能广泛宣传联合国出版物。\n"
+        "根据ST/AI/189/Add.9/Rev.2第2条(仅供英文版),下列联合国文件在全球属于公有领域:\n"
+        "传统知识进入公有领域的问题仍在讨论。\n"
+    )
+    kept, removed, counts = remove_boilerplate(lines, patterns)
+    assert counts == {"boilerplate_lines": 2, "page_furniture": 0}
+    assert [line.text for line in kept if line.text] == ["传统知识进入公有领域的问题仍在讨论。"]
+
+
 def test_recurring_lines_need_enough_documents_and_skip_titles():
     notice = "本报告所用名称及其编写方式并不意味着秘书处对任何国家的法律地位发表任何意见。"
     docs = [f"工业发展理事会\n总干事的报告\n{notice}\n{n}. 正文第{n}段。" for n in range(3)]

@@ -230,7 +230,8 @@ def check_zip_archive(path: str | Path, max_unpacked: int, max_ratio: float, *, 
                 if _unpacked_size(handle, part) > part.file_size:
                     raise InputError(path, f"part {part.filename[:80]!r} holds more than the {part.file_size:,} "
                                            f"bytes the archive declares: a decompression bomb")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, ValueError, EOFError, struct.error):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, ValueError, EOFError, struct.error,
+            NotImplementedError):  # zipfile: "zip file version 9.4", a packing method it does not know
         raise InputError(path, f"not {kind}: the file is not a zip archive, or a damaged one") from None
     return parts
 
@@ -270,6 +271,8 @@ def _unpacked_size(handle, part) -> int:
     while not decompressor.eof and size <= part.file_size:
         if not pending and remaining > 0:
             pending = handle.read(min(remaining, _PIECE))
+            if not pending:
+                break  # the file ends before the packed size the archive declares: a damaged part
             remaining -= len(pending)
         out = decompressor.decompress(pending, _PIECE)
         pending = decompressor.unconsumed_tail

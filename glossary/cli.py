@@ -14,6 +14,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from glossary import __version__
 from glossary.errors import InputError, os_problem
+from glossary.files import check_output_file
 
 try:  # typer >= 0.20 carries its own copy of Click
     from typer._click.exceptions import UsageError
@@ -135,21 +136,6 @@ def fails_cleanly(command):
             raise typer.Exit(2)
 
     return wrapper
-
-
-def check_output_file(path: Path | None) -> None:
-    """Stop before the work, naming `path`, when an output could not be written there: it is a folder, its folder
-    does not exist (a mistyped path is not created) or is a file, or that folder is not writable."""
-    if path is None:
-        return
-    if path.is_dir():
-        raise InputError(path, "is a folder, not a file")
-    folder = path.parent
-    if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "does not exist"
-        raise InputError(path, f"cannot be written: the folder {folder} {what}")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(path, f"cannot be written: the folder {folder} is read-only")
 
 
 @contextlib.contextmanager

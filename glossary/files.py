@@ -1,4 +1,5 @@
-"""Files: the one atomic writer every output, version and cache entry goes through, and the one file collector.
+"""Files: the one atomic writer every output, version and cache entry goes through, the checks of an output path
+made before the work (check_output_file, check_output_folder), the one file collector, and the zip-bomb check.
 
 An output is written to a temporary file beside its target and renamed over it only when complete, so a reader
 (or a crash) never sees half a file; nothing is left behind when writing fails.
@@ -62,6 +63,38 @@ def write_text_atomic(target: Path, text: str) -> None:
 def write_bytes_atomic(target: Path, data: bytes) -> None:
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
+
+
+# --- outputs: checked before the work, so a mistyped path stops at once, not after it ---------------------------
+
+
+def check_output_file(path: Path | None) -> None:
+    """Stop before the work, naming `path`, when an output could not be written there: it is a folder, its folder
+    does not exist (a mistyped path is not created) or is a file, or that folder is not writable."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a file")
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise InputError(path, f"cannot be written: the folder {folder} {what}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(path, f"cannot be written: the folder {folder} is read-only")
+
+
+def check_output_folder(out_dir: Path) -> None:
+    """Stop at once, naming the folder, when the versions could not be written there: it is a file, a file sits
+    where one of its parents should be, or it (or the parent it would be created in) is not writable."""
+    existing = out_dir
+    while not os.path.lexists(existing) and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        what = "is a file" if existing == out_dir else f"cannot be created: {existing} is a file"
+        raise InputError(out_dir, f"{what}, not a folder (--out-dir names the folder of glossary versions)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        where = "" if existing == out_dir else f" ({existing})"
+        raise InputError(out_dir, f"cannot write in this folder{where}: permission denied or a read-only disk")
 
 
 def describe_suffixes(suffixes: Iterable[str]) -> str:

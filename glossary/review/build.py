@@ -43,6 +43,7 @@ import pandas as pd
 
 from glossary.config import DATA_DIR, SEEDS_DIR, Settings, default_settings
 from glossary.errors import InputError, os_problem
+from glossary.files import check_output_folder
 from glossary.formats.tables import records
 from glossary.formats.terms import cell_text, is_blank, join_forms, split_forms
 from glossary.formats.workbook import (
@@ -879,20 +880,6 @@ def _statistics(documents, settings, root: Path) -> tuple[pd.DataFrame, pd.DataF
     if "path" in per_document.columns:
         per_document["path"] = [shown_path(path, root) for path in per_document["path"]]
     return result.summary_table(), per_document
-
-
-def check_output_folder(out_dir: Path) -> None:
-    """Stop at once, naming the folder, when the versions could not be written there: it is a file, a file sits
-    where one of its parents should be, or it (or the parent it would be created in) is not writable."""
-    existing = out_dir
-    while not os.path.lexists(existing) and existing.parent != existing:
-        existing = existing.parent
-    if not existing.is_dir():
-        what = "is a file" if existing == out_dir else f"cannot be created: {existing} is a file"
-        raise InputError(out_dir, f"{what}, not a folder (--out-dir names the folder of glossary versions)")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        where = "" if existing == out_dir else f" ({existing})"
-        raise InputError(out_dir, f"cannot write in this folder{where}: permission denied or a read-only disk")
 
 
 def build_glossary(

@@ -90,6 +90,7 @@ class MiningSettings:
     phrase_max_dice: float
     attributive_weight: float
     light_head_weight: float
+    predicate_weight: float
     reorder_scan_max_chars: int
 
 
@@ -117,6 +118,8 @@ class AlignSettings:
     max_span_chars: int
     parallel_weight: float
     parallel_min_dice: float
+    un_lexicon: Path
+    acronyms: Path
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from glossary.config import Settings, default_settings
 from glossary.parallel import collector_paused, run_beside
 from glossary.model import Document
 from glossary.mining.segment import Segmenter, read_user_dict
-from glossary.mining.shape import TITLE, Lexicon, read_patterns
+from glossary.mining.shape import TITLE, Lexicon, has_predicate, read_patterns
 from glossary.mining.count import Counts, DocCounter, count_corpus
 from glossary.mining.statistics import c_value, joins_terms, rank, term_statistics
 from glossary.mining.variants import find_reorderings, group_variants, parenthetical_abbreviations, variant_key
@@ -128,7 +128,10 @@ def mine_corpus(
     stats["light_head"] = [
         len(tokens.split()) > 1 and tokens.split()[-1] in lexicon.light_heads for tokens in stats["tokens"]
     ]
-    stats["score"] = rank(stats, mining.single_word_weight, mining.attributive_weight, mining.light_head_weight)
+    stats["predicate"] = [has_predicate(tokens.split(), tags.split(), lexicon)
+                          for tokens, tags in zip(stats["tokens"], stats["pos"])]
+    stats["score"] = rank(stats, mining.single_word_weight, mining.attributive_weight, mining.light_head_weight,
+                          mining.predicate_weight)
     fragments = set(stats.loc[stats["score"] <= 0, "term"])
     stats = stats[stats["score"] > 0]  # never seen outside a longer candidate: a fragment, not a term
     stats = stats.sort_values(["score", "freq", "term"], ascending=[False, False, True]).reset_index(drop=True)

@@ -190,6 +190,14 @@ def is_candidate(words: Sequence[Token], lexicon: Lexicon) -> bool:
     return words[-2].pos in COMMON_NOUN_POS and last.pos in {"v", "a", "ad"} and len(last.word) >= 2
 
 
+def has_predicate(words: Sequence[str], tags: Sequence[str], lexicon: Lexicon) -> bool:
+    """A plain verb (jieba tag v) after a term's opening word reads as a clause's predicate: 会议|开幕, 票|赞成,
+    总务委员会|提请|大会. A verb may open a name (包容和可持续工业发展, 捐助方), also after a name prefix
+    (不|限|成员名额|工作组); a nominalised verb (vn: 技术|转让) heads one."""
+    opening = 2 if len(words) > 1 and words[0] in lexicon.name_prefixes else 1
+    return any(tag == "v" for tag in tags[opening:])
+
+
 def well_formed_coordination(words: Sequence[str], lexicon: Lexicon) -> bool:
     """An enumeration comma closes with a conjunction (非洲、加勒比和太平洋国家组织, not 科学、技术), and a coordination
     of generic words (框架和政策) names nothing."""

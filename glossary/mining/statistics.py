@@ -194,7 +194,8 @@ def joins_terms(stats: pd.DataFrame, min_independence: float, max_dice: float) -
 
 
 def rank(
-    stats: pd.DataFrame, single_word_weight: float = 0.6, attributive_weight: float = 0.5, light_head_weight: float = 0.5
+    stats: pd.DataFrame, single_word_weight: float = 0.6, attributive_weight: float = 0.5, light_head_weight: float = 0.5,
+    predicate_weight: float = 0.35,
 ) -> pd.Series:
     """One termhood score in 0..1 from the statistics; every factor stays visible as a column of `stats`."""
     if stats.empty:
@@ -212,5 +213,7 @@ def rank(
     shape = shape * stats["tokens"].map(lambda t: 0.5 if sum(w in LINKERS for w in t.split()) >= 2 else 1.0)
     shape = shape * stats["tokens"].map(lambda t: attributive_weight if "的" in t.split() else 1.0)
     shape = shape * stats["light_head"].map(lambda light: light_head_weight if light else 1.0)
+    if "predicate" in stats:  # a clause's predicate inside (会议|开幕): what is said, not a name
+        shape = shape * stats["predicate"].map(lambda predicate: predicate_weight if predicate else 1.0)
     raw = frequency * stats["independence"] * specificity * association * shape
     return raw / raw.max() if raw.max() > 0 else raw

@@ -3,8 +3,8 @@
 import pytest
 
 from glossary.config import load_settings
-from glossary.mining.segment import Segmenter, Token
-from glossary.mining.shape import Lexicon, clauses, is_candidate
+from glossary.mining.segment import Segmenter, Token, read_user_dict
+from glossary.mining.shape import Lexicon, clauses, has_predicate, is_candidate
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +33,21 @@ def test_candidate_shape(lexicon):
     assert not is_candidate(words(("提供", "v"),), lexicon)  # a generic verb
     assert not is_candidate(words(("方面", "n"),), lexicon)  # a generic noun
     assert not is_candidate(words(("2030", "m"), ("年", "m"), ("议程", "n")), lexicon)  # number at the edge
+
+
+def test_a_plain_verb_after_the_opening_word_is_a_predicate(lexicon):
+    """会议|开幕 (the meeting opens) and 总务委员会|提请|大会 are clauses; a verb opening a name (包容|和|可持续…),
+    after a name prefix (不|限|成员名额|工作组) or nominalised (能力|建设, vn) is not."""
+    def shaped(text):
+        tokens = mining_segmenter.tag(text)  # with the project's user dictionary, as mining reads text (可持续 a)
+        return has_predicate([t.word for t in tokens], [t.pos for t in tokens], lexicon)
+
+    mining_segmenter = Segmenter(user_words=read_user_dict(load_settings().mining.user_dict))
+
+    assert shaped("会议开幕") and shaped("总务委员会提请大会") and shaped("委员会赞赏")
+    assert not shaped("包容和可持续工业发展")
+    assert not shaped("不限成员名额工作组")
+    assert not shaped("能力建设")
 
 
 def test_page_furniture_and_symbols_are_no_part_of_a_term(lexicon):

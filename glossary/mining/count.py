@@ -32,8 +32,8 @@ import pandas as pd
 from glossary.parallel import collector_paused
 from glossary.mining.segment import Segmenter, Token
 from glossary.mining.shape import (
-    CLAUSE_INTERNAL, COORDINATORS, NUMBER, PUNCTUATION, Lexicon, bad_inside, general_zipf, is_candidate, is_edge_word,
-    may_start,
+    CLAUSE_INTERNAL, COORDINATORS, NAME_NUMBER, NUMBER, PUNCTUATION, Lexicon, bad_inside, general_zipf, is_candidate,
+    is_edge_word, may_start,
 )
 
 MASK = (1 << 64) - 1
@@ -233,9 +233,9 @@ class WordTable:
         word = raw.strip()
         if not word:
             # paragraphs are joined with newlines: a newline ends a clause, a space inside a clause does not
-            return (BOUNDARY if "\n" in raw else DROP, word, tag, 0, 0, False, False, False, False)
+            return (BOUNDARY if "\n" in raw else DROP, word, tag, 0, 0, False, False, False, False, False)
         if PUNCTUATION.match(word) and word not in CLAUSE_INTERNAL:
-            return (BOUNDARY, word, tag, len(word), 0, False, False, False, False)
+            return (BOUNDARY, word, tag, len(word), 0, False, False, False, False, False)
         token = Token(word, lexicon.pos_overrides.get(word, tag), 0)
         return (
             WORD,
@@ -247,6 +247,7 @@ class WordTable:
             is_edge_word(token, lexicon) or bool(NUMBER.match(word)),
             bad_inside(token, lexicon),
             word in COORDINATORS or word == "、",
+            bool(NAME_NUMBER.match(word)),
         )
 
 
@@ -315,7 +316,10 @@ def count_shard(
     room = next_boundary - positions
     may_start = table["may_start"][codes] & ~boundary
     may_end = table["may_end"][codes] & ~boundary
-    bad_before = np.concatenate([[0], np.cumsum(table["bad_inside"][codes] & ~boundary)])
+    bad = table["bad_inside"][codes] & ~boundary
+    bad_before = np.concatenate([[0], np.cumsum(bad)])
+    # the word after a year or count that opens a name may be one no term holds inside otherwise (2030|年|…议程)
+    name_number = table["name_number"][codes]
 
     # the longest window from each position: to the clause's end, at most max_tokens tokens and max_chars characters
     within_chars = np.searchsorted(char_end, char_end[:n] + max_chars, side="right") - 1 - positions
@@ -333,7 +337,7 @@ def count_shard(
         all_hashes.append(string_of(i[part_shaped], j[part_shaped]))
         shaped = opening & closing
         if size >= 3:
-            shaped &= bad_before[j - 1] - bad_before[i + 1] == 0
+            shaped &= bad_before[j - 1] - bad_before[i + 1] - (name_number[i] & bad[i + 1]) == 0
         candidate_windows.append((i[shaped], j[shaped]))
     i = np.concatenate([w[0] for w in candidate_windows]) if candidate_windows else np.zeros(0, dtype=np.int64)
     j = np.concatenate([w[1] for w in candidate_windows]) if candidate_windows else np.zeros(0, dtype=np.int64)
@@ -427,7 +431,7 @@ def tags_in_context(segmenter: Segmenter, text: str) -> Callable[[int, str], str
 
 
 ROW_FIELDS = [("kind", np.int8), ("word", object), ("pos", object), ("length", np.int64), ("hash", np.uint64),
-              ("may_start", bool), ("may_end", bool), ("bad_inside", bool), ("enumerator", bool)]
+              ("may_start", bool), ("may_end", bool), ("bad_inside", bool), ("enumerator", bool), ("name_number", bool)]
 
 
 def _narrow(table: tuple) -> tuple:

@@ -41,6 +41,8 @@ CLAUSE_INTERNAL = {"、", "·", "-", "/"}  # punctuation that may sit inside a n
 COORDINATORS = {"和", "及", "与", "或", "以及"}
 NUMBER = re.compile(r"^[0-9.%,]+$|^[零一二三四五六七八九十百千万亿两几]+[个项次年名位条家]?$")
 ORDINAL = re.compile(r"^第[零一二三四五六七八九十百千0-9]+")
+# a year or count that opens a name (2030|年|可持续发展议程, 21|世纪|议程, 77|国|集团): Arabic digits, then a noun
+NAME_NUMBER = re.compile(r"^[0-9]{2,4}$")
 CJK = HAN_CHAR
 TITLE = re.compile(r"《([^《》\n]{2,40})》")
 # Latin inside a Chinese term is an acronym or a code (COVID-19, SDG, G77); an English word in running lowercase
@@ -153,13 +155,14 @@ def is_candidate(words: Sequence[Token], lexicon: Lexicon) -> bool:
         return False
     if last.word.endswith(tuple(lexicon.verb_suffixes)):
         return False
-    if not (is_edge_word(first, lexicon) or ORDINAL.match(first.word)):
+    if not (is_edge_word(first, lexicon) or ORDINAL.match(first.word) or opens_with_number(words, lexicon)):
         return False
     if not is_edge_word(last, lexicon):
         # an ordinal name may end in a number-unit word (第三个非洲工业发展十年)
         if not (ORDINAL.match(first.word) and NUMBER.match(last.word) and len(words) > 2):
             return False
-    if any(lexicon.is_forbidden_inside(w) for w in words[1:-1]):
+    # the word after a year or count opening a name is part of it (2030|年|可持续发展议程)
+    if any(lexicon.is_forbidden_inside(w) for w in words[2 if opens_with_number(words, lexicon) else 1:-1]):
         return False
     # a common verb inside opens a clause (…业务战略|编制|过程); rare verbs name actions in titles (抵御灾害能力)
     if any(w.pos == "v" and general_zipf(w.word) >= lexicon.verb_start_max_zipf for w in words[1:-1]):
@@ -198,6 +201,17 @@ def has_predicate(words: Sequence[str], tags: Sequence[str], lexicon: Lexicon) -
     return any(tag == "v" for tag in tags[opening:])
 
 
+def opens_with_number(words: Sequence[Token], lexicon: Lexicon) -> bool:
+    """A year or count is part of a name when a noun (or 年) follows it and a content word follows that:
+    2030|年|可持续发展议程, 77|国|集团, 21|世纪|议程; not 2019|年 alone."""
+    return (
+        len(words) >= 3
+        and bool(NAME_NUMBER.match(words[0].word))
+        and (words[1].word == "年" or words[1].pos in {"n", "ng", "nz"})
+        and is_edge_word(words[2], lexicon)
+    )
+
+
 def well_formed_coordination(words: Sequence[str], lexicon: Lexicon) -> bool:
     """An enumeration comma closes with a conjunction (非洲、加勒比和太平洋国家组织, not 科学、技术), and a coordination
     of generic words (框架和政策) names nothing."""
@@ -221,7 +235,7 @@ def may_start(token: Token, lexicon: Lexicon) -> bool:
     """A word that may open a term: is_candidate's test of a window's first word."""
     if token.pos in ADVERB_POS and token.word not in lexicon.name_prefixes:
         return False
-    return is_edge_word(token, lexicon) or bool(ORDINAL.match(token.word))
+    return is_edge_word(token, lexicon) or bool(ORDINAL.match(token.word) or NAME_NUMBER.match(token.word))
 
 
 def bad_inside(token: Token, lexicon: Lexicon) -> bool:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from glossary.text import HAN
+from glossary.mining.shape import NAME_NUMBER
 
 NUMERAL = re.compile(r"[0-9零一二三四五六七八九十百千]")
 PARENTHETICAL = re.compile(f"([{HAN}、]{{3,40}})[（(]([{HAN}]{{2,12}})[）)]")
@@ -230,6 +231,15 @@ def group_variants(
         if full in forms and short in forms:
             link(full, short, "abbreviation")
 
+    # a year's instance of a name (2020年|高级别政治论坛) is a form of the name when the name recurs on its own;
+    # a name that never occurs without its year (2030年可持续发展议程) is a concept of its own
+    for form, tokens in forms.items():
+        if len(tokens) >= 3 and NAME_NUMBER.match(tokens[0]) and tokens[1] == "年":
+            undated = "".join(tokens[2:])
+            if form in anchors and undated in anchors and uf.find(form) != uf.find(undated):
+                uf.union(form, undated)
+                relation[form] = "dated"
+
     curated_keys = {}
     for entry in curated:
         entry = [f for f in entry if f]
@@ -250,7 +260,9 @@ def group_variants(
         if curated_choice is None and not any(f in anchors for f in group):
             continue
         ordered = sorted(group, key=lambda f: (-freq.get(f, 0), f))
-        canonical = curated_choice or next(f for f in ordered if f in anchors)
+        # the undated name represents its year's instances, however often one year is cited
+        canonical = curated_choice or next(
+            (f for f in ordered if f in anchors and relation.get(f) != "dated"), next(f for f in ordered if f in anchors))
         result.members[canonical] = ordered
         for f in group:
             result.canonical[f] = canonical

@@ -32,7 +32,12 @@ def test_candidate_shape(lexicon):
     assert not is_candidate(words(("文件", "n"), ("介绍", "v"), ("了", "ul"), ("工发", "j"), ("组织", "n")), lexicon)
     assert not is_candidate(words(("提供", "v"),), lexicon)  # a generic verb
     assert not is_candidate(words(("方面", "n"),), lexicon)  # a generic noun
-    assert not is_candidate(words(("2030", "m"), ("年", "m"), ("议程", "n")), lexicon)  # number at the edge
+    # a year or count opens a name when a noun or 年 follows it (2030|年|议程, 77|国|集团), not otherwise
+    assert is_candidate(words(("2030", "m"), ("年", "m"), ("议程", "n")), lexicon)
+    assert is_candidate(words(("77", "m"), ("国", "n"), ("集团", "n")), lexicon)
+    assert not is_candidate(words(("2019", "m"), ("年", "m")), lexicon)
+    assert not is_candidate(words(("三", "m"), ("个", "q"), ("项目", "n")), lexicon)  # a count of things
+    assert not is_candidate(words(("2019", "m"), ("年", "m"), ("的", "uj"), ("报告", "n")), lexicon)
 
 
 def test_a_plain_verb_after_the_opening_word_is_a_predicate(lexicon):

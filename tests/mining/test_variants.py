@@ -87,3 +87,15 @@ def test_a_concept_seen_once_in_each_of_two_forms_recurs(tmp_path):
     assert terms.loc["最不发达国家等高代办", "freq"] == 2
     alliance = [t for t in terms.index if "制造商" in t and "联盟" in t]
     assert len(alliance) == 1 and terms.loc[alliance[0], "freq"] == 2
+
+
+def test_a_years_instance_is_a_form_of_the_name_that_recurs_without_it():
+    """2020年高级别政治论坛 is that year's 高级别政治论坛; 2030年议程 never occurs without its year, so it is a name of
+    its own, not a form of 议程."""
+    forms = {"高级别政治论坛": ("高级别", "政治", "论坛"), "2020年高级别政治论坛": ("2020", "年", "高级别", "政治", "论坛"),
+             "2030年议程": ("2030", "年", "议程")}
+    freq = {"高级别政治论坛": 3, "2020年高级别政治论坛": 5, "2030年议程": 11}
+    groups = group_variants(forms, freq, set(forms), IGNORED)
+    assert groups.canonical["2020年高级别政治论坛"] == "高级别政治论坛"  # the undated name, though rarer
+    assert groups.relation["2020年高级别政治论坛"] == "dated"
+    assert groups.canonical["2030年议程"] == "2030年议程"

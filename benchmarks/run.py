@@ -1,16 +1,19 @@
 """Speed and scale benchmark: `glossary mine` against plain jieba on the same text, measured in one run.
 
-    python benchmarks/run.py [--sizes 1 10 100] [--jobs 2] [--out benchmarks/results.md]
+    python benchmarks/run.py [--sizes 1 10 100] [--kinds growing repeated] [--jobs 2] [--no-baselines]
+                             [--out benchmarks/results.md]
 
-For each size it writes a corpus of that many MB built from the bundled seeds (their paragraphs shuffled and
-spread over documents of about 8 KB, as a year of UN documents would be), then measures, each in a fresh process:
+For each size and kind it writes a corpus of that many MB built from the bundled seeds (benchmarks/corpus.py:
+`growing`, whose vocabulary grows like real Chinese text, or `repeated`, the seeds' paragraphs shuffled), spread
+over documents of about 8 KB, then measures, each in a fresh process:
   - `glossary mine` end to end (read, repair, segment, count, rank, group, contexts), with an empty cache;
   - the same command again (unchanged corpus: answered from the cache);
   - with --jobs N > 1, the command in one process (fresh cache), to check the ranking is the same;
   - plain `jieba.lcut` over the same text (dictionary loading excluded);
   - `jieba.analyse.extract_tags` over the same text;
-and the peak memory of each command, its worker processes included (sampled every 0.25 s). Not part of the test
-suite.
+and the peak memory of each command, its worker processes included (sampled every 0.25 s), and the word types
+jieba finds. --no-baselines leaves out jieba (at 1 GB, `jieba.lcut` of the whole text would hold 300 million
+strings). Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import resource
 import shutil
 import subprocess
@@ -28,8 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-DOC_BYTES = 8_000
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import make_corpus  # noqa: E402  (benchmarks/corpus.py: the two kinds of benchmark corpus)
 
 JIEBA_SNIPPET = """
 import json, sys, time, jieba, jieba.analyse
@@ -38,31 +40,13 @@ jieba.initialize()
 from pathlib import Path
 text = "\\n".join(p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).glob("*.txt")))
 start = time.perf_counter()
+types = 0
 if sys.argv[2] == "lcut":
-    jieba.lcut(text)
+    types = len(set(jieba.lcut(text)))
 else:
     jieba.analyse.extract_tags(text, topK=200)
-print(json.dumps({"seconds": time.perf_counter() - start}))
+print(json.dumps({"seconds": time.perf_counter() - start, "types": types}))
 """
-
-
-def make_corpus(folder: Path, megabytes: float, seed: int = 0) -> int:
-    paragraphs = [p.strip() for f in sorted(SEEDS.glob("*.txt")) for p in f.read_text(encoding="utf-8").split("\n\n")]
-    paragraphs = [p for p in paragraphs if p]
-    rng = random.Random(seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    target, written, index = int(megabytes * 1_000_000), 0, 0
-    while written < target:
-        body, size = [], 0
-        while size < DOC_BYTES:
-            paragraph = rng.choice(paragraphs)
-            body.append(paragraph)
-            size += len(paragraph.encode("utf-8"))
-        text = "\n\n".join(body) + "\n"
-        (folder / f"doc{index:06d}.txt").write_text(text, encoding="utf-8")
-        written += len(text.encode("utf-8"))
-        index += 1
-    return written
 
 
 def tree_memory_mb(root: int) -> float:
@@ -102,10 +86,51 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, float, st
     return seconds, peak, stdout
 
 
+def measure(work: Path, size: float, kind: str, glossary: list[str], jobs: int, baselines: bool) -> dict:
+    """One row of the table: a fresh corpus of `size` MB of `kind`, mined and (with `baselines`) segmented."""
+    corpus = work / f"{kind}-{size:g}MB"
+    written = make_corpus(corpus, size, kind)
+    cache = work / f"cache-{kind}-{size:g}"
+    single_cache = work / f"cache-{kind}-{size:g}-single"
+    try:
+        env = {**os.environ, "GLOSSARY_CACHE": str(cache)}
+        mine_cmd = [*glossary, "mine", str(corpus), "--format", "tsv", "--top", "200", "--jobs", str(jobs)]
+        mine_s, mine_mb, ranked = timed(mine_cmd, env)
+        again_s, _, _ = timed(mine_cmd, env)
+        # the ranking must not depend on the number of worker processes
+        single_env = {**os.environ, "GLOSSARY_CACHE": str(single_cache)}
+        single = timed([*mine_cmd[:-1], "1"], single_env)[2] if jobs > 1 else ranked
+        lcut_s = tags_s = types = None
+        if baselines:
+            out = timed([sys.executable, "-c", JIEBA_SNIPPET, str(corpus), "lcut"])[2]
+            lcut_s, types = json.loads(out)["seconds"], json.loads(out)["types"]
+            tags_s = json.loads(timed([sys.executable, "-c", JIEBA_SNIPPET, str(corpus), "tags"])[2])["seconds"]
+        return {
+            "corpus": kind,
+            "MB": round(written / 1e6, 1),
+            "documents": len(list(corpus.glob("*.txt"))),
+            "word types (jieba)": f"{types:,}" if types else "",
+            "glossary mine (s)": round(mine_s, 1),
+            "re-run, unchanged (s)": round(again_s, 1),
+            "jieba.lcut (s)": round(lcut_s, 1) if lcut_s else "",
+            "extract_tags (s)": round(tags_s, 1) if tags_s else "",
+            "lcut / mine": round(lcut_s / mine_s, 2) if lcut_s else "",
+            "re-run / first": round(again_s / mine_s, 2),
+            "peak MB (mine)": round(mine_mb),
+            "same ranking as --jobs 1": "yes" if single == ranked else "NO",
+        }
+    finally:
+        for folder in (corpus, cache, single_cache):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", type=float, default=[1, 10, 100])
+    parser.add_argument("--kinds", nargs="+", choices=["growing", "repeated"], default=["growing", "repeated"])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--no-baselines", dest="baselines", action="store_false",
+                        help="leave out jieba.lcut and extract_tags (for a corpus too large to segment in memory)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.md")
     args = parser.parse_args()
     glossary = [sys.executable, "-m", "glossary.cli"]
@@ -113,38 +138,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="glossary-bench-"))
     try:
         for size in args.sizes:
-            corpus = work / f"{size:g}MB"
-            written = make_corpus(corpus, size)
-            cache = work / f"cache-{size:g}"
-            env = {**os.environ, "GLOSSARY_CACHE": str(cache)}
-            mine_cmd = [*glossary, "mine", str(corpus), "--format", "tsv", "--top", "200", "--jobs", str(args.jobs)]
-            mine_s, mine_mb, ranked = timed(mine_cmd, env)
-            again_s, again_mb, _ = timed(mine_cmd, env)
-            # the ranking must not depend on the number of worker processes
-            single_env = {**os.environ, "GLOSSARY_CACHE": str(work / f"cache-{size:g}-single")}
-            single = timed([*mine_cmd[:-1], "1"], single_env)[2] if args.jobs > 1 else ranked
-            lcut_wall, lcut_mb, out = timed([sys.executable, "-c", JIEBA_SNIPPET, str(corpus), "lcut"])
-            lcut_s = json.loads(out)["seconds"]
-            tags_wall, tags_mb, out = timed([sys.executable, "-c", JIEBA_SNIPPET, str(corpus), "tags"])
-            tags_s = json.loads(out)["seconds"]
-            rows.append(
-                {
-                    "MB": round(written / 1e6, 1),
-                    "documents": len(list(corpus.glob("*.txt"))),
-                    "glossary mine (s)": round(mine_s, 1),
-                    "re-run, unchanged (s)": round(again_s, 1),
-                    "jieba.lcut (s)": round(lcut_s, 1),
-                    "extract_tags (s)": round(tags_s, 1),
-                    "lcut / mine": round(lcut_s / mine_s, 2),
-                    "re-run / first": round(again_s / mine_s, 2),
-                    "peak MB (mine)": round(mine_mb),
-                    "same ranking as --jobs 1": "yes" if single == ranked else "NO",
-                }
-            )
-            print(rows[-1], flush=True)
-            shutil.rmtree(corpus, ignore_errors=True)
-            shutil.rmtree(cache, ignore_errors=True)
-            shutil.rmtree(work / f"cache-{size:g}-single", ignore_errors=True)
+            for kind in args.kinds:
+                rows.append(measure(work, size, kind, glossary, args.jobs, args.baselines))
+                print(rows[-1], flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     header = list(rows[0])

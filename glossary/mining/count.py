@@ -5,7 +5,7 @@ for a Python loop. Each shard of documents is segmented in one call, its tokens 
 window of 1..max_tokens tokens is handled by numpy at once, one window length per pass:
   shard_of()          documents fall into shards by their content hash, so a shard's counts can be cached and a
                       document added to the corpus recounts only its shard
-  count_shard()       segment, find the clause-bounded windows, keep the term-shaped ones (shape.is_candidate, once
+  count_shard()       segment, find the clause-bounded windows, keep the term-shaped ones (shape.window_verdicts, once
                       per distinct token sequence), count them by document and neighbour, and count the n-grams
                       their statistics read (the candidates and the two parts of every split)
   count_corpus()      shards in worker processes, each cached on disk, merged into one Counts
@@ -32,8 +32,8 @@ import pandas as pd
 from glossary.parallel import collector_paused
 from glossary.mining.segment import Segmenter, Token
 from glossary.mining.shape import (
-    CLAUSE_INTERNAL, COORDINATORS, NAME_NUMBER, NUMBER, PUNCTUATION, Lexicon, bad_inside, general_zipf, is_candidate,
-    is_edge_word, may_start,
+    CLAUSE_INTERNAL, COORDINATORS, NUMBER, PUNCTUATION, WORD_FLAGS, Lexicon, bad_inside, general_zipf, is_edge_word,
+    may_start, window_verdicts, word_flags,
 )
 
 MASK = (1 << 64) - 1
@@ -231,11 +231,12 @@ class WordTable:
     def _describe(self, raw: str, tag: str) -> tuple:
         lexicon = self.lexicon
         word = raw.strip()
+        unflagged = (False,) * len(WORD_FLAGS)
         if not word:
             # paragraphs are joined with newlines: a newline ends a clause, a space inside a clause does not
-            return (BOUNDARY if "\n" in raw else DROP, word, tag, 0, 0, False, False, False, False, False)
+            return (BOUNDARY if "\n" in raw else DROP, word, tag, 0, 0, False, False, False, False) + unflagged
         if PUNCTUATION.match(word) and word not in CLAUSE_INTERNAL:
-            return (BOUNDARY, word, tag, len(word), 0, False, False, False, False, False)
+            return (BOUNDARY, word, tag, len(word), 0, False, False, False, False) + unflagged
         token = Token(word, lexicon.pos_overrides.get(word, tag), 0)
         return (
             WORD,
@@ -247,11 +248,9 @@ class WordTable:
             is_edge_word(token, lexicon) or bool(NUMBER.match(word)),
             bad_inside(token, lexicon),
             word in COORDINATORS or word == "、",
-            bool(NAME_NUMBER.match(word)),
-        )
+        ) + word_flags(token, lexicon)
 
 
-_VERDICTS: dict = {}  # (lexicon, segmenter fingerprints) -> {token-sequence hash: is_candidate}
 _RUNS: dict = {}  # segmenter fingerprint -> {token-sequence hash: (words, tags)}
 
 
@@ -342,31 +341,26 @@ def count_shard(
     i = np.concatenate([w[0] for w in candidate_windows]) if candidate_windows else np.zeros(0, dtype=np.int64)
     j = np.concatenate([w[1] for w in candidate_windows]) if candidate_windows else np.zeros(0, dtype=np.int64)
 
-    # the term-shape verdict, once per distinct token sequence (and remembered across shards)
+    # the term-shape verdict (shape.is_candidate's rules, applied by window_verdicts to all windows at once), on one
+    # window of each distinct token sequence
     sequences = sequence_of(i, j)
     inverse, distinct = pd.factorize(sequences, sort=False)
-    memo = _VERDICTS.setdefault((words.lexicon.fingerprint, segmenter.fingerprint), {})
-    runs = _RUNS.setdefault(segmenter.fingerprint, {})
-    token_runs: dict[int, tuple] = {}
-    verdicts = np.zeros(len(distinct), dtype=bool)
-    word_of, tag_of = table["word"], table["pos"]
     first_windows = _first_positions(inverse, len(distinct))
-    for k, key in enumerate(distinct.tolist()):
-        verdict = memo.get(key)
-        if verdict is None or verdict:
-            run = runs.get(key)
-            if run is None:
-                w = first_windows[k]
-                span = codes[i[w]: j[w]]
-                run = runs[key] = (tuple(word_of[span].tolist()), tuple(tag_of[span].tolist()))
-            if verdict is None:
-                if len(memo) > 2_000_000:
-                    memo.clear()
-                    runs.clear()
-                verdict = memo[key] = is_candidate([Token(a, b, 0) for a, b in zip(*run)], words.lexicon)
-            if verdict:
-                token_runs[key] = run
-        verdicts[k] = verdict
+    flags = {flag: table[flag][codes] for flag in WORD_FLAGS}
+    verdicts = window_verdicts(flags, i[first_windows], j[first_windows])
+    # the words and tags of each candidate sequence (remembered across shards)
+    runs = _RUNS.setdefault(segmenter.fingerprint, {})
+    if len(runs) > 2_000_000:
+        runs.clear()
+    token_runs: dict[int, tuple] = {}
+    word_of, tag_of = table["word"], table["pos"]
+    for k, key in zip(np.flatnonzero(verdicts).tolist(), distinct[verdicts].tolist()):
+        run = runs.get(key)
+        if run is None:
+            w = first_windows[k]
+            span = codes[i[w]: j[w]]
+            run = runs[key] = (tuple(word_of[span].tolist()), tuple(tag_of[span].tolist()))
+        token_runs[key] = run
     # one window of each candidate segmentation, for its parts below
     wi, wj = i[first_windows[verdicts]], j[first_windows[verdicts]]
     chosen = verdicts[inverse]
@@ -431,7 +425,8 @@ def tags_in_context(segmenter: Segmenter, text: str) -> Callable[[int, str], str
 
 
 ROW_FIELDS = [("kind", np.int8), ("word", object), ("pos", object), ("length", np.int64), ("hash", np.uint64),
-              ("may_start", bool), ("may_end", bool), ("bad_inside", bool), ("enumerator", bool), ("name_number", bool)]
+              ("may_start", bool), ("may_end", bool), ("bad_inside", bool), ("enumerator", bool),
+              *((flag, bool) for flag in WORD_FLAGS)]
 
 
 def _narrow(table: tuple) -> tuple:
@@ -469,7 +464,7 @@ def _start_worker(user_words: tuple, engine: str, lexicon: Lexicon, max_tokens: 
         return
     segmenter = Segmenter(user_words, engine=engine)
     segmenter.tag_raw("发展")  # loads the dictionary
-    general_zipf("发展")  # loads wordfreq's tables and tokenizer
+    general_zipf("发展")  # loads wordfreq's frequency list
     _WORKER.update(setup=setup, segmenter=segmenter, words=WordTable(lexicon), max_tokens=max_tokens,
                    max_chars=max_chars)
 

@@ -9,11 +9,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Sequence
+
+import numpy as np
 
 from glossary.config import MiningSettings
 from glossary.text import HAN_CHAR
@@ -245,10 +248,104 @@ def bad_inside(token: Token, lexicon: Lexicon) -> bool:
     )
 
 
-@lru_cache(maxsize=None)
+# --- all windows at once (glossary.mining.count) ----------------------------------------------------------------
+
+# What is_candidate reads of each word, as flags: count.py keeps them in a table by word id, gathers them by token
+# position, and window_verdicts() applies is_candidate's rules to every window with numpy.
+WORD_FLAGS = ("edge", "ordinal", "adverb_start", "name_number", "verb_suffix", "number", "forbidden_inside",
+              "common_verb", "han", "latin", "single_term", "nominal", "common_noun", "verbal_head", "separator",
+              "coordinator", "comma", "generic", "after_number")
+
+
+def word_flags(token: Token, lexicon: Lexicon) -> tuple[bool, ...]:
+    """The flags of WORD_FLAGS for one word (its tag after pos_overrides)."""
+    word, pos = token.word, token.pos
+    han = bool(CJK.search(word))
+    common_verb = pos == "v" and general_zipf(word) >= lexicon.verb_start_max_zipf
+    return (
+        is_edge_word(token, lexicon),
+        bool(ORDINAL.match(word)),
+        pos in ADVERB_POS and word not in lexicon.name_prefixes,
+        bool(NAME_NUMBER.match(word)),
+        word.endswith(tuple(lexicon.verb_suffixes)) if lexicon.verb_suffixes else False,
+        bool(NUMBER.match(word)),
+        lexicon.is_forbidden_inside(token),
+        common_verb,
+        han,
+        not han and bool(ENGLISH_WORD.search(word) or SYMBOL_PART.match(word)),
+        pos in SINGLE_TERM_POS and len(word) >= 2 and word not in lexicon.generic_words and not ORDINAL.match(word)
+        and general_zipf(word) < lexicon.single_word_max_zipf,
+        pos in NOMINAL_POS,
+        pos in COMMON_NOUN_POS,
+        pos in {"v", "a", "ad"} and len(word) >= 2,
+        word in COORDINATORS or word == "、",
+        word in COORDINATORS,
+        word == "、",
+        word in lexicon.generic_words,
+        word == "年" or pos in {"n", "ng", "nz"},
+    )
+
+
+def window_verdicts(flags: dict[str, np.ndarray], i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """is_candidate for every window [i, j) of a token sequence at once: `flags` holds each WORD_FLAGS flag by token
+    position. Windows never cross a clause boundary (count.py cuts them at punctuation)."""
+    n = len(flags["edge"])
+    if not len(i):
+        return np.zeros(0, dtype=bool)
+    length = j - i
+    first, last = i, j - 1
+    second, third = np.minimum(i + 1, n - 1), np.minimum(i + 2, n - 1)
+    before_last = np.maximum(j - 2, 0)
+
+    def inside(name_or_array, start, stop) -> np.ndarray:
+        """How many positions in [start, stop) have the flag."""
+        array = flags[name_or_array] if isinstance(name_or_array, str) else name_or_array
+        prefix = np.concatenate([[0], np.cumsum(array, dtype=np.int64)])
+        return prefix[np.maximum(stop, start)] - prefix[start]
+
+    f = flags
+    opens_with_number = (length >= 3) & f["name_number"][first] & f["after_number"][second] & f["edge"][third]
+    ok = ~f["adverb_start"][first] & ~f["verb_suffix"][last]
+    ok &= f["edge"][first] | f["ordinal"][first] | opens_with_number
+    ok &= f["edge"][last] | (f["ordinal"][first] & f["number"][last] & (length > 2))
+    # inner words: none forbidden (after a year or count, the word after it may be: 2030|年|…), no common verb
+    ok &= inside("forbidden_inside", i + 1 + opens_with_number, j - 1) == 0
+    ok &= inside("common_verb", i + 1, j - 1) == 0
+    # well_formed_coordination: an enumeration comma closes with a conjunction after it ...
+    positions = np.arange(n)
+    next_comma = np.minimum.accumulate(np.where(f["comma"], positions, n)[::-1])[::-1]
+    last_coordinator = np.maximum.accumulate(np.where(f["coordinator"], positions, -1))
+    has_comma = next_comma[first] < j
+    ok &= ~has_comma | (last_coordinator[last] > next_comma[first])
+    # ... and a coordination of single generic words (框架|和|政策) names nothing: words and separators alternate
+    separators = inside("separator", i, j)
+    generic_words = inside(f["generic"] & ~f["separator"], i, j)
+    adjacent = np.concatenate([f["separator"][1:] & f["separator"][:-1], [False]])
+    ok &= ~((separators >= 1) & (length == 2 * separators + 1) & (generic_words == separators + 1)
+            & (inside(adjacent, i, j - 1) == 0) & ~f["separator"][first] & ~f["separator"][last])
+    ok &= inside("han", i, j) > 0
+    ok &= inside("latin", i, j) == 0
+    single = length == 1
+    ok &= ~single | f["single_term"][first]
+    multi = ~single
+    ok &= ~multi | ~f["common_verb"][first]
+    nominal_head = f["nominal"][last] | (f["ordinal"][first] & f["number"][last])
+    verbal_head = ~f["common_verb"][last] & f["common_noun"][before_last] & f["verbal_head"][last]
+    ok &= ~multi | nominal_head | verbal_head
+    return ok
+
+
 def general_zipf(word: str) -> float:
-    """Zipf frequency (log10 per billion words) of a word in general Chinese, from wordfreq."""
-    from wordfreq import zipf_frequency
+    """Zipf frequency (log10 per billion words) of a word in general Chinese: its entry in wordfreq's frequency list,
+    read once. A word the list lacks is rarer than any it holds: 0. (wordfreq's zipf_frequency would segment the word
+    again with its own jieba on every call, and give a compound the combined frequency of its parts.)"""
+    frequency = general_frequencies().get(word)
+    return round(math.log10(frequency) + 9, 2) if frequency else 0.0
 
-    return zipf_frequency(word, "zh")
 
+@lru_cache(maxsize=1)
+def general_frequencies() -> dict[str, float]:
+    """wordfreq's frequency list of Chinese (word -> frequency per word), loaded once per process."""
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("zh", wordlist="best")

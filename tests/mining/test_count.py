@@ -137,3 +137,35 @@ def test_document_counts_are_grouped_by_candidate():
     assert list(per_doc) == ["a", "b", "c"] and len(per_doc) == 3 and documents_using(per_doc, "c") == 1
     with pytest.raises(KeyError):
         per_doc["d"]
+
+
+def test_window_verdicts_agree_with_is_candidate_on_every_window(setup):
+    """The vectorised shape test (shape.window_verdicts over WordTable's flags, as count_shard applies it) gives
+    is_candidate's verdict for every window of up to 8 tokens of a seed report and of hand-made edge cases."""
+    import numpy as np
+
+    from glossary.config import SEEDS_DIR
+    from glossary.mining.count import WordTable
+    from glossary.mining.segment import Token
+    from glossary.mining.shape import WORD_FLAGS, is_candidate, window_verdicts
+
+    lexicon, segmenter = setup
+    table = WordTable(lexicon)
+    texts = sorted(SEEDS_DIR.glob("*.txt"))[0].read_text(encoding="utf-8").splitlines()
+    texts += ["框架和政策", "科学、技术和创新", "2030年可持续发展议程", "第三个非洲工业发展十年", "COVID-19大流行病",
+              "经济及社会理事会-UnitedNations", "不限成员名额工作组", "会议开幕", "《2030年议程》和77国集团"]
+    windows = 0
+    for text in texts:
+        for clause in clauses(segmenter.tag(text), lexicon.pos_overrides):
+            words = list(dict.fromkeys(t.word for t in clause))
+            tag_of = {t.word: t.pos for t in reversed(clause)}  # the first occurrence's tag, as counting reads it
+            columns = table.table(words, lambda k: tag_of[words[k]])
+            codes = np.array([words.index(t.word) for t in clause])
+            flags = {flag: columns[flag][codes] for flag in WORD_FLAGS}
+            tokens = [Token(columns["word"][c], columns["pos"][c], 0) for c in codes]
+            starts, stops = zip(*[(a, b) for a in range(len(codes)) for b in range(a + 1, min(len(codes), a + 8) + 1)])
+            verdicts = window_verdicts(flags, np.array(starts), np.array(stops))
+            for a, b, verdict in zip(starts, stops, verdicts.tolist()):
+                assert verdict == is_candidate(tokens[a:b], lexicon), "".join(t.word for t in tokens[a:b])
+            windows += len(starts)
+    assert windows > 5000

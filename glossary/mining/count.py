@@ -181,10 +181,18 @@ class Counts:
     segmentation: dict = field(default_factory=dict)  # candidate -> its most frequent tokens
     pos: dict = field(default_factory=dict)  # candidate -> the POS tags of those tokens
     per_doc: dict = field(default_factory=dict)  # candidate -> DocCounter
+    # candidate -> its occurrences as an n-gram (ngrams[candidate]), gathered by hash at merge time: looking a
+    # million candidates up by string would hash each string again in Python
+    frequency: dict = field(default_factory=dict)
     left_entropy: dict = field(default_factory=dict)  # candidate -> branching entropy of its left neighbours
     right_entropy: dict = field(default_factory=dict)
     enumerated: dict = field(default_factory=dict)  # candidate -> occurrences right after 和, 及, 、 …
     tokens: int = 0
+
+    def occurrences(self, name: str) -> int:
+        """ngrams[name], from `frequency` when the name is a candidate."""
+        found = self.frequency.get(name)
+        return found if found is not None else self.ngrams[name]
 
 
 @dataclass
@@ -585,7 +593,10 @@ class _Merger:
         keys, docs, occurrences = (np.concatenate([t[k] for t in tables]) for k in range(3))
         self.tables["per_doc"] = []
         codes, distinct = pd.factorize(keys, sort=False)
-        counts.per_doc = DocumentCounts([name_of[key] for key in distinct.tolist()], codes, docs, occurrences)
+        names = [name_of[key] for key in distinct.tolist()]
+        counts.per_doc = DocumentCounts(names, codes, docs, occurrences)
+        found = pd.Index(ngram_keys).get_indexer(np.asarray(distinct, dtype=np.uint64))
+        counts.frequency = dict(zip(names, np.where(found >= 0, ngram_counts[found], 0).tolist()))
         for side, target in (("left", counts.left_entropy), ("right", counts.right_entropy)):
             for key, entropy in _branching_entropies(*_sum_pairs(self.tables[side])):
                 target[name_of[key]] = entropy

@@ -29,7 +29,9 @@ from glossary.mining.segment import Segmenter, read_user_dict
 from glossary.mining.shape import TITLE, Lexicon, has_predicate, read_patterns
 from glossary.mining.count import Counts, DocCounter, count_corpus
 from glossary.mining.statistics import c_value, joins_terms, rank, term_statistics
-from glossary.mining.variants import find_reorderings, group_variants, parenthetical_abbreviations, variant_key
+from glossary.mining.variants import (
+    char_multiset_hashes, find_reorderings, group_variants, parenthetical_abbreviations, variant_key_hashes,
+)
 from glossary.mining.contexts import CONTEXT_COLUMNS, find_contexts
 
 
@@ -138,7 +140,7 @@ def mine_corpus(
 
     # a fragment (可持续的工业发展, always inside 包容和可持续的工业发展) is no form of a concept of its own
     forms = {form: tokens for form, tokens in counts.segmentation.items() if tokens is not None and form not in fragments}
-    freq = {form: counts.ngrams.get(form, 0) for form in forms}
+    freq = {form: counts.occurrences(form) for form in forms}
     # forms that are no candidate n-gram of their own: curated forms jieba splits oddly, reordering typos of names
     extra = [f for f in curated_forms if f not in forms and f in corpus_text]
     extra += [f for f in typos if f not in forms and f not in extra]
@@ -195,20 +197,26 @@ def recurring_variant_forms(
     and 全球私营部门制造商联盟 once make one concept seen twice. Returns those forms, and the reordering typos of
     rare names found in `texts` (strings that are no candidate: 最不发达等国家高代办), their occurrences counted in
     `corpus_text` (by default the texts joined)."""
-    rare = [g for g in counts.per_doc if counts.ngrams[g] < min_freq]
+    rare = [g for g in counts.per_doc if counts.occurrences(g) < min_freq]
     typos = find_reorderings(texts, [g for g in rare if len(g) >= 8]) if texts else {}
     corpus_text = corpus_text or "\n".join(texts)
     occurrences = {typo: corpus_text.count(typo) for typo in typos}
-    groups: dict[str, list[str]] = defaultdict(list)
-    for form in [*counts.per_doc, *typos]:
-        groups["k:" + variant_key(form, ignored)].append(form)
-        if len(form) >= 6:
-            groups["c:" + "".join(sorted(form))].append(form)
+    # forms are grouped by hashes of their variant key and of their characters' multiset (vectorised over all
+    # forms); only the forms sharing a hash with another are read one by one
+    forms = [*counts.per_doc, *typos]
+    long_enough = np.fromiter(map(len, forms), dtype=np.int64, count=len(forms)) >= 6
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for name, hashes, among in (("key", variant_key_hashes(forms, ignored), np.ones(len(forms), dtype=bool)),
+                                ("chars", char_multiset_hashes(forms), long_enough)):
+        positions = np.flatnonzero(among)
+        shared = positions[pd.Series(hashes[positions]).duplicated(keep=False).to_numpy()]
+        for k, value in zip(shared.tolist(), hashes[shared].tolist()):
+            groups[(name, value)].append(forms[k])
     recurring: set[str] = set()
     for members in groups.values():
-        if len(members) < 2 or any(counts.ngrams[m] >= min_freq for m in members):
-            continue  # a lone form, or a group a ranked form already represents
-        if sum(counts.ngrams[m] or occurrences.get(m, 0) for m in members) >= min_freq:
+        if any(counts.occurrences(m) >= min_freq for m in members):
+            continue  # a group a ranked form already represents
+        if sum(counts.occurrences(m) or occurrences.get(m, 0) for m in members) >= min_freq:
             recurring.update(m for m in members if m in counts.per_doc)
     return recurring, {typo: name for typo, name in typos.items() if name in recurring}
 

@@ -120,7 +120,7 @@ def term_statistics(
     ranking uses. Candidates matching an `excluded` pattern (document furniture: 总干事的报告) are dropped first,
     so they neither rank nor make their parts (总干事) look like fragments. Fragments have no specificity (NaN).
     With `beside`, half the rows are computed in a second process (glossary.parallel.run_beside)."""
-    kept = [gram for gram in counts.per_doc if counts.ngrams[gram] >= min_freq] + [g for g in also if g in counts.per_doc]
+    kept = [gram for gram in counts.per_doc if counts.occurrences(gram) >= min_freq] + [g for g in also if g in counts.per_doc]
     kept = [gram for gram in kept if not any(pattern.search(gram) for pattern in excluded)]
     nested_in = nesting_index({gram: counts.segmentation[gram] for gram in kept})
     half = len(kept) // 2 if beside else 0
@@ -133,8 +133,8 @@ def _statistics_rows(grams: Sequence[str], counts: Counts, nested_in: dict, n_do
     total = max(counts.tokens, 1)
     rows = []
     for gram in grams:
-        freq = counts.ngrams[gram]
-        containing = [counts.ngrams[g] for g in set(nested_in.get(gram, ()))]
+        freq = counts.occurrences(gram)
+        containing = [counts.occurrences(g) for g in set(nested_in.get(gram, ()))]
         docs = documents_using(counts.per_doc, gram)
         tokens = counts.segmentation[gram]
         dice_, pmi_, llr = weakest_split(tokens, counts.ngrams, total)

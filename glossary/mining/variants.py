@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+import numpy as np
+import pandas as pd
+
 from glossary.text import HAN
 from glossary.mining.shape import NAME_NUMBER
 
@@ -64,33 +67,105 @@ def reordering(a: str, b: str, min_chars: int = 6) -> bool:
 
 def find_reorderings(texts: Sequence[str], names: Iterable[str], min_chars: int = 6) -> dict[str, str]:
     """Strings of the texts that are reorderings of a name (最不发达等国家高代办 for 最不发达国家等高代办) even where
-    the reordered string is no candidate of its own. A typo keeps the name's first and last characters, so for each
-    name length one vectorised pass finds the positions whose first and last characters match some name's."""
-    import numpy as np
-
-    by_shape: dict[tuple[int, str, str], list[str]] = defaultdict(list)
-    for name in dict.fromkeys(names):
-        if len(name) >= min_chars:
-            by_shape[(len(name), name[0], name[-1])].append(name)
+    the reordered string is no candidate of its own. A typo keeps the name's first and last characters and all its
+    characters: for each name length, one vectorised pass keys every window of the text by its first and last
+    characters and the multiset hash of its characters (char_multiset_hashes), and looks the keys up among the
+    names'. Only the windows that match are compared as strings."""
+    names = [name for name in dict.fromkeys(names) if len(name) >= min_chars]
     text = "\n".join(texts)
-    if not by_shape or not text:
+    if not names or not text:
         return {}
-    chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        prefix = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(_char_hashes(chars), dtype=np.uint64)])
+    name_keys = _ends_keys(char_multiset_hashes(names), [name[0] for name in names], [name[-1] for name in names])
+    by_key: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for name, key in zip(names, name_keys.tolist()):
+        by_key[(len(name), key)].append(name)
     hits: list[tuple[int, int, str, str]] = []
-    for length in sorted({shape[0] for shape in by_shape}):
+    lengths = np.array([len(name) for name in names])
+    for length in sorted(set(lengths.tolist())):
         if length > len(chars):
             break
-        ends = np.array([ord(first) << 21 | ord(last) for (n, first, last) in by_shape if n == length])
-        pairs = chars[: len(chars) - length + 1] << 21 | chars[length - 1 :]
-        for start in np.flatnonzero(np.isin(pairs, ends)).tolist():
-            window = text[start : start + length]
-            for name in by_shape[(length, window[0], window[-1])]:
+        with np.errstate(over="ignore"):
+            sums = prefix[length:] - prefix[: len(prefix) - length]
+        window_keys = _ends_keys(sums, chars[: len(chars) - length + 1], chars[length - 1:])
+        wanted = pd.Index(pd.unique(name_keys[lengths == length]))
+        for start, key in zip(*(a.tolist() for a in _matching(window_keys, wanted))):
+            window = text[start: start + length]
+            for name in by_key[(length, key)]:
                 if reordering(name, window):
                     hits.append((start, length, window, name))
     found: dict[str, str] = {}
     for _, _, window, name in sorted(hits, key=lambda hit: hit[:2]):
         found.setdefault(window, name)
     return found
+
+
+def _matching(keys: np.ndarray, wanted: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of `keys` found in `wanted`, and those keys."""
+    positions = np.flatnonzero(wanted.get_indexer(keys) >= 0)
+    return positions, keys[positions]
+
+
+def char_multiset_hashes(strings: Sequence[str]) -> np.ndarray:
+    """One 64-bit hash per string of the multiset of its characters (the sum of a hash of each character): strings
+    that are reorderings of each other share it, so grouping by it blocks reordering tests without sorting each
+    string. Computed for all strings in one numpy pass."""
+    if not strings:
+        return np.zeros(0, dtype=np.uint64)
+    chars = np.frombuffer("".join(strings).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
+    sums = np.zeros(len(strings), dtype=np.uint64)
+    filled = lengths > 0
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])[filled]
+    with np.errstate(over="ignore"):
+        sums[filled] = np.add.reduceat(_char_hashes(chars), offsets, dtype=np.uint64)
+    return sums
+
+
+def variant_key_hashes(strings: Sequence[str], ignored: str) -> np.ndarray:
+    """One 64-bit hash per string of its variant_key (the string without `ignored` characters, title brackets and
+    spaces), for all strings in one numpy pass: equal keys give equal hashes, different keys collide only by chance
+    (a polynomial hash of the characters' splitmix64 values, modulo 2^64)."""
+    if not strings:
+        return np.zeros(0, dtype=np.uint64)
+    chars = np.frombuffer("".join(strings).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
+    dropped = np.fromiter(_deletion_table(ignored), dtype=np.uint64)
+    kept = ~np.isin(chars, dropped)
+    form_of = np.repeat(np.arange(len(strings)), lengths)
+    before = np.concatenate([[0], np.cumsum(kept)])  # kept characters before each position
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    rank = before[:-1] - before[starts][form_of]  # a kept character's place within its string's key
+    powers = np.cumprod(np.full(int(lengths.max()) + 1, 0x100000001B3, dtype=np.uint64), dtype=np.uint64) \
+        if len(chars) else np.zeros(1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        values = np.where(kept, _char_hashes(chars) * powers[rank], np.uint64(0))
+        sums = np.zeros(len(strings), dtype=np.uint64)
+        filled = lengths > 0
+        sums[filled] = np.add.reduceat(values, starts[filled], dtype=np.uint64)
+    return sums
+
+
+def _char_hashes(codes: np.ndarray) -> np.ndarray:
+    """splitmix64 of each code point (Steele, Lea & Flood 2014): well-spread 64-bit values, so sums of them
+    collide only by chance (about 2^-64 per pair)."""
+    with np.errstate(over="ignore"):
+        x = codes.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+def _ends_keys(sums: np.ndarray, firsts, lasts) -> np.ndarray:
+    """A multiset hash combined with the first and last characters (code points or 1-character strings)."""
+    firsts = np.asarray([ord(c) for c in firsts] if len(firsts) and isinstance(firsts[0], str) else firsts,
+                        dtype=np.uint64)
+    lasts = np.asarray([ord(c) for c in lasts] if len(lasts) and isinstance(lasts[0], str) else lasts,
+                       dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        return sums ^ _char_hashes(firsts << np.uint64(21) | lasts)
 
 
 def abbreviation_of(short: str, full_tokens: Sequence[str], function_words: str = "和及与的、") -> bool:
@@ -187,41 +262,46 @@ def group_variants(
             rarer = a if freq.get(a, 0) < freq.get(b, 0) else b
             relation.setdefault(rarer, how)
 
-    by_key: dict[str, list[str]] = defaultdict(list)
-    by_chars: dict[str, list[str]] = defaultdict(list)
+    names = list(forms)
+    # particles and reordering: forms sharing a hash of their variant key, or of their characters (vectorised over
+    # all forms); only those are compared
+    long_enough = np.fromiter(map(len, names), dtype=np.int64, count=len(names)) >= 6
+    for how, hashes, among in (("particles", variant_key_hashes(names, ignored), np.ones(len(names), dtype=bool)),
+                               ("reordering", char_multiset_hashes(names), long_enough)):
+        positions = np.flatnonzero(among)
+        shared = positions[pd.Series(hashes[positions]).duplicated(keep=False).to_numpy()]
+        groups: dict[int, list[str]] = defaultdict(list)
+        for k, value in zip(shared.tolist(), hashes[shared].tolist()):
+            groups[value].append(names[k])
+        for group in groups.values():
+            for other in group[1:]:
+                if how == "particles" or reordering(group[0], other):
+                    link(group[0], other, how)
+    # word choice pairs a form with an anchor of as many words, all but one the same: the form shares its first or
+    # its last word with such an anchor, so only those forms are put in slots
+    firsts = {(len(forms[a]), forms[a][0]) for a in anchors if a in forms}
+    lasts = {(len(forms[a]), forms[a][-1]) for a in anchors if a in forms}
     by_slot: dict[tuple, list[str]] = defaultdict(list)
-    by_head: dict[str, list[str]] = defaultdict(list)
     for form, tokens in forms.items():
-        by_key[variant_key(form, ignored)].append(form)
-        if len(form) >= 6:
-            by_chars["".join(sorted(form))].append(form)
-        for i in range(len(tokens)):
-            # word_choice swaps one word for one of the same length, among enough shared characters
-            if len(form) - len(tokens[i]) >= WORD_CHOICE_MIN_SHARED:
-                by_slot[(len(tokens), i, len(tokens[i]), tokens[:i], tokens[i + 1 :])].append(form)
-        if len(tokens) >= 2:
-            by_head[tokens[-1]].append(form)
-
-    for group in by_key.values():
-        for other in group[1:]:
-            link(group[0], other, "particles")
-    for group in by_chars.values():
-        for other in group[1:]:
-            if reordering(group[0], other):
-                link(group[0], other, "reordering")
+        if form in anchors or (len(tokens), tokens[0]) in firsts or (len(tokens), tokens[-1]) in lasts:
+            for i in range(len(tokens)):
+                # word_choice swaps one word for one of the same length, among enough shared characters
+                if len(form) - len(tokens[i]) >= WORD_CHOICE_MIN_SHARED:
+                    by_slot[(len(tokens), i, len(tokens[i]), tokens[:i], tokens[i + 1:])].append(form)
     for group in by_slot.values():
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
                 if (a in anchors or b in anchors) and word_choice(forms[a], forms[b]):
                     link(a, b, "word choice")
     # an abbreviation ends in its full form's head word and opens with the first character of one of the first
-    # two content words (abbreviation_of): only those full forms are tried
+    # two content words (abbreviation_of): only those full forms are tried, and only heads that end an anchor
+    anchor_endings = {short[cut:] for short in anchors for cut in range(1, len(short))}
     by_head_and_opening: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for head, fulls in by_head.items():
-        for full in fulls:
-            content = [w for w in forms[full][:-1] if w not in "和及与的、"]
+    for full, tokens in forms.items():
+        if len(tokens) >= 2 and tokens[-1] in anchor_endings:
+            content = [w for w in tokens[:-1] if w not in "和及与的、"]
             for opening in {w[0] for w in content[:2] if w}:
-                by_head_and_opening[(head, opening)].append(full)
+                by_head_and_opening[(tokens[-1], opening)].append(full)
     for short in anchors:
         for cut in range(1, len(short)):
             for full in by_head_and_opening.get((short[cut:], short[0]), ()):
@@ -233,10 +313,11 @@ def group_variants(
 
     # a year's instance of a name (2020年|高级别政治论坛) is a form of the name when the name recurs on its own;
     # a name that never occurs without its year (2030年可持续发展议程) is a concept of its own
-    for form, tokens in forms.items():
+    for form in anchors:
+        tokens = forms.get(form, ())
         if len(tokens) >= 3 and NAME_NUMBER.match(tokens[0]) and tokens[1] == "年":
             undated = "".join(tokens[2:])
-            if form in anchors and undated in anchors and uf.find(form) != uf.find(undated):
+            if undated in anchors and uf.find(form) != uf.find(undated):
                 uf.union(form, undated)
                 relation[form] = "dated"
 

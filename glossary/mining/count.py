@@ -282,7 +282,9 @@ def count_shard(
     starts = np.concatenate([[0], np.cumsum(raw_lengths)[:-1]]) if len(codes) else np.zeros(0, dtype=np.int64)
     first = _first_positions(codes, len(uniques))
     tag_at = tags_in_context(segmenter, text)
-    table = words.table(uniques, lambda k: tag_at(int(starts[first[k]]), uniques[k]))
+    # a dictionary word's tag is its entry's; only other words are tagged in their line
+    table = words.table(uniques, lambda k: segmenter.dictionary_tag(uniques[k]) or tag_at(int(starts[first[k]]),
+                                                                                          uniques[k]))
     # which document each token belongs to: by its start in the joined text
     doc_starts = np.cumsum([0] + [len("\n".join(p)) + 1 for p in documents])[:-1]
     kind = table["kind"][codes]

@@ -140,7 +140,7 @@ def mine_corpus(
 
     # a fragment (可持续的工业发展, always inside 包容和可持续的工业发展) is no form of a concept of its own
     forms = {form: tokens for form, tokens in counts.segmentation.items() if tokens is not None and form not in fragments}
-    freq = {form: counts.occurrences(form) for form in forms}
+    freq = dict(counts.frequency)  # every candidate's occurrences (fragments too: never looked up)
     # forms that are no candidate n-gram of their own: curated forms jieba splits oddly, reordering typos of names
     extra = [f for f in curated_forms if f not in forms and f in corpus_text]
     extra += [f for f in typos if f not in forms and f not in extra]
@@ -157,7 +157,9 @@ def mine_corpus(
         curated=curated,
         defined_abbreviations=parenthetical_abbreviations(distinct_texts, set(forms)),
     )
-    per_doc = {form: counts.per_doc.get(form, DocCounter()) for form in forms}
+    # the documents of the forms the tables show: ranked terms and the members of their groups
+    shown = dict.fromkeys([*stats["term"], *(m for members in groups.members.values() for m in members)])
+    per_doc = {form: counts.per_doc.get(form, DocCounter()) for form in shown}
     members_of = {concept: groups.members.get(concept, [concept]) for concept in dict.fromkeys(
         groups.canonical.get(form, form) for form in stats["term"])}
     documents_of = {concept: _documents_of_forms(members, per_doc) for concept, members in members_of.items()}

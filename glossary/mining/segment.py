@@ -79,6 +79,7 @@ class Segmenter:
         self._memory: dict[str, list[Token]] = {}
         self._backend = None
         self._cut = None
+        self._user_word_set: set[str] | None = None
         # what shapes a segmentation: this module's code, the engine and its version (its dictionary), the words
         fingerprint = "\n".join([code_fingerprint(__name__), _engine_version(self.engine), *map(repr, self.user_words)])
         self.fingerprint = hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:16]
@@ -108,6 +109,13 @@ class Segmenter:
             self._backend = lambda text: [(word, tags.get(word) or _guess_tag(word)) for word in tokenizer.lcut(text)]
             self._cut = tokenizer.lcut
         return self._backend
+
+    def dictionary_tag(self, word: str) -> str | None:
+        """The tag jieba's dictionary gives `word`, which both engines give it in any context; None for a word the
+        dictionary lacks (the engine's model tags it in context) or one of the user words (tagged by their entry)."""
+        if self._user_word_set is None:
+            self._user_word_set = {entry[0] for entry in self.user_words}
+        return None if word in self._user_word_set else dictionary_tags().get(word)
 
     def tag(self, text: str) -> list[Token]:
         """Tokens of one text with POS tags and offsets (memoised: UN documents repeat their lines)."""
@@ -145,6 +153,20 @@ class Segmenter:
             tokens.append(Token(word, pos, offset))
             offset += len(word)
         return tokens
+
+
+@lru_cache(maxsize=1)
+def dictionary_tags() -> dict[str, str]:
+    """word -> tag of jieba's dictionary (dict.txt, shipped with jieba; jieba-rs embeds the same file)."""
+    import jieba
+
+    tags = {}
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
 
 
 @lru_cache(maxsize=None)

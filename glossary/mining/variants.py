@@ -305,7 +305,8 @@ def group_variants(
     for short in anchors:
         for cut in range(1, len(short)):
             for full in by_head_and_opening.get((short[cut:], short[0]), ()):
-                if abbreviation_of(short, forms[full]):
+                # an abbreviation's characters occur in its full form in order: a cheap test first
+                if is_subsequence(short, full) and abbreviation_of(short, forms[full]):
                     link(short, full, "abbreviation")
     for full, short in defined_abbreviations:
         if full in forms and short in forms:

@@ -289,10 +289,15 @@ def group_variants(
                 if len(form) - len(tokens[i]) >= WORD_CHOICE_MIN_SHARED:
                     by_slot[(len(tokens), i, len(tokens[i]), tokens[:i], tokens[i + 1:])].append(form)
     for group in by_slot.values():
+        anchored = [form in anchors for form in group]
+        if not any(anchored):
+            continue
+        anchor_places = [place for place, is_anchor in enumerate(anchored) if is_anchor]
+        # the pairs holding an anchor, in the order of a scan of all pairs (a slot may hold hundreds of forms)
         for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                if (a in anchors or b in anchors) and word_choice(forms[a], forms[b]):
-                    link(a, b, "word choice")
+            for place in range(i + 1, len(group)) if anchored[i] else [p for p in anchor_places if p > i]:
+                if word_choice(forms[a], forms[group[place]]):
+                    link(a, group[place], "word choice")
     # an abbreviation ends in its full form's head word and opens with the first character of one of the first
     # two content words (abbreviation_of): only those full forms are tried, and only heads that end an anchor
     anchor_endings = {short[cut:] for short in anchors for cut in range(1, len(short))}

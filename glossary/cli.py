@@ -351,6 +351,8 @@ def evaluate(
                              "Chinese proposed for the gold file's en column)"),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also score jieba TF-IDF (mine task) or "
                                   "a plain CC-CEDICT lookup of the whole English term (align task)."),
+    parallel: Optional[List[Path]] = typer.Option(None, "--parallel", metavar="PATH", help="Parallel text for the "
+                                                  "align task, as `glossary align --parallel` takes it."),
     skip_bad: bool = SkipBad,
 ):
     """Precision and recall at K of the ranked terms against a reference list, beside jieba TF-IDF; or precision
@@ -368,11 +370,18 @@ def evaluate(
         raise InputError(None, f"--task must be mine or align, not {task!r}")
     if task == "align" and gold is None:
         raise InputError(None, "--task align needs --gold FILE (--judged judges mined terms)")
-    concepts = read_gold(gold) if gold is not None else None
+    concepts = read_gold(gold, keep_absent=task == "align") if gold is not None else None
     judgements = read_judgements(judged) if judged is not None else None  # a bad file fails before the mining
     corpus, settings = _load(paths, skip_bad)
     if task == "align":
-        _evaluate_alignment(concepts, corpus.documents, settings, gold, baseline)
+        parallel_inputs = None
+        if parallel:
+            from glossary.align import load_parallel_inputs
+
+            parallel_inputs, skipped = load_parallel_inputs(list(parallel), settings, skip_bad)
+            for problem in skipped:
+                typer.echo(f"skipped: {problem}", err=True)
+        _evaluate_alignment(concepts, corpus.documents, settings, gold, baseline, parallel_inputs)
         return
     mined = mine_corpus(corpus.documents, settings, cache_dir=cache_root()).terms
     ranked = mined["term"].tolist()
@@ -425,8 +434,9 @@ def _evaluate_judged(mined, judgements, judged: Path, ks: List[int]) -> None:
                    "unjudged)")
 
 
-def _evaluate_alignment(concepts, documents, settings, gold: Path, baseline: bool) -> None:
-    """Hand only the gold file's en column to align_terms; print the failures and accuracy at 1 and 3."""
+def _evaluate_alignment(concepts, documents, settings, gold: Path, baseline: bool, parallel=None) -> None:
+    """Hand only the gold file's en column to align_terms; print the failures, accuracy at 1 and 3 (terms with a
+    zh), the wrong share of non-empty answers and the share of absent terms (empty zh) left empty."""
     import pandas as pd
 
     from glossary.align import align_terms, cedict_lookup_baseline
@@ -434,14 +444,19 @@ def _evaluate_alignment(concepts, documents, settings, gold: Path, baseline: boo
     from glossary.formats.tables import render_table
 
     english = pd.DataFrame({"en": [concept.en for concept in concepts]})
-    proposals = align_terms(english, documents, settings, use_curated=False)
+    proposals = align_terms(english, documents, settings, parallel=parallel, use_curated=False)
     scores = score_alignment(proposals, concepts)
     details = scores.details.merge(proposals[["en", "score", "alternatives"]], on="en", how="left")
-    failures = details[~details["at_1"]][["en", "proposed", "score", "alternatives", "accepted", "at_3"]]
+    # an absent term answered empty is right: not a failure
+    failed = ~details["at_1"] & ((details["accepted"] != "") | (details["proposed"] != ""))
+    failures = details[failed][["en", "proposed", "score", "alternatives", "accepted", "at_3"]]
     sys.stdout.write(render_table(failures, f"Alignment failures at 1 against {gold.name} ({len(failures)} of "
                                             f"{scores.terms})"))
     typer.echo(f"alignment accuracy at 1: {scores.accuracy_at_1:.3f}")
     typer.echo(f"alignment accuracy at 3: {scores.accuracy_at_3:.3f}")
+    typer.echo(f"wrong share of non-empty answers: {scores.wrong_share:.3f} ({scores.wrong} of {scores.answered})")
+    if scores.absent:
+        typer.echo(f"absent terms left empty: {scores.absent_left_empty:.3f} (of {scores.absent})")
     if baseline:
         plain = score_alignment(cedict_lookup_baseline(english, documents), concepts)
         typer.echo(f"plain CC-CEDICT lookup of the whole English term: accuracy at 1: {plain.accuracy_at_1:.3f}, "
@@ -457,8 +472,9 @@ def align(
     paths: Optional[List[Path]] = PathsArg,
     terms: Optional[Path] = TermsOption,
     parallel: Optional[List[Path]] = typer.Option(None, "--parallel", metavar="PATH", help="English versions of the "
-                                                  "documents (files or folders, repeatable), paired by symbol or "
-                                                  "file name and aligned by paragraph number."),
+                                                  "documents, bitext files (English then Chinese on each line), "
+                                                  "TMX or XLIFF files (files or folders, repeatable); versions pair "
+                                                  "by symbol or file name and align sentence by sentence."),
     fmt: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="table | tsv | csv | json | xlsx"),
     out: Optional[Path] = OutOption,
     drafts: bool = typer.Option(False, "--drafts", help="English drafts for the mined Chinese terms no English "
@@ -470,10 +486,9 @@ def align(
     in the list's order; zh empty when the corpus has none)."""
     import warnings
 
-    from glossary.align import align_terms, covered_forms, draft_english
+    from glossary.align import align_terms, covered_forms, draft_english, load_parallel_inputs
     from glossary.formats.terms import TermsFileWarning, curated_forms, read_terms
     from glossary.config import cache_root
-    from glossary.corpus.load import load_corpus
     from glossary.mining.mine import mine_corpus
     from glossary.formats.tables import emit, render_table, write_xlsx_sheets
     from glossary.files import write_text_atomic
@@ -490,14 +505,13 @@ def align(
         frame = read_terms(terms_path, settings)
     for warning in caught:
         typer.echo(f"warning: {warning.message}", err=True)
-    english_documents = None
+    parallel_inputs = None
     if parallel:
-        english = load_corpus(list(parallel), settings=settings, skip_bad=skip_bad)
-        for problem in english.skipped:
+        parallel_inputs, skipped = load_parallel_inputs(list(parallel), settings, skip_bad)
+        for problem in skipped:
             typer.echo(f"skipped: {problem}", err=True)
-        english_documents = english.documents
     mining = mine_corpus(corpus.documents, settings, curated=curated_forms(frame), cache_dir=cache_root())
-    result = align_terms(frame, corpus.documents, settings, mining=mining, parallel=english_documents)
+    result = align_terms(frame, corpus.documents, settings, mining=mining, parallel=parallel_inputs)
     draft_table = draft_english(mining, covered_forms(result), settings) if drafts else None
     with writing(out):
         if fmt == "xlsx":

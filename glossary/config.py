@@ -116,10 +116,17 @@ class AlignSettings:
     candidate_limit: int
     max_span_tokens: int
     max_span_chars: int
-    parallel_weight: float
     parallel_min_dice: float
+    parallel_min_joint: int
+    parallel_min_balance: float
+    parallel_min_english_coverage: float
+    sentence_length_ratio: float
+    sentence_length_variance: float
+    sentence_anchor_weight: float
     un_lexicon: Path
     acronyms: Path
+    calibration: Path
+    min_probability: float
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from glossary.model import Document
 # words joining two terms into a phrase: a candidate next to one inside a longer candidate is a conjunct there
 # (三角合作 in 南南合作和三角合作), not a fragment
 CONJUNCTIONS = {"和", "及", "与", "以及", "或", "、", "的"}
+TITLE_MARKS = {"<", ">", "〈", "〉", "《", "》", ""}
+TITLE_MARK_DELETION = str.maketrans("", "", "《》<>〈〉")
 NUMBER_TOKEN = re.compile(r"^(?:[0-9][0-9.\-]*|第?[一二三四五六七八九十]+)$")
 
 
@@ -136,7 +138,10 @@ def build_candidate_pool(
     extra_forms = [f for f in extra_forms if f]
     lexicon = Lexicon.from_settings(settings.mining)
     segmenter = Segmenter(user_words=[*read_user_dict(settings.mining.user_dict), *extra_forms])
-    tagged = [[segmenter.tag(p.text) for p in doc.paragraphs if p.kind != "header"] for doc in documents]
+    # spans may run across title marks: 《联合国宪章》第七章 is one name (Chapter VII of the Charter), and so is
+    # 《进一步执行<21世纪议程>方案》 with its nested marks
+    tagged = [[segmenter.tag(without_title_marks(p.text)) for p in doc.paragraphs if p.kind != "header"]
+              for doc in documents]
     counts = count_corpus(
         [[p.text for p in doc.paragraphs if p.kind != "header"] for doc in documents], lexicon, segmenter,
         settings.mining.max_term_tokens, settings.mining.max_term_chars, shard_chars=settings.run.shard_chars,
@@ -167,6 +172,10 @@ def build_candidate_pool(
             tokens = tuple(t.word for t in segmenter.tag(form))
             pool.add(Candidate(form, tokens, pool.occurrences(form), pool.documents_with(form)))
     return pool
+
+
+def without_title_marks(text: str) -> str:
+    return text.translate(TITLE_MARK_DELETION)
 
 
 def candidate_independence(grams: Sequence[tuple[str, ...]], ngrams: Counter) -> dict[tuple[str, ...], float]:
@@ -273,19 +282,22 @@ def anchored_spans(pool: CandidatePool, stems: Iterable[str], max_tokens: int = 
         for i, first in enumerate(flags):
             if not first:
                 continue
-            gaps, chars = 0, 0
+            gaps, chars, matched = 0, 0, 0
             for j in range(i, min(len(words), i + max_tokens)):
                 chars += len(words[j])
                 if chars > max_chars:
                     break
+                matched += flags[j]
                 if not flags[j]:
-                    if dictionary.is_function_word(words[j]):
+                    # linkers and nested title marks (《进一步执行<21世纪议程>方案》) sit inside names
+                    if dictionary.is_function_word(words[j]) or words[j].strip() in TITLE_MARKS:
                         continue
                     # 在, 将, 所: a clause goes on, no name does; a unit after a number (2030年) stays in the name
                     if words[j] in pool.clause_words and not (j > i and NUMBER_TOKEN.match(words[j - 1])):
                         break
                     gaps += 1
-                    if gaps > max_gap:
+                    # a long name has room for more untranslated words: one more for every four translated
+                    if gaps > max_gap + matched // 4:
                         break
                     continue
                 form = "".join(words[i: j + 1])

@@ -12,13 +12,14 @@ from collections import defaultdict
 
 import pandas as pd
 
-from glossary.dictionary import ORDINAL, Dictionary, Piece, chinese_ordinal, load_dictionary
+from glossary.align.lexicon import align_dictionary
+from glossary.dictionary import ORDINAL, Dictionary, Piece, chinese_ordinal
 from glossary.align.matching import NEUTRAL_CHARS, format_glosses
 from glossary.config import Settings, default_settings
 from glossary.formats.terms import normalise_zh, split_forms
 from glossary.text import HAN_CHAR
 
-DRAFT_COLUMNS = ["term", "en", "score", "method", "glosses", "freq"]
+DRAFT_COLUMNS = ["term", "en", "score", "method", "glosses", "untranslated", "freq"]
 ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "able", "ible", "ary", "ful", "less", "ial")
 NOUN_ENDINGS = ("tion", "sion", "ment", "ity", "ness", "ance", "ence", "ship", "ism", "ure", "age", "ency", "ancy")
 OF_LINKERS = {"的", "之"}
@@ -53,11 +54,30 @@ def gloss_segments(term: str, dictionary: Dictionary) -> list[str]:
     return cuts[::-1]
 
 
+# senses of a bygone China a UN text does not mean when the word has a common sense (金: Jurchen Jin dynasty, 彝:
+# ancient wine vessel)
+HISTORICAL_SENSE = re.compile(r"\b(?:dynasty|dynasties|ancient|archaic|classical|feudal|imperial|emperor|Warring "
+                              r"States|Spring and Autumn|old name|former name)\b", re.IGNORECASE)
+
+
+def common_senses(word: str, dictionary: Dictionary) -> list[str]:
+    """The senses of a word a draft may use, in the dictionary's order: short ones (a name's long sense when it has
+    only long ones), without 'sb'/'sth' patterns; historical senses and proper-noun senses (a capital that is no
+    acronym) only when the word has no common sense (金 is gold, not the Jurchen Jin dynasty; 联合国 stays United
+    Nations)."""
+    senses = [s.strip() for s in dictionary.glosses(word) if "sb" not in s.split() and "sth" not in s.split()]
+    short = [s for s in senses if len(s.split()) <= 4] or sorted(senses, key=len)[:1]
+    if word in dictionary.domain_words:
+        return short
+    common = [s for s in short if not HISTORICAL_SENSE.search(s)] or short
+    lower = [s for s in common if not (s[:1].isupper() and not s.split()[0].isupper())]
+    return lower or common
+
+
 def choose_gloss(word: str, dictionary: Dictionary, modifier: bool) -> str | None:
-    """One English rendering of a Chinese word: the domain lexicon's first sense, else a short CC-CEDICT sense;
-    a modifier prefers an adjective (技术 → technical), a head prefers a noun (not 'to …')."""
-    senses = [s for s in dictionary.glosses(word) if len(s.split()) <= 4 and "sb" not in s.split()
-              and "sth" not in s.split()]
+    """One English rendering of a Chinese word: the domain lexicon's first sense, else a short common CC-CEDICT
+    sense; a modifier prefers an adjective (技术 → technical), a head prefers a noun (not 'to …')."""
+    senses = common_senses(word, dictionary)
     if not senses:
         return None
     if word in dictionary.domain_words:
@@ -75,7 +95,7 @@ def choose_gloss(word: str, dictionary: Dictionary, modifier: bool) -> str | Non
         adjective = next((s for s in senses[:6] if " " not in s and s.endswith(ADJECTIVE_ENDINGS)), None)
         if adjective:
             return adjective
-    choice = (nouns or senses)[0]
+    choice = (nouns or senses)[0].strip()
     if choice.startswith("to "):
         choice = choice[3:]
     if choice[:1].isupper() and ", " in choice:  # "Vienna, capital of Austria"
@@ -84,6 +104,8 @@ def choose_gloss(word: str, dictionary: Dictionary, modifier: bool) -> str | Non
 
 
 NAME_MARK = "\0name:"
+UNTRANSLATED_NAME = "(name, untranslated)"
+UNTRANSLATED = "(untranslated)"
 
 
 def join_name_runs(parts: list[str], dictionary: Dictionary) -> list[str]:
@@ -110,7 +132,9 @@ def join_name_runs(parts: list[str], dictionary: Dictionary) -> list[str]:
 def draft_translation(term: str, dictionary: Dictionary) -> tuple[str, list[tuple[str, str]], float]:
     """An English draft of a Chinese term, in English word order: modifiers before the head as in Chinese,
     'B of A' for A的B, 'B on A' for A问题B, 'and' for 和/及/与. Returns the draft, the word glosses and the
-    share of the term's characters glossed by whole dictionary words (single characters count half)."""
+    share of the term's characters glossed by whole dictionary words (single characters count half). A name no
+    dictionary knows, and any word it cannot gloss, stays in Chinese in the draft (never its pinyin: a reader
+    cannot tell a transliteration from a guess); its gloss says so ('水俣 (name, untranslated)')."""
     segments = gloss_segments(term, dictionary)
     glosses: list[tuple[str, str]] = []
     covered = 0.0
@@ -131,14 +155,17 @@ def draft_translation(term: str, dictionary: Dictionary) -> tuple[str, list[tupl
                          and not dictionary.is_function_word(s)]
         content_parts = join_name_runs(content_parts, dictionary)
         for i, part in enumerate(content_parts):
-            if part.startswith(NAME_MARK):  # characters of a transliterated name: its reading, not their glosses
+            if part.startswith(NAME_MARK):  # characters of a transliterated name: neither their glosses nor pinyin
                 name = part[len(NAME_MARK):]
-                words.append("".join(dictionary.pinyin(ch).split(" ")[0].rstrip("12345") for ch in name).capitalize())
-                glosses.append((name, words[-1] + " (name?)"))
+                words.append(name)
+                glosses.append((name, UNTRANSLATED_NAME))
                 continue
             if re.fullmatch(r"[A-Za-z0-9.\-]+", part):
                 words.append(part)
                 covered += len(part)
+                continue
+            if part == "年" and i and re.fullmatch(r"\d{4}", content_parts[i - 1]):  # 2030年: the year 2030
+                covered += 1
                 continue
             ordinal = ORDINAL.fullmatch(part)
             if ordinal and chinese_ordinal(ordinal.group(1)):
@@ -148,8 +175,8 @@ def draft_translation(term: str, dictionary: Dictionary) -> tuple[str, list[tupl
                 continue
             gloss = choose_gloss(part, dictionary, modifier=i < len(content_parts) - 1)
             if gloss is None:
-                reading = dictionary.pinyin(part) or part
-                words.append(reading.replace(" ", "").capitalize())
+                words.append(part)
+                glosses.append((part, UNTRANSLATED))
                 continue
             words.append(gloss)
             glosses.append((part, gloss))
@@ -163,9 +190,9 @@ def draft_translation(term: str, dictionary: Dictionary) -> tuple[str, list[tupl
 def draft_english(mining, covered: set[str], settings: Settings | None = None) -> pd.DataFrame:
     """English drafts for the mined Chinese terms (canonical forms and variants) no English entry covers.
     Columns: term, en (compositional draft), score (share of the term glossed by dictionary words), method
-    ('draft'), glosses, freq."""
+    ('draft'), glosses, untranslated (the words left in Chinese, names marked), freq."""
     settings = settings or default_settings()
-    dictionary = load_dictionary(settings.align)
+    dictionary = align_dictionary(settings.align)
     covered_keys = {normalise_zh(c) for c in covered if c}
     rows = []
     terms = mining.terms if mining is not None and mining.terms is not None else pd.DataFrame()
@@ -179,10 +206,17 @@ def draft_english(mining, covered: set[str], settings: Settings | None = None) -
             "en": draft,
             "score": round(confidence, 4),
             "method": "draft",
-            "glosses": format_glosses(glosses),
+            "glosses": format_glosses([g for g in glosses if g[1] not in (UNTRANSLATED, UNTRANSLATED_NAME)]),
+            "untranslated": untranslated_words(glosses),
             "freq": int(row.get("freq", 0) or 0),
         })
     return pd.DataFrame(rows, columns=DRAFT_COLUMNS)
+
+
+def untranslated_words(glosses: list[tuple[str, str]]) -> str:
+    """The words a draft leaves in Chinese, names marked: '水俣 (name); 彡'."""
+    return "; ".join(f"{zh} (name)" if gloss == UNTRANSLATED_NAME else zh for zh, gloss in glosses
+                     if gloss in (UNTRANSLATED, UNTRANSLATED_NAME))
 
 
 def covered_forms(alignment: pd.DataFrame) -> set[str]:

@@ -28,18 +28,25 @@ class Proposal:
     head_aligned: bool = True
     candidate: Candidate | None = None
     chinese_coverage: float | None = None
+    secondary_senses: int = 0  # glossary.align.matching.CompositionalMatch.secondary_senses
+    names_rendered: bool = True  # every word of an English name has a rendering (CompositionalMatch.names_rendered)
+    english_words: int = 0  # content words of the English term
 
     def acceptable(self, config: AlignSettings) -> bool:
         """Good enough to propose: curated, or scored high enough with enough of the English translated (or
-        with strong co-occurrence evidence). Anything less means the corpus has no equivalent."""
+        chosen on strong co-occurrence evidence). Anything less means the corpus has no equivalent."""
         if self.method in ("curated", "variant"):
             return True
-        if self.parallel_score >= config.parallel_min_dice:
-            return self.score >= config.min_score
+        if self.method == "parallel":  # chosen on co-occurrence (glossary.align.parallel.best_co_occurring)
+            return self.parallel_score >= config.parallel_min_dice and self.score >= config.min_score
         # a Chinese term ends with its head: one ending elsewhere names another concept (高效的能源 is no
         # "energy efficiency"), and one that leaves much of the English untranslated is a broader term
+        # and a body's name is all there: a word of it left out names another body (会址委员会, Peacebuilding)
         enough_english = self.english_coverage >= config.min_english_coverage
-        return self.score >= config.min_score and enough_english and self.head_aligned
+        # a one-word term rendered by a later sense only (任务: a task first, a mandate after) is no equivalent
+        one_later_sense = self.secondary_senses > 0 and self.english_words == 1
+        return (self.score >= config.min_score and enough_english and self.head_aligned and self.names_rendered
+                and not one_later_sense)
 
 
 def termhood(candidate: Candidate, config: AlignSettings) -> float:
@@ -72,20 +79,24 @@ def dictionary_matches(term: EnglishTerm, pool: CandidatePool, config: AlignSett
     for form in shortlist:
         candidate = pool.candidates.get(form) or spans[form]
         match = compositional_match(term.words, term.related, form, pool.dictionary.pieces(form),
-                                    match_weights(config), term.coordinated)
+                                    match_weights(config), term.coordinated, term.negated, term.required)
         if match.score <= 0:
             continue
         score = match.score * termhood(candidate, config)
         proposals.append(Proposal(form, score, "dictionary", match.glosses, dictionary_score=score,
                                   english_coverage=match.english_coverage, head_aligned=match.head_aligned,
-                                  candidate=candidate, chinese_coverage=match.chinese_coverage))
+                                  candidate=candidate, chinese_coverage=match.chinese_coverage,
+                                  secondary_senses=match.secondary_senses, names_rendered=match.names_rendered,
+                                  english_words=len(term.words)))
     return rank_proposals(proposals)
 
 
 def rank_proposals(proposals: list[Proposal]) -> list[Proposal]:
-    # equal scores: the more frequent form, then the longer (增强妇女的经济权能 over 妇女的经济权能: both render it all)
-    return sorted(proposals, key=lambda p: (-round(p.score, 6), -(p.candidate.freq if p.candidate else 0),
-                                            -len(p.zh), p.zh))
+    # equal scores: the form rendering the English with primary senses (任务授权, whose first sense is mandate, over
+    # 任务, a task first), then the more frequent form, then the longer (增强妇女的经济权能 over 妇女的经济权能: both
+    # render it all)
+    return sorted(proposals, key=lambda p: (-round(p.score, 6), p.secondary_senses,
+                                            -(p.candidate.freq if p.candidate else 0), -len(p.zh), p.zh))
 
 
 def curated_match(forms: Sequence[str], pool: CandidatePool) -> Proposal | None:

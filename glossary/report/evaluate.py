@@ -32,9 +32,10 @@ class GoldConcept:
     forms: list[str]
 
 
-def read_gold(path: Path) -> list[GoldConcept]:
+def read_gold(path: Path, keep_absent: bool = False) -> list[GoldConcept]:
     """A TSV with columns `en` and `zh` (every accepted Chinese form, `|`-separated, the first preferred); lines
-    starting with '#' are comments."""
+    starting with '#' are comments. With `keep_absent`, rows with an empty zh (terms with no equivalent in the
+    corpus: the right answer is none) are kept, with no forms."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -48,7 +49,7 @@ def read_gold(path: Path) -> list[GoldConcept]:
     concepts = []
     for row in rows:
         forms = [f.strip() for f in (row.get("zh") or "").split("|") if f.strip()]
-        if row.get("en") and forms:
+        if row.get("en") and (forms or keep_absent):
             concepts.append(GoldConcept(row["en"].strip(), forms))
     return concepts
 
@@ -227,14 +228,28 @@ def score_judged(ranked_terms: Sequence[str], judgements: dict[str, Judgement], 
 
 @dataclass
 class AlignmentScores:
-    accuracy_at_1: float
+    accuracy_at_1: float  # over the terms with forms
     accuracy_at_3: float
     terms: int
     details: pd.DataFrame
+    answered: int = 0  # non-empty first answers, absent terms included
+    wrong: int = 0  # of those, not an accepted form (any answer to an absent term is wrong)
+    absent: int = 0  # terms with no forms: the right answer is none
+    absent_empty: int = 0  # of those, answered empty
+
+    @property
+    def wrong_share(self) -> float:
+        return self.wrong / self.answered if self.answered else 0.0
+
+    @property
+    def absent_left_empty(self) -> float:
+        return self.absent_empty / self.absent if self.absent else 0.0
 
 
 def score_alignment(proposals: pd.DataFrame, gold: Sequence[GoldConcept]) -> AlignmentScores:
-    """`proposals` has one row per English term: `en`, `zh` and `alternatives` (`|`-separated)."""
+    """`proposals` has one row per English term: `en`, `zh` and `alternatives` (`|`-separated). Accuracy at 1
+    and 3 count the concepts with forms; a concept without forms (absent from the corpus) counts for the wrong
+    share when answered and for `absent_left_empty` when not."""
     by_en = {str(row["en"]).strip(): row for _, row in proposals.iterrows()}
     rows = []
     for concept in gold:
@@ -253,8 +268,13 @@ def score_alignment(proposals: pd.DataFrame, gold: Sequence[GoldConcept]) -> Ali
                 "accepted": "|".join(concept.forms),
             }
         )
-    details = pd.DataFrame(rows)
-    n = len(details)
+    details = pd.DataFrame(rows, columns=["en", "proposed", "at_1", "at_3", "accepted"])
+    present = details[details["accepted"] != ""]
+    absent = details[details["accepted"] == ""]
+    answered = details[details["proposed"] != ""]
+    n = len(present)
     return AlignmentScores(
-        float(details["at_1"].mean()) if n else 0.0, float(details["at_3"].mean()) if n else 0.0, n, details
+        float(present["at_1"].mean()) if n else 0.0, float(present["at_3"].mean()) if n else 0.0, n, details,
+        answered=len(answered), wrong=int((~answered["at_1"]).sum()), absent=len(absent),
+        absent_empty=int((absent["proposed"] == "").sum()),
     )

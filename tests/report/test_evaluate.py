@@ -131,3 +131,18 @@ def test_the_unseen_dev_judgements_are_forms_of_that_corpus():
     text = normalise("".join(p.text for d in corpus.documents for p in d.paragraphs)
                      + "".join(line for d in corpus.documents for line in d.boilerplate))
     assert [form for form in read_judgements(UNSEEN_DEV_JUDGEMENTS) if form not in text] == []
+
+
+def test_absent_terms_count_for_the_wrong_share_and_left_empty(tmp_path):
+    import pandas as pd
+    from glossary.report.evaluate import read_gold, score_alignment
+
+    path = tmp_path / "gold.tsv"
+    path.write_text("en\tzh\nstakeholder\t利益攸关方\nFifth Committee\t\nSpecial Rapporteur\t\n", encoding="utf-8")
+    gold = read_gold(path, keep_absent=True)
+    assert [c.forms for c in gold] == [["利益攸关方"], [], []] and len(read_gold(path)) == 1
+    answers = pd.DataFrame({"en": ["stakeholder", "Fifth Committee", "Special Rapporteur"],
+                            "zh": ["利益攸关方", "第五委员会", ""], "alternatives": ["", "", ""]})
+    scores = score_alignment(answers, gold)
+    assert (scores.accuracy_at_1, scores.terms, scores.wrong, scores.answered) == (1.0, 1, 1, 2)
+    assert scores.wrong_share == 0.5 and scores.absent_left_empty == 0.5

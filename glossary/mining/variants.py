@@ -288,30 +288,41 @@ def group_variants(
                 # word_choice swaps one word for one of the same length, among enough shared characters
                 if len(form) - len(tokens[i]) >= WORD_CHOICE_MIN_SHARED:
                     by_slot[(len(tokens), i, len(tokens[i]), tokens[:i], tokens[i + 1:])].append(form)
-    for group in by_slot.values():
+    for (_, slot, _, _, _), group in by_slot.items():
         anchored = [form in anchors for form in group]
         if not any(anchored):
             continue
-        anchor_places = [place for place, is_anchor in enumerate(anchored) if is_anchor]
-        # the pairs holding an anchor, in the order of a scan of all pairs (a slot may hold hundreds of forms)
-        for i, a in enumerate(group):
-            for place in range(i + 1, len(group)) if anchored[i] else [p for p in anchor_places if p > i]:
-                if word_choice(forms[a], forms[group[place]]):
-                    link(a, group[place], "word choice")
+        # in a slot the forms differ only in the word at `slot`, of one length: word_choice then asks that the two
+        # words share a character, so each anchor is paired only with the forms whose word holds one of its own
+        holding: dict[str, list[int]] = defaultdict(list)
+        for place, form in enumerate(group):
+            for char in set(forms[form][slot]):
+                holding[char].append(place)
+        pairs = set()
+        for place, is_anchor in enumerate(anchored):
+            if is_anchor:
+                for char in set(forms[group[place]][slot]):
+                    pairs.update((min(place, other), max(place, other)) for other in holding[char] if other != place)
+        # linked in the order of a scan of all pairs, as the relation a form gets depends on it
+        for i, j in sorted(pairs):
+            if word_choice(forms[group[i]], forms[group[j]]):
+                link(group[i], group[j], "word choice")
     # an abbreviation ends in its full form's head word and opens with the first character of one of the first
     # two content words (abbreviation_of): only those full forms are tried, and only heads that end an anchor
     anchor_endings = {short[cut:] for short in anchors for cut in range(1, len(short))}
-    by_head_and_opening: dict[tuple[str, str], list[str]] = defaultdict(list)
+    by_head_and_opening: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     for full, tokens in forms.items():
         if len(tokens) >= 2 and tokens[-1] in anchor_endings:
             content = [w for w in tokens[:-1] if w not in "和及与的、"]
             for opening in {w[0] for w in content[:2] if w}:
-                by_head_and_opening[(tokens[-1], opening)].append(full)
+                by_head_and_opening[(tokens[-1], opening)].append((full, len(content)))
     for short in anchors:
         for cut in range(1, len(short)):
-            for full in by_head_and_opening.get((short[cut:], short[0]), ()):
-                # an abbreviation's characters occur in its full form in order: a cheap test first
-                if is_subsequence(short, full) and abbreviation_of(short, forms[full]):
+            for full, words in by_head_and_opening.get((short[cut:], short[0]), ()):
+                # cheap tests first: every content word but one skipped gives the abbreviation a character, the
+                # full form is longer, and the abbreviation's characters occur in it in order
+                if words - 1 <= cut and len(full) > len(short) and is_subsequence(short, full) \
+                        and abbreviation_of(short, forms[full]):
                     link(short, full, "abbreviation")
     for full, short in defined_abbreviations:
         if full in forms and short in forms:

@@ -32,8 +32,8 @@ import pandas as pd
 from glossary.parallel import collector_paused
 from glossary.mining.segment import Segmenter, Token
 from glossary.mining.shape import (
-    CLAUSE_INTERNAL, COORDINATORS, NUMBER, PUNCTUATION, WORD_FLAGS, Lexicon, bad_inside, general_zipf, is_edge_word,
-    may_start, window_verdicts, word_flags,
+    CLAUSE_INTERNAL, NUMBER, PUNCTUATION, WORD_FLAGS, Lexicon, general_zipf, is_edge_word, may_start, window_verdicts,
+    word_flags,
 )
 
 MASK = (1 << 64) - 1
@@ -242,9 +242,9 @@ class WordTable:
         unflagged = (False,) * len(WORD_FLAGS)
         if not word:
             # paragraphs are joined with newlines: a newline ends a clause, a space inside a clause does not
-            return (BOUNDARY if "\n" in raw else DROP, word, tag, 0, 0, False, False, False, False) + unflagged
+            return (BOUNDARY if "\n" in raw else DROP, word, tag, 0, 0, False, False) + unflagged
         if PUNCTUATION.match(word) and word not in CLAUSE_INTERNAL:
-            return (BOUNDARY, word, tag, len(word), 0, False, False, False, False) + unflagged
+            return (BOUNDARY, word, tag, len(word), 0, False, False) + unflagged
         token = Token(word, lexicon.pos_overrides.get(word, tag), 0)
         return (
             WORD,
@@ -254,8 +254,6 @@ class WordTable:
             string_hash(word),
             may_start(token, lexicon),
             is_edge_word(token, lexicon) or bool(NUMBER.match(word)),
-            bad_inside(token, lexicon),
-            word in COORDINATORS or word == "、",
         ) + word_flags(token, lexicon)
 
 
@@ -325,7 +323,8 @@ def count_shard(
     room = next_boundary - positions
     may_start = table["may_start"][codes] & ~boundary
     may_end = table["may_end"][codes] & ~boundary
-    bad = table["bad_inside"][codes] & ~boundary
+    # a word no term holds inside (shape.bad_inside): a clause word, or a common verb
+    bad = (table["forbidden_inside"][codes] | table["common_verb"][codes]) & ~boundary
     bad_before = np.concatenate([[0], np.cumsum(bad)])
     # the word after a year or count that opens a name may be one no term holds inside otherwise (2030|年|…议程)
     name_number = table["name_number"][codes]
@@ -383,7 +382,7 @@ def count_shard(
     closes = (j >= n) | boundary[after]
     left = np.where(opens, np.uint64(EDGE), h[before])
     right = np.where(closes, np.uint64(EDGE), h[after])
-    coordinated = ~opens & table["enumerator"][codes[before]]
+    coordinated = ~opens & table["separator"][codes[before]]
     enumerated_keys, _, enumerated_counts = _count_pairs(strings[coordinated], np.zeros(int(coordinated.sum()),
                                                                                         dtype=np.uint64))
 
@@ -435,7 +434,7 @@ def tags_in_context(segmenter: Segmenter, text: str) -> Callable[[int, str], str
 
 
 ROW_FIELDS = [("kind", np.int8), ("word", object), ("pos", object), ("length", np.int64), ("hash", np.uint64),
-              ("may_start", bool), ("may_end", bool), ("bad_inside", bool), ("enumerator", bool),
+              ("may_start", bool), ("may_end", bool),
               *((flag, bool) for flag in WORD_FLAGS)]
 
 

@@ -30,7 +30,7 @@ from glossary.mining.shape import TITLE, Lexicon, has_predicate, read_patterns
 from glossary.mining.count import Counts, DocCounter, count_corpus
 from glossary.mining.statistics import c_value, joins_terms, rank, term_statistics
 from glossary.mining.variants import (
-    char_multiset_hashes, find_reorderings, group_variants, parenthetical_abbreviations, variant_key_hashes,
+    blocks_sharing_hashes, find_reorderings, group_variants, parenthetical_abbreviations,
 )
 from glossary.mining.contexts import CONTEXT_COLUMNS, find_contexts
 
@@ -203,19 +203,8 @@ def recurring_variant_forms(
     typos = find_reorderings(texts, [g for g in rare if len(g) >= 8]) if texts else {}
     corpus_text = corpus_text or "\n".join(texts)
     occurrences = {typo: corpus_text.count(typo) for typo in typos}
-    # forms are grouped by hashes of their variant key and of their characters' multiset (vectorised over all
-    # forms); only the forms sharing a hash with another are read one by one
-    forms = [*counts.per_doc, *typos]
-    long_enough = np.fromiter(map(len, forms), dtype=np.int64, count=len(forms)) >= 6
-    groups: dict[tuple, list[str]] = defaultdict(list)
-    for name, hashes, among in (("key", variant_key_hashes(forms, ignored), np.ones(len(forms), dtype=bool)),
-                                ("chars", char_multiset_hashes(forms), long_enough)):
-        positions = np.flatnonzero(among)
-        shared = positions[pd.Series(hashes[positions]).duplicated(keep=False).to_numpy()]
-        for k, value in zip(shared.tolist(), hashes[shared].tolist()):
-            groups[(name, value)].append(forms[k])
     recurring: set[str] = set()
-    for members in groups.values():
+    for members in blocks_sharing_hashes([*counts.per_doc, *typos], ignored).values():
         if any(counts.occurrences(m) >= min_freq for m in members):
             continue  # a group a ranked form already represents
         if sum(counts.occurrences(m) or occurrences.get(m, 0) for m in members) >= min_freq:

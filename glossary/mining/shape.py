@@ -2,8 +2,10 @@
 
   clauses()            split tagged paragraphs at punctuation: a term never crosses a clause boundary
   is_candidate()       the shape of a term: content words at both edges, a nominal head
-  may_start(), is_edge_word(), bad_inside()
+  may_start(), is_edge_word()
                        the same rules word by word, as counting (glossary.mining.count) reads them per window
+  word_flags(), window_verdicts()
+                       is_candidate's rules as per-word flags, applied to every window of a text at once
   Lexicon              the configurable word lists those rules read (data files named in [tool.glossary])
 """
 
@@ -239,13 +241,6 @@ def may_start(token: Token, lexicon: Lexicon) -> bool:
     if token.pos in ADVERB_POS and token.word not in lexicon.name_prefixes:
         return False
     return is_edge_word(token, lexicon) or bool(ORDINAL.match(token.word) or NAME_NUMBER.match(token.word))
-
-
-def bad_inside(token: Token, lexicon: Lexicon) -> bool:
-    """A word that no term holds inside: is_candidate's test of a window's inner words."""
-    return lexicon.is_forbidden_inside(token) or (
-        token.pos == "v" and general_zipf(token.word) >= lexicon.verb_start_max_zipf
-    )
 
 
 # --- all windows at once (glossary.mining.count) ----------------------------------------------------------------

@@ -78,7 +78,8 @@ def find_reorderings(texts: Sequence[str], names: Iterable[str], min_chars: int 
     chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     with np.errstate(over="ignore"):
         prefix = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(_char_hashes(chars), dtype=np.uint64)])
-    name_keys = _ends_keys(char_multiset_hashes(names), [name[0] for name in names], [name[-1] for name in names])
+    name_keys = _ends_keys(char_multiset_hashes(names), np.array([ord(name[0]) for name in names], dtype=np.uint64),
+                           np.array([ord(name[-1]) for name in names], dtype=np.uint64))
     by_key: dict[tuple[int, int], list[str]] = defaultdict(list)
     for name, key in zip(names, name_keys.tolist()):
         by_key[(len(name), key)].append(name)
@@ -100,6 +101,21 @@ def find_reorderings(texts: Sequence[str], names: Iterable[str], min_chars: int 
     for _, _, window, name in sorted(hits, key=lambda hit: hit[:2]):
         found.setdefault(window, name)
     return found
+
+
+def blocks_sharing_hashes(forms: Sequence[str], ignored: str, min_reordered_chars: int = 6) -> dict[tuple, list[str]]:
+    """The forms that share a hash with another, in their order, keyed ("particles", hash of the variant key) or
+    ("reordering", hash of the characters' multiset, forms of `min_reordered_chars` or more only). The hashes are
+    computed for all forms in one numpy pass; only forms in a block of two or more are read one by one."""
+    long_enough = np.fromiter(map(len, forms), dtype=np.int64, count=len(forms)) >= min_reordered_chars
+    blocks: dict[tuple, list[str]] = defaultdict(list)
+    for how, hashes, among in (("particles", variant_key_hashes(forms, ignored), np.ones(len(forms), dtype=bool)),
+                               ("reordering", char_multiset_hashes(forms), long_enough)):
+        positions = np.flatnonzero(among)
+        shared = positions[pd.Series(hashes[positions]).duplicated(keep=False).to_numpy()]
+        for k, value in zip(shared.tolist(), hashes[shared].tolist()):
+            blocks[(how, value)].append(forms[k])
+    return blocks
 
 
 def _matching(keys: np.ndarray, wanted: pd.Index) -> tuple[np.ndarray, np.ndarray]:
@@ -158,12 +174,8 @@ def _char_hashes(codes: np.ndarray) -> np.ndarray:
         return x ^ (x >> np.uint64(31))
 
 
-def _ends_keys(sums: np.ndarray, firsts, lasts) -> np.ndarray:
-    """A multiset hash combined with the first and last characters (code points or 1-character strings)."""
-    firsts = np.asarray([ord(c) for c in firsts] if len(firsts) and isinstance(firsts[0], str) else firsts,
-                        dtype=np.uint64)
-    lasts = np.asarray([ord(c) for c in lasts] if len(lasts) and isinstance(lasts[0], str) else lasts,
-                       dtype=np.uint64)
+def _ends_keys(sums: np.ndarray, firsts: np.ndarray, lasts: np.ndarray) -> np.ndarray:
+    """A multiset hash combined with the first and last characters' code points (uint64 arrays)."""
     with np.errstate(over="ignore"):
         return sums ^ _char_hashes(firsts << np.uint64(21) | lasts)
 
@@ -262,21 +274,11 @@ def group_variants(
             rarer = a if freq.get(a, 0) < freq.get(b, 0) else b
             relation.setdefault(rarer, how)
 
-    names = list(forms)
-    # particles and reordering: forms sharing a hash of their variant key, or of their characters (vectorised over
-    # all forms); only those are compared
-    long_enough = np.fromiter(map(len, names), dtype=np.int64, count=len(names)) >= 6
-    for how, hashes, among in (("particles", variant_key_hashes(names, ignored), np.ones(len(names), dtype=bool)),
-                               ("reordering", char_multiset_hashes(names), long_enough)):
-        positions = np.flatnonzero(among)
-        shared = positions[pd.Series(hashes[positions]).duplicated(keep=False).to_numpy()]
-        groups: dict[int, list[str]] = defaultdict(list)
-        for k, value in zip(shared.tolist(), hashes[shared].tolist()):
-            groups[value].append(names[k])
-        for group in groups.values():
-            for other in group[1:]:
-                if how == "particles" or reordering(group[0], other):
-                    link(group[0], other, how)
+    # particles and reordering: only forms sharing a hash of their variant key, or of their characters, are compared
+    for (how, _), group in blocks_sharing_hashes(list(forms), ignored).items():
+        for other in group[1:]:
+            if how == "particles" or reordering(group[0], other):
+                link(group[0], other, how)
     # word choice pairs a form with an anchor of as many words, all but one the same: the form shares its first or
     # its last word with such an anchor, so only those forms are put in slots
     firsts = {(len(forms[a]), forms[a][0]) for a in anchors if a in forms}

@@ -105,11 +105,13 @@ def test_shard_counts_come_back(tmp_path):
     from glossary.mining.count import ShardCounts
 
     table = (np.arange(3, dtype=np.uint64), np.ones(3, dtype=np.int64))
-    part = ShardCounts(5, table, (*table, table[1]), table, table, table, (*table, table[1]),
-                       {7: (("工发", "组织"), ("nz", "n"))})
+    forms = {"key": table[0], "slots": np.arange(6, dtype=np.uint64).reshape(3, 2), "vocabulary": ["工发", "组织"],
+             "tags": ["nz", "n"]}
+    part = ShardCounts(5, table, (*table, table[1]), table, table, table, forms)
     back = read_entry(stored(tmp_path, part, "counts"), ShardCounts)
-    assert back.tokens == 5 and back.token_runs == part.token_runs
+    assert back.tokens == 5 and back.forms["vocabulary"] == ["工发", "组织"] and back.forms["tags"] == ["nz", "n"]
     np.testing.assert_array_equal(back.per_doc[0], part.per_doc[0])
+    np.testing.assert_array_equal(back.forms["slots"], forms["slots"])
 
 
 def test_a_mining_result_comes_back_exactly(tmp_path, settings):

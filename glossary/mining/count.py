@@ -19,6 +19,7 @@ collision, which would merge two counts.
 from __future__ import annotations
 
 import contextlib
+from collections import defaultdict
 import math
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -34,6 +35,11 @@ from glossary.mining.segment import Segmenter, Token
 from glossary.mining.shape import (
     CLAUSE_INTERNAL, NUMBER, PUNCTUATION, WORD_FLAGS, Lexicon, general_zipf, is_edge_word, may_start, window_verdicts,
     word_flags,
+)
+from glossary.mining.variants import (
+    ABBREVIATION_FUNCTION_WORDS, NUMERAL as NUMERAL_CHAR, VARIANT_BASE, WORD_CHOICE_MIN_SHARED, abbreviation_keys,
+    abbreviation_of, char_multiset_hashes, is_subsequence, spread_hashes, variant_key, variant_key_hashes,
+    word_choice_keys,
 )
 
 MASK = (1 << 64) - 1
@@ -205,8 +211,7 @@ class ShardCounts:
     left: tuple  # (string hash, neighbour's hash or EDGE, occurrences)
     right: tuple
     enumerated: tuple  # (string hash, occurrences after a coordinator)
-    segmentations: tuple  # (string hash, token-sequence hash, occurrences)
-    token_runs: dict  # token-sequence hash -> (words, tags) of the candidates' segmentations
+    forms: dict  # one row per distinct candidate sequence: its hashes, words and occurrences (_form_table)
 
 
 # --- one shard ------------------------------------------------------------------------------------------------
@@ -214,13 +219,15 @@ class ShardCounts:
 
 class WordTable:
     """What counting needs to know of each distinct word, computed once per process: it is a pure function of the
-    word, the segmenter's tag for it (jieba tags a word from its dictionary, whatever the context) and the lexicon.
-    Kept as columns (ROW_FIELDS) indexed by a word id, so a shard's table is a gather, not a loop."""
+    word, the segmenter's tag for it (jieba tags a word from its dictionary, whatever the context), the lexicon and
+    the characters variant keys ignore. Kept as columns (ROW_FIELDS, HASH_FIELDS) indexed by a word id, so a shard's
+    table is a gather, not a loop."""
 
-    def __init__(self, lexicon: Lexicon):
+    def __init__(self, lexicon: Lexicon, ignored: str = ""):
         self.lexicon = lexicon
+        self.ignored = ignored
         self.ids: dict[str, int] = {}
-        self.columns = {name: np.zeros(0, dtype=dtype) for name, dtype in ROW_FIELDS}
+        self.columns = {name: np.zeros(0, dtype=dtype) for name, dtype in (*ROW_FIELDS, *HASH_FIELDS)}
 
     def table(self, words: list[str], tag_of: Callable[[int], str]) -> dict[str, np.ndarray]:
         """The columns for `words` (distinct), `tag_of(k)` giving the tag of words[k]."""
@@ -230,11 +237,27 @@ class WordTable:
             rows = [self._describe(words[k], tag_of(k)) for k in new]
             for k in new:
                 ids[words[k]] = len(ids)
-            for i, (name, dtype) in enumerate(ROW_FIELDS):
-                column = np.array([row[i] for row in rows], dtype=dtype)
+            added = {name: np.array([row[i] for row in rows], dtype=dtype) for i, (name, dtype) in enumerate(ROW_FIELDS)}
+            added.update(self._hashes([row[1] for row in rows], added["kind"] == WORD))
+            for name, column in added.items():
                 self.columns[name] = np.concatenate([self.columns[name], column])
         index = np.fromiter(map(ids.__getitem__, words), dtype=np.int64, count=len(words))
         return {name: column[index] for name, column in self.columns.items()}
+
+    def _hashes(self, stripped: list[str], is_word: np.ndarray) -> dict[str, np.ndarray]:
+        """HASH_FIELDS of words (stripped): what count_shard sums into each candidate's variant-key and character
+        multiset hashes (the blocking keys of the variant relations), for all new words in one numpy pass."""
+        words = [w if keep else "" for w, keep in zip(stripped, is_word.tolist())]
+        return {
+            "variant": variant_key_hashes(words, self.ignored),
+            "kept_chars": np.fromiter((len(variant_key(w, self.ignored)) for w in words), dtype=np.int64,
+                                      count=len(words)),
+            "multiset": char_multiset_hashes(words),
+            "first_char": np.fromiter((ord(w[0]) if w else 0 for w in words), dtype=np.uint64, count=len(words)),
+            "function": np.array([bool(w) and w in ABBREVIATION_FUNCTION_WORDS for w in words], dtype=bool),
+            "open_paren": np.array([w in OPEN_PARENTHESES for w in stripped], dtype=bool),
+            "numeral": np.array([bool(NUMERAL_CHAR.search(w)) for w in words], dtype=bool),
+        }
 
     def _describe(self, raw: str, tag: str) -> tuple:
         lexicon = self.lexicon
@@ -255,9 +278,6 @@ class WordTable:
             may_start(token, lexicon),
             is_edge_word(token, lexicon) or bool(NUMBER.match(word)),
         ) + word_flags(token, lexicon)
-
-
-_RUNS: dict = {}  # segmenter fingerprint -> {token-sequence hash: (words, tags)}
 
 
 def _first_positions(codes: np.ndarray, n: int) -> np.ndarray:
@@ -357,22 +377,11 @@ def count_shard(
     first_windows = _first_positions(inverse, len(distinct))
     flags = {flag: table[flag][codes] for flag in WORD_FLAGS}
     verdicts = window_verdicts(flags, i[first_windows], j[first_windows])
-    # the words and tags of each candidate sequence (remembered across shards)
-    runs = _RUNS.setdefault(segmenter.fingerprint, {})
-    if len(runs) > 2_000_000:
-        runs.clear()
-    token_runs: dict[int, tuple] = {}
-    word_of, tag_of = table["word"], table["pos"]
-    for k, key in zip(np.flatnonzero(verdicts).tolist(), distinct[verdicts].tolist()):
-        run = runs.get(key)
-        if run is None:
-            w = first_windows[k]
-            span = codes[i[w]: j[w]]
-            run = runs[key] = (tuple(word_of[span].tolist()), tuple(tag_of[span].tolist()))
-        token_runs[key] = run
-    # one window of each candidate segmentation, for its parts below
+    # one window of each candidate sequence: the shard's table of candidate forms, one row per sequence
+    row_of = np.cumsum(verdicts) - 1  # distinct sequence -> its row
     wi, wj = i[first_windows[verdicts]], j[first_windows[verdicts]]
     chosen = verdicts[inverse]
+    window_row = row_of[inverse[chosen]]
     i, j, sequences = i[chosen], j[chosen], sequences[chosen]
     strings = string_of(i, j)
 
@@ -385,16 +394,27 @@ def count_shard(
     coordinated = ~opens & table["separator"][codes[before]]
     enumerated_keys, _, enumerated_counts = _count_pairs(strings[coordinated], np.zeros(int(coordinated.sum()),
                                                                                         dtype=np.uint64))
+    # beside a parenthesis: a name a document abbreviates (国际劳工组织（劳工组织）), or the abbreviation
+    open_paren = table["open_paren"][codes]
+    parenthesised = ((i > 0) & open_paren[before]) | ((j < n) & open_paren[after])
 
     # the n-grams the statistics read: each candidate, and both parts of each split of each segmentation
-    needed = [strings]
+    parts = np.zeros((len(wi), 2 * (max_tokens - 1)), dtype=np.uint64)
     for k in range(1, max_tokens):
         split = wj - wi > k
-        needed += [string_of(wi[split], wi[split] + k), string_of(wi[split] + k, wj[split])]
-    needed = pd.unique(np.concatenate(needed))
+        parts[split, 2 * k - 2] = string_of(wi[split], wi[split] + k)
+        parts[split, 2 * k - 1] = string_of(wi[split] + k, wj[split])
+    needed = pd.unique(np.concatenate([strings, parts[parts != 0]]))
     every = np.concatenate(all_hashes) if all_hashes else np.zeros(0, dtype=np.uint64)
     every = pd.Series(every[pd.Index(needed).get_indexer(every) >= 0]).value_counts(sort=False)
     ngram_keys, ngram_counts = every.index.to_numpy(np.uint64), every.to_numpy(np.int64)
+    forms = _form_table(table, codes, boundary, h, wi, wj, distinct[verdicts], string_of, token_pow, char_end,
+                        max_tokens, max_chars)
+    forms.update(
+        occurrences=np.bincount(window_row, minlength=len(wi)).astype(np.int64),
+        parenthesised=np.bincount(window_row, weights=parenthesised, minlength=len(wi)) > 0,
+        parts=parts,
+    )
     return ShardCounts(
         tokens=tokens,
         ngrams=(ngram_keys, ngram_counts),
@@ -402,9 +422,86 @@ def count_shard(
         left=_count_pairs(strings, left),
         right=_count_pairs(strings, right),
         enumerated=(enumerated_keys, enumerated_counts),
-        segmentations=_count_pairs(strings, sequences.astype(np.uint64)),
-        token_runs=token_runs,
+        forms=forms,
     )
+
+
+def _form_table(table, codes, boundary, h, wi, wj, sequences, string_of, token_pow, char_end, max_tokens,
+                max_chars) -> dict:
+    """One row per distinct candidate sequence (its window wi..wj): the string and sequence hashes, the words (as
+    ids into the shard's vocabulary), and the blocking keys the variant relations of variants.group_variants
+    compare, so a merge can keep the rare candidates that may join a ranked one without reading any string:
+    `variant` (the hash variants.variant_key_hashes gives the candidate's string), `multiset`
+    (variants.char_multiset_hashes), `word_choice` (variants.word_choice_keys, one per character) and
+    `abbreviations` (variants.abbreviation_keys)."""
+    n = len(codes)
+    # the characters of the clause tokens, at the offsets char_end counts (a boundary counts as one character)
+    char_codes = np.frombuffer(_token_chars(table, codes, boundary).encode("utf-32-le"), dtype=np.uint32)
+    char_codes = char_codes.astype(np.uint64)
+    positions = np.arange(n)
+    with np.errstate(over="ignore"):
+        # the variant key's hash of window (i, j): each word's own, shifted by the kept characters before it
+        kept = np.where(boundary, 0, table["kept_chars"][codes])
+        kept_before = np.concatenate([[0], np.cumsum(kept)])
+        variant_pow = _powers(VARIANT_BASE, int(kept_before[-1]) + 1)
+        variant_inv = _powers(pow(VARIANT_BASE, -1, 1 << 64), int(kept_before[-1]) + 1)
+        shifted = np.where(boundary, np.uint64(0), table["variant"][codes]) * variant_pow[kept_before[:-1]]
+        variant_prefix = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(shifted, dtype=np.uint64)])
+        variant = (variant_prefix[wj] - variant_prefix[wi]) * variant_inv[kept_before[wi]]
+        multiset_prefix = np.concatenate([np.zeros(1, dtype=np.uint64),
+                                          np.cumsum(np.where(boundary, np.uint64(0), table["multiset"][codes]),
+                                                    dtype=np.uint64)])
+        multiset = multiset_prefix[wj] - multiset_prefix[wi]
+        chars = char_end[wj] - char_end[wi]
+        # word choice: the sequence with the word at each place replaced by a mark of its length, where the other
+        # words hold enough characters (group_variants' slots) and the word holds no numeral, with each of the
+        # word's characters (variants.word_choice_keys)
+        lengths = np.where(boundary, 1, table["length"][codes]).astype(np.int64)
+        token_of_char = np.repeat(positions, lengths)
+        word_choice = np.zeros((len(wi), max_chars), dtype=np.uint64)
+        for offset in range(max_chars):
+            at_char = np.minimum(char_end[wi] + offset, max(len(token_of_char) - 1, 0))
+            at = token_of_char[at_char] if len(token_of_char) else np.zeros(len(wi), dtype=np.int64)
+            valid = (offset < chars) & (chars - lengths[at] >= WORD_CHOICE_MIN_SHARED) & ~table["numeral"][codes][at]
+            mark = spread_hashes(lengths[at].astype(np.uint64) + np.uint64(SLOT_MARK))
+            slot = sequences + (mark - h[at]) * token_pow[np.maximum(wj - at - 1, 0)]
+            word_choice[valid, offset] = word_choice_keys(slot[valid], char_codes[at_char[valid]])
+        # abbreviation: the head word, and the first characters of the first content word the body may start
+        # from (the first or the second) and of the last one before the head (variants.abbreviation_keys)
+        content = ~boundary & ~table["function"][codes]
+        next_content = np.concatenate([np.where(content, positions, n), [n]])
+        next_content = np.minimum.accumulate(next_content[::-1])[::-1]
+        previous_content = np.maximum.accumulate(np.where(content, positions, -1)) if n else positions
+        first = next_content[wi]
+        second = next_content[np.minimum(first + 1, n)]
+        last = previous_content[np.maximum(wj - 2, 0)] if n else wj
+        head = h[np.maximum(wj - 1, 0)]
+        first_char = np.concatenate([table["first_char"][codes], np.zeros(1, dtype=np.uint64)])
+        abbreviations = np.zeros((len(wi), 2), dtype=np.uint64)
+        for column, opening in enumerate((first, second)):
+            valid = opening < wj - 1
+            lasts = np.where(last > opening, first_char[np.maximum(last, 0)], np.uint64(0))
+            abbreviations[valid, column] = abbreviation_keys(head[valid], first_char[opening[valid]], lasts[valid])
+    # the words of each row, as ids into the shard's vocabulary (only the words rows use)
+    places = wi[:, None] + np.arange(max_tokens)[None, :]
+    used = places < wj[:, None]
+    word_ids = np.where(used, codes[np.minimum(places, max(n - 1, 0))], -1)
+    vocabulary, local = np.unique(word_ids[used], return_inverse=True)
+    word_ids[used] = local
+    return dict(
+        key=string_of(wi, wj), sequence=sequences.astype(np.uint64), variant=variant, multiset=multiset,
+        chars=chars.astype(np.int64), word_choice=word_choice, abbreviations=abbreviations, words=word_ids.astype(np.int32),
+        vocabulary=table["word"][vocabulary].tolist(), tags=table["pos"][vocabulary].tolist(),
+    )
+
+
+def _token_chars(table, codes, boundary) -> str:
+    """The tokens' words joined, each boundary one placeholder character (as count_shard's char_end counts)."""
+    words = table["word"][codes]
+    return "".join(["\0" if is_boundary else word for word, is_boundary in zip(words.tolist(), boundary.tolist())])
+
+
+SLOT_MARK = 0x51_07  # shifts a slot's length mark away from the hashes of small numbers
 
 
 def tags_in_context(segmenter: Segmenter, text: str) -> Callable[[int, str], str]:
@@ -436,6 +533,9 @@ def tags_in_context(segmenter: Segmenter, text: str) -> Callable[[int, str], str
 ROW_FIELDS = [("kind", np.int8), ("word", object), ("pos", object), ("length", np.int64), ("hash", np.uint64),
               ("may_start", bool), ("may_end", bool),
               *((flag, bool) for flag in WORD_FLAGS)]
+HASH_FIELDS = [("variant", np.uint64), ("kept_chars", np.int64), ("multiset", np.uint64), ("first_char", np.uint64),
+               ("function", bool), ("open_paren", bool), ("numeral", bool)]
+OPEN_PARENTHESES = ("（", "(")
 
 
 def _narrow(table: tuple) -> tuple:
@@ -465,16 +565,17 @@ def shard_of(content_key: str, shards: int) -> int:
 _WORKER: dict = {}
 
 
-def _start_worker(user_words: tuple, engine: str, lexicon: Lexicon, max_tokens: int, max_chars: int) -> None:
+def _start_worker(user_words: tuple, engine: str, lexicon: Lexicon, max_tokens: int, max_chars: int,
+                  ignored: str = "") -> None:
     """What every shard's counting needs, set once per process. count_corpus sets it in the parent before starting
     workers, so forked workers inherit the loaded dictionaries (jieba's, wordfreq's) instead of each loading them."""
-    setup = (user_words, engine, lexicon.fingerprint, max_tokens, max_chars)
+    setup = (user_words, engine, lexicon.fingerprint, max_tokens, max_chars, ignored)
     if _WORKER.get("setup") == setup:
         return
     segmenter = Segmenter(user_words, engine=engine)
     segmenter.tag_raw("发展")  # loads the dictionary
     general_zipf("发展")  # loads wordfreq's frequency list
-    _WORKER.update(setup=setup, segmenter=segmenter, words=WordTable(lexicon), max_tokens=max_tokens,
+    _WORKER.update(setup=setup, segmenter=segmenter, words=WordTable(lexicon, ignored), max_tokens=max_tokens,
                    max_chars=max_chars)
 
 
@@ -492,6 +593,27 @@ def _count_in_worker(task: tuple[list[list[str]], Path | None]) -> ShardCounts:
 COUNTING_MODULES = ("glossary.text", "glossary.mining.segment", "glossary.mining.shape", "glossary.mining.count")
 
 
+@dataclass(frozen=True)
+class Pruning:
+    """Which candidates rarer than `min_freq` a merge keeps. Most candidates of a growing archive are seen once and
+    never reach mining's tables; a rare one does only by joining a ranked one as a variant (variants.group_variants)
+    or by recurring in several forms (mine.recurring_variant_forms). So a rare candidate is given a string only
+    when, by the blocking hashes count_shard gives each form (a superset of every relation's test):
+      - it shares its variant key, or (from 6 characters) its characters' multiset, with another candidate;
+      - it fills a word-choice slot of a kept candidate, or ends in a head a kept candidate may abbreviate;
+      - it stands beside a parenthesis (a document defining an abbreviation: 国际劳工组织（劳工组织）);
+      - it is a curated form or shares a curated form's variant key;
+      - it is `long_rare_chars` characters or longer (the reordering-typo scan reads those; None: no scan)."""
+
+    min_freq: int
+    ignored: str
+    curated: tuple[str, ...] = ()
+    long_rare_chars: int | None = None
+
+
+REORDERED_MIN_CHARS = 6  # as variants.blocks_sharing_hashes: shorter forms are never compared as reorderings
+
+
 @collector_paused()
 def count_corpus(
     texts: Sequence[Sequence[str]],
@@ -504,14 +626,19 @@ def count_corpus(
     progress: Callable[[int], None] | None = None,
     parallel_min_chars: int = 2_000_000,
     shard_chars: int = 300_000,
+    pruning: Pruning | None = None,
+    ignored: str = "",
 ) -> Counts:
     """Count every document (`texts`: each document's paragraphs), shard by shard, in `jobs` worker processes.
-    Each shard's counts are cached on disk by the hash of its documents and of everything that shapes counting."""
+    Each shard's counts are cached on disk by the hash of its documents and of everything that shapes counting.
+    With `pruning`, only the candidates it keeps are in the result (the others' counts stay in the shards);
+    `ignored` (the characters variant keys leave out) is pruning.ignored when pruning."""
     import hashlib
 
     from glossary.cache import cache_key, code_fingerprint, entry_path, read_entry
 
-    fingerprint = repr((segmenter.fingerprint, lexicon.fingerprint, max_tokens, max_chars,
+    ignored = pruning.ignored if pruning is not None else ignored
+    fingerprint = repr((segmenter.fingerprint, lexicon.fingerprint, max_tokens, max_chars, ignored,
                         code_fingerprint(*COUNTING_MODULES)))
     content = [hashlib.sha256("\0".join(t).encode("utf-8")).hexdigest() for t in texts]
     shards = shard_count(sum(len(p) for t in texts for p in t), shard_chars)
@@ -521,11 +648,15 @@ def count_corpus(
     members = [m for m in members if m]
     paths = [entry_path(cache_dir, "counts", cache_key(fingerprint, *(content[k] for k in m))) for m in members]
     missing = [s for s, path in enumerate(paths) if path is None or not path.is_file()]
-    setup = (tuple(segmenter.user_words), segmenter.engine, lexicon, max_tokens, max_chars)
+    setup = (tuple(segmenter.user_words), segmenter.engine, lexicon, max_tokens, max_chars, ignored)
     work = sum(len(p) for s in missing for k in members[s] for p in texts[k])
     # worker processes pay a start-up (dictionaries, word frequencies) that only a large corpus repays
     parallel = jobs > 1 and len(missing) > 1 and work >= parallel_min_chars
-    merged = _Merger()
+
+    def recount(s: int) -> ShardCounts:
+        return _count_in_worker(([texts[k] for k in members[s]], paths[s]))
+
+    merged = _Merger(pruning, recount)
     _start_worker(*setup)
     with contextlib.ExitStack() as stack:
         tasks = (([texts[k] for k in members[s]], paths[s]) for s in missing)
@@ -542,68 +673,265 @@ def count_corpus(
         for s in range(len(members)):
             part = next(counted) if s in fresh else read_entry(paths[s], ShardCounts)
             if part is None:  # a cache entry damaged since it was looked at
-                part = _count_in_worker(([texts[k] for k in members[s]], paths[s]))
-            merged.add(part, members[s])
+                part = recount(s)
+            merged.add(part, members[s], paths[s])
             if progress:
                 progress(len(members[s]))
     return merged.result()
 
 
+SUMMARY = ("key", "sequence", "occurrences", "variant", "multiset", "chars", "parenthesised")
+WINDOW_TABLES = ("per_doc", "left", "right", "enumerated")
+
+
 class _Merger:
-    """Sums shards' tables as they arrive, compacting now and then so memory stays near the distinct keys."""
+    """Sums shards' tables into one Counts. The n-gram counts and a summary of each shard's candidate forms are
+    kept as shards arrive; with pruning, a shard the cache holds is then read back from disk (twice) instead of
+    waiting in memory, and only the kept candidates' rows are taken from it (Pruning)."""
 
-    def __init__(self):
+    def __init__(self, pruning: Pruning | None, recount: Callable[[int], ShardCounts]):
+        self.pruning = pruning
+        self.recount = recount
         self.tokens = 0
-        self.tables: dict[str, list] = {"ngrams": [], "per_doc": [], "left": [], "right": [], "enumerated": [],
-                                        "segmentations": []}
-        self.token_runs: dict[int, tuple] = {}
+        self.ngrams: list[tuple] = []
+        self.summaries: list[dict] = []
+        self.parts: list = []  # per shard: its ShardCounts, or the cache entry to read it from
+        self.documents: list[np.ndarray] = []
 
-    def add(self, part: ShardCounts, documents: list[int]) -> None:
+    def add(self, part: ShardCounts, documents: list[int], path: Path | None = None) -> None:
         self.tokens += part.tokens
-        keys, local, occurrences = part.per_doc
-        self.tables["per_doc"].append((keys, np.asarray(documents, dtype=np.int64)[local.astype(np.int64)], occurrences))
-        self.tables["ngrams"].append((part.ngrams[0], np.zeros(len(part.ngrams[0]), dtype=np.uint64), part.ngrams[1]))
-        for name in ("left", "right", "segmentations"):
-            self.tables[name].append(getattr(part, name))
-        keys, occurrences = part.enumerated
-        self.tables["enumerated"].append((keys, np.zeros(len(keys), dtype=np.uint64), occurrences))
-        for key, run in part.token_runs.items():
-            self.token_runs.setdefault(key, run)
-        if len(self.tables["left"]) >= 32:
-            for name in ("ngrams", "left", "right", "enumerated", "segmentations"):
-                self.tables[name] = [_sum_pairs(self.tables[name])]
+        keys, occurrences = part.ngrams
+        self.ngrams.append((keys, np.zeros(len(keys), dtype=np.uint64), occurrences))
+        if len(self.ngrams) >= 32:
+            self.ngrams = [_sum_pairs(self.ngrams)]
+        self.summaries.append({name: part.forms[name] for name in SUMMARY})
+        self.documents.append(np.asarray(documents, dtype=np.int64))
+        on_disk = self.pruning is not None and path is not None and path.is_file()
+        self.parts.append(path if on_disk else part)
+
+    def _part(self, s: int) -> ShardCounts:
+        from glossary.cache import read_entry
+
+        part = self.parts[s]
+        if isinstance(part, Path):
+            part = read_entry(part, ShardCounts) or self.recount(s)
+        return part
 
     def result(self) -> Counts:
-        ngram_keys, _, ngram_counts = _sum_pairs(self.tables["ngrams"])
-        counts = Counts(ngrams=StringCounts(dict(zip(ngram_keys.tolist(), ngram_counts.tolist()))),
-                        tokens=self.tokens)
+        if not self.summaries:  # no documents
+            empty = np.zeros(0, dtype=np.int64)
+            return Counts(per_doc=DocumentCounts([], empty, empty, empty), tokens=self.tokens)
+        ngram_keys, _, ngram_counts = _sum_pairs(self.ngrams)
+        self.ngrams = []
+        rows = {name: np.concatenate([summary[name] for summary in self.summaries]) for name in SUMMARY}
+        shard_of_row = np.repeat(np.arange(len(self.summaries)), [len(summary["key"]) for summary in self.summaries])
+        self.summaries = []
         # a candidate's segmentation: the token sequence it is most often cut into (ties: the smaller hash)
-        keys, sequences, occurrences = _sum_pairs(self.tables["segmentations"])
+        keys, sequences, occurrences = _sum_pairs([(rows["key"], rows["sequence"], rows["occurrences"])])
         order = np.lexsort((sequences, -occurrences, keys))
         keys, sequences = keys[order], sequences[order]
         firsts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+        chosen = _Chosen(keys[firsts], sequences[firsts])
+        row_key = chosen.index.get_indexer(rows["key"])
+        found = pd.Index(ngram_keys).get_indexer(chosen.keys)
+        frequency = np.where(found >= 0, ngram_counts[found], 0)
+        if self.pruning is None:
+            kept = np.ones(len(chosen.keys), dtype=bool)
+            collected = self._collect(chosen, kept, row_key, shard_of_row)
+        else:
+            anchors, kept = self._kept_by_summary(rows, row_key, len(chosen.keys), frequency)
+            word_choice, anchor_names = self._anchor_blocks(chosen, anchors, kept)
+            collected = self._collect(chosen, kept, row_key, shard_of_row, word_choice, _Abbreviated(anchor_names))
+        counts = Counts(tokens=self.tokens)
+        needed = np.concatenate([chosen.keys[kept], *collected.pop("parts")])
+        keep_ngram = pd.Index(pd.unique(needed)).get_indexer(ngram_keys) >= 0 if self.pruning else slice(None)
+        counts.ngrams = StringCounts(dict(zip(ngram_keys[keep_ngram].tolist(), ngram_counts[keep_ngram].tolist())))
         name_of: dict[int, str] = {}
-        for key, sequence in zip(keys[firsts].tolist(), sequences[firsts].tolist()):
-            run_words, run_tags = self.token_runs[sequence]
-            name = "".join(run_words)
-            name_of[key] = name
-            counts.segmentation[name] = run_words
-            counts.pos[name] = run_tags
+        for k in np.flatnonzero(kept).tolist():
+            words, tags = chosen.runs[k]
+            name = "".join(words)
+            name_of[int(chosen.keys[k])] = name
+            counts.segmentation[name] = words
+            counts.pos[name] = tags
         # documents are disjoint between shards: the tables only need grouping by candidate
-        tables = self.tables["per_doc"] or [(np.zeros(0, dtype=np.uint64),) + (np.zeros(0, dtype=np.int64),) * 2]
-        keys, docs, occurrences = (np.concatenate([t[k] for t in tables]) for k in range(3))
-        self.tables["per_doc"] = []
+        keys, docs, occurrences = (np.concatenate([t[c] for t in collected["per_doc"]]) for c in range(3))
         codes, distinct = pd.factorize(keys, sort=False)
         names = [name_of[key] for key in distinct.tolist()]
         counts.per_doc = DocumentCounts(names, codes, docs, occurrences)
         found = pd.Index(ngram_keys).get_indexer(np.asarray(distinct, dtype=np.uint64))
         counts.frequency = dict(zip(names, np.where(found >= 0, ngram_counts[found], 0).tolist()))
         for side, target in (("left", counts.left_entropy), ("right", counts.right_entropy)):
-            for key, entropy in _branching_entropies(*_sum_pairs(self.tables[side])):
+            for key, entropy in _branching_entropies(*_sum_pairs(collected[side])):
                 target[name_of[key]] = entropy
-        keys, _, occurrences = _sum_pairs(self.tables["enumerated"])
+        keys, _, occurrences = _sum_pairs(collected["enumerated"])
         counts.enumerated = {name_of[k]: n for k, n in zip(keys.tolist(), occurrences.tolist())}
         return counts
+
+    def _kept_by_summary(self, rows: dict, row_key: np.ndarray, n: int, frequency: np.ndarray):
+        """The candidates kept before any shard is read again: the frequent, those sharing a variant key or a
+        character multiset with another, curated ones (`anchors`: all that may be ranked), and those beside a
+        parenthesis or long enough for the typo scan (`kept`)."""
+        pruning = self.pruning
+        variant, multiset, chars = (np.zeros(n, dtype=rows[name].dtype) for name in ("variant", "multiset", "chars"))
+        variant[row_key], multiset[row_key], chars[row_key] = rows["variant"], rows["multiset"], rows["chars"]
+        parenthesised = np.bincount(row_key, weights=rows["parenthesised"], minlength=n) > 0
+        shares_variant = pd.Series(variant).duplicated(keep=False).to_numpy()
+        long_enough = np.flatnonzero(chars >= REORDERED_MIN_CHARS)
+        shares_multiset = np.zeros(n, dtype=bool)
+        shares_multiset[long_enough] = pd.Series(multiset[long_enough]).duplicated(keep=False).to_numpy()
+        curated = list(dict.fromkeys(pruning.curated))
+        curated_keys = pd.Index(pd.unique(np.array([string_hash(form) for form in curated], dtype=np.uint64)))
+        is_curated = np.zeros(n, dtype=bool)
+        if curated:
+            is_curated = np.isin(variant, variant_key_hashes(curated, pruning.ignored))
+            is_curated[row_key[curated_keys.get_indexer(rows["key"]) >= 0]] = True
+        anchors = (frequency >= pruning.min_freq) | shares_variant | shares_multiset | is_curated
+        kept = anchors | parenthesised
+        if pruning.long_rare_chars is not None:
+            kept |= chars >= pruning.long_rare_chars
+        return anchors, kept
+
+    def _anchor_blocks(self, chosen: "_Chosen", anchors: np.ndarray, kept: np.ndarray):
+        """First reading: the word-choice keys of every candidate that may be ranked, and the strings of the kept
+        ones (their words and tags), the anchors' among them."""
+        keys = []
+        for s in range(len(self.parts)):
+            forms = self._part(s).forms
+            row_key = chosen.index.get_indexer(forms["key"])
+            keys.append(forms["word_choice"][anchors[row_key]].ravel())
+            chosen.read_runs(forms, row_key, kept)
+        keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
+        names = ["".join(chosen.runs[k][0]) for k in np.flatnonzero(anchors).tolist()]
+        return pd.Index(pd.unique(keys[keys != 0])), names
+
+    def _collect(self, chosen: "_Chosen", kept: np.ndarray, row_key: np.ndarray, shard_of_row: np.ndarray,
+                 word_choice: pd.Index | None = None, abbreviated: "_Abbreviated | None" = None) -> dict:
+        """Second reading: the rare candidates sharing a word-choice key with a candidate that may be ranked, or the
+        full forms of one's abbreviation, join `kept`, and the window tables, parts and strings of every kept
+        candidate are taken. A rare candidate found to be kept in shard s whose rows began in an earlier shard has those shards read once
+        more (with min_freq 2 a rare candidate lives in one shard, so this is rare)."""
+        collected: dict[str, list] = {name: [] for name in (*WINDOW_TABLES, "parts")}
+        first_shard = np.full(len(kept), len(self.parts), dtype=np.int64)
+        np.minimum.at(first_shard, row_key, shard_of_row)
+        joined_in = np.full(len(kept), -1, dtype=np.int64)
+        for s in range(len(self.parts)):
+            part = self._part(s)
+            forms = part.forms
+            rows = chosen.index.get_indexer(forms["key"])
+            if word_choice is not None:
+                rare = ~kept[rows]
+                keys = forms["word_choice"][rare]
+                joins = (word_choice.get_indexer(keys.ravel()) >= 0).reshape(keys.shape).any(axis=1)
+                joins |= abbreviated.full_forms(forms, rare)
+                joining = np.unique(rows[rare][joins])
+                kept[joining] = True
+                joined_in[joining] = s
+            self._take(part, s, rows, kept, chosen, collected)
+        late = np.flatnonzero((joined_in >= 0) & (first_shard < joined_in))
+        if len(late):
+            only = np.zeros(len(kept), dtype=bool)
+            only[late] = True
+            for s in np.unique(shard_of_row[only[row_key]]).tolist():
+                part = self._part(s)
+                rows = chosen.index.get_indexer(part.forms["key"])
+                self._take(part, s, rows, only & (joined_in > s), chosen, collected)
+        self.parts = []
+        return collected
+
+    def _take(self, part: ShardCounts, s: int, rows: np.ndarray, kept: np.ndarray, chosen: "_Chosen",
+              collected: dict) -> None:
+        """A shard's rows of the `kept` candidates: window tables, the n-grams their statistics read, strings."""
+        forms = part.forms
+        chosen.read_runs(forms, rows, kept)
+        parts = forms["parts"][kept[rows]]
+        collected["parts"].append(parts[parts != 0])
+        wanted = pd.Index(chosen.keys[kept])
+        keys, local, occurrences = part.per_doc
+        take = wanted.get_indexer(keys) >= 0 if self.pruning else slice(None)
+        collected["per_doc"].append((keys[take], self.documents[s][local[take].astype(np.int64)],
+                                     occurrences[take]))
+        for name in ("left", "right"):
+            table = getattr(part, name)
+            take = wanted.get_indexer(table[0]) >= 0 if self.pruning else slice(None)
+            collected[name].append(tuple(column[take] for column in table))
+        keys, occurrences = part.enumerated
+        take = wanted.get_indexer(keys) >= 0 if self.pruning else slice(None)
+        collected["enumerated"].append((keys[take], np.zeros(len(keys[take]), dtype=np.uint64), occurrences[take]))
+        for name in ("left", "right", "enumerated"):
+            if len(collected[name]) >= 32:
+                collected[name] = [_sum_pairs(collected[name])]
+
+
+class _Chosen:
+    """Each candidate's chosen segmentation (key -> token-sequence hash), and its words and tags once read."""
+
+    def __init__(self, keys: np.ndarray, sequences: np.ndarray):
+        self.keys, self.sequences = keys, sequences
+        self.index = pd.Index(keys)
+        self.runs: dict[int, tuple] = {}
+
+    def read_runs(self, forms: dict, rows: np.ndarray, wanted: np.ndarray) -> None:
+        """The words and tags of the forms' rows that are a wanted candidate's chosen sequence, not read yet."""
+        vocabulary, tags, word_ids = forms["vocabulary"], forms["tags"], forms["words"]
+        runs = self.runs
+        for place in np.flatnonzero(wanted[rows] & (self.sequences[rows] == forms["sequence"])).tolist():
+            k = int(rows[place])
+            if k not in runs:
+                ids = [w for w in word_ids[place].tolist() if w >= 0]
+                runs[k] = (tuple(vocabulary[w] for w in ids), tuple(tags[w] for w in ids))
+
+
+def abbreviation_short_keys(shorts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """variants.abbreviation_keys of each short form for every cut (body short[:cut], ending short[cut:]): the
+    ending's string hash, the first character, and each later character of the body or 0; and the index of the
+    short form each key is of. A full form it abbreviates has one of these keys (count_shard's `abbreviations`).
+    In numpy, strings of one length at a time: a string's hash is sum c_k B^(n-1-k), so an ending's is the sum of
+    its characters' terms."""
+    keys, owners = [], []
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for k, short in enumerate(shorts):
+        if len(short) >= 2:
+            by_length[len(short)].append(k)
+    for length, group in by_length.items():
+        chars = np.frombuffer("".join(shorts[k] for k in group).encode("utf-32-le"), dtype=np.uint32)
+        chars = chars.astype(np.uint64).reshape(len(group), length)
+        with np.errstate(over="ignore"):
+            terms = chars * _powers(CHAR_BASE, length)[length - 1 - np.arange(length)][None, :]
+            endings = np.cumsum(terms[:, ::-1], axis=1, dtype=np.uint64)[:, ::-1]  # endings[:, cut]
+        # (cut, q): the ending after `cut` with the body's character q (1 <= q < cut), or 0 (q = 0)
+        cuts, places = np.nonzero(np.tri(length, length, -1, dtype=bool))
+        cuts, places = cuts[cuts >= 1], places[cuts >= 1]
+        lasts = np.where(places == 0, np.uint64(0), chars[:, places])
+        keys.append(abbreviation_keys(endings[:, cuts].ravel(), np.repeat(chars[:, 0], len(cuts)), lasts.ravel()))
+        owners.append(np.repeat(np.asarray(group, dtype=np.int64), len(cuts)))
+    if not keys:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(keys), np.concatenate(owners)
+
+
+class _Abbreviated:
+    """Which rare candidates are the full form of a candidate that may be ranked: those whose abbreviation key
+    (count_shard) is one of its (abbreviation_short_keys) and that abbreviation_of then confirms, as
+    group_variants will. Most forms ending in a common head pass the key and fail the test."""
+
+    def __init__(self, names: list[str]):
+        keys, owners = abbreviation_short_keys(names)
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.owners, self.names = keys[order], owners[order], names
+
+    def full_forms(self, forms: dict, rows: np.ndarray) -> np.ndarray:
+        """For the forms' rows selected by the mask `rows`, whether each is a full form of a short one."""
+        keys = forms["abbreviations"][rows]
+        low, high = np.searchsorted(self.keys, keys, "left"), np.searchsorted(self.keys, keys, "right")
+        result = np.zeros(len(keys), dtype=bool)
+        vocabulary, word_ids = forms["vocabulary"], forms["words"][rows]
+        for r in np.flatnonzero((high > low).any(axis=1)).tolist():
+            tokens = tuple(vocabulary[w] for w in word_ids[r].tolist() if w >= 0)
+            full = "".join(tokens)
+            shorts = {self.names[o] for c in range(keys.shape[1]) for o in self.owners[low[r, c]: high[r, c]].tolist()}
+            result[r] = any(len(full) > len(short) and is_subsequence(short, full) and abbreviation_of(short, tokens)
+                            for short in shorts)
+        return result
 
 
 def _sum_pairs(tables: list[tuple]) -> tuple:

@@ -27,7 +27,7 @@ from glossary.parallel import collector_paused, run_beside
 from glossary.model import Document
 from glossary.mining.segment import Segmenter, read_user_dict
 from glossary.mining.shape import TITLE, Lexicon, has_predicate, read_patterns
-from glossary.mining.count import Counts, DocCounter, count_corpus
+from glossary.mining.count import Counts, DocCounter, Pruning, count_corpus
 from glossary.mining.statistics import c_value, joins_terms, rank, term_statistics
 from glossary.mining.variants import (
     blocks_sharing_hashes, find_reorderings, group_variants, parenthetical_abbreviations,
@@ -88,6 +88,11 @@ def mine_corpus(
             terms, stats, variants, contexts = cached
             return MiningResult(terms, stats, _expanded(variants), contexts, documents)
     segmenter = segmenter or Segmenter(user_words=[*read_user_dict(mining.user_dict), *curated_forms])
+    texts = [p.text for d in documents for p in d.paragraphs]
+    # scans that find strings, not count them, read each distinct paragraph once (documents repeat paragraphs)
+    distinct_texts = list(dict.fromkeys(texts))
+    ignored = mining.variant_ignored_chars
+    scan = sum(map(len, distinct_texts)) <= mining.reorder_scan_max_chars
     counts = count_corpus(
         [[p.text for p in doc.paragraphs if p.kind != "header"] for doc in documents],
         lexicon,
@@ -99,16 +104,13 @@ def mine_corpus(
         progress=progress,
         parallel_min_chars=run.parallel_min_chars,
         shard_chars=run.shard_chars,
+        # only the rare candidates that may still reach the tables are given strings
+        pruning=Pruning(min_freq, ignored, tuple(curated_forms), TYPO_MIN_CHARS if scan else None),
     )
-    texts = [p.text for d in documents for p in d.paragraphs]
     corpus_text = "\n".join(texts)
     # a second process pays for itself on a large corpus only (as the workers of count_corpus)
     large = jobs > 1 and len(corpus_text) >= run.parallel_min_chars
-    # scans that find strings, not count them, read each distinct paragraph once (documents repeat paragraphs)
-    distinct_texts = list(dict.fromkeys(texts))
     titles = _count_titles(texts)
-    ignored = mining.variant_ignored_chars
-    scan = sum(map(len, distinct_texts)) <= mining.reorder_scan_max_chars
     rare_recurring, typos = recurring_variant_forms(counts, min_freq, ignored, distinct_texts if scan else [],
                                                     corpus_text)
     excluded = read_patterns(mining.excluded_candidates)
@@ -192,6 +194,9 @@ def measure_curated_as_plain_text(stats: pd.DataFrame, curated: set[str], counts
     return stats
 
 
+TYPO_MIN_CHARS = 8  # a rare name this long is looked for in reordered spellings (find_reorderings)
+
+
 def recurring_variant_forms(
     counts: Counts, min_freq: int, ignored: str, texts: Sequence[str], corpus_text: str = ""
 ) -> tuple[set[str], dict[str, str]]:
@@ -200,7 +205,7 @@ def recurring_variant_forms(
     rare names found in `texts` (strings that are no candidate: 最不发达等国家高代办), their occurrences counted in
     `corpus_text` (by default the texts joined)."""
     rare = [g for g in counts.per_doc if counts.occurrences(g) < min_freq]
-    typos = find_reorderings(texts, [g for g in rare if len(g) >= 8]) if texts else {}
+    typos = find_reorderings(texts, [g for g in rare if len(g) >= TYPO_MIN_CHARS]) if texts else {}
     corpus_text = corpus_text or "\n".join(texts)
     occurrences = {typo: corpus_text.count(typo) for typo in typos}
     recurring: set[str] = set()

@@ -43,6 +43,14 @@ def same_without_particles(a: str, b: str, ignored: str) -> bool:
 WORD_CHOICE_MIN_SHARED = 4
 
 
+def word_choice_keys(slots: np.ndarray, chars: np.ndarray) -> np.ndarray:
+    """Blocking keys of word_choice: a form's token sequence with the word at one place replaced by a mark of its
+    length (`slots`, hashed by count.py) combined with one character of that word (`chars`, code points). Two forms
+    word_choice links share a key: the same sequence but for one word of the same length, sharing a character."""
+    with np.errstate(over="ignore"):
+        return spread_hashes(slots.astype(np.uint64) ^ spread_hashes(chars.astype(np.uint64) + np.uint64(1 << 33)))
+
+
 def word_choice(a: Sequence[str], b: Sequence[str], min_shared_chars: int = WORD_CHOICE_MIN_SHARED) -> bool:
     """Token sequences equal but for one word, swapped for one of the same length that shares a character."""
     if len(a) != len(b) or len(a) < 2:
@@ -77,7 +85,7 @@ def find_reorderings(texts: Sequence[str], names: Iterable[str], min_chars: int 
         return {}
     chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     with np.errstate(over="ignore"):
-        prefix = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(_char_hashes(chars), dtype=np.uint64)])
+        prefix = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(spread_hashes(chars), dtype=np.uint64)])
     name_keys = _ends_keys(char_multiset_hashes(names), np.array([ord(name[0]) for name in names], dtype=np.uint64),
                            np.array([ord(name[-1]) for name in names], dtype=np.uint64))
     by_key: dict[tuple[int, int], list[str]] = defaultdict(list)
@@ -136,8 +144,11 @@ def char_multiset_hashes(strings: Sequence[str]) -> np.ndarray:
     filled = lengths > 0
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])[filled]
     with np.errstate(over="ignore"):
-        sums[filled] = np.add.reduceat(_char_hashes(chars), offsets, dtype=np.uint64)
+        sums[filled] = np.add.reduceat(spread_hashes(chars), offsets, dtype=np.uint64)
     return sums
+
+
+VARIANT_BASE = 0x100000001B3  # odd, so its powers are invertible modulo 2^64 (count.py sums keys of words)
 
 
 def variant_key_hashes(strings: Sequence[str], ignored: str) -> np.ndarray:
@@ -154,18 +165,18 @@ def variant_key_hashes(strings: Sequence[str], ignored: str) -> np.ndarray:
     before = np.concatenate([[0], np.cumsum(kept)])  # kept characters before each position
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     rank = before[:-1] - before[starts][form_of]  # a kept character's place within its string's key
-    powers = np.cumprod(np.full(int(lengths.max()) + 1, 0x100000001B3, dtype=np.uint64), dtype=np.uint64) \
+    powers = np.cumprod(np.full(int(lengths.max()) + 1, VARIANT_BASE, dtype=np.uint64), dtype=np.uint64) \
         if len(chars) else np.zeros(1, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        values = np.where(kept, _char_hashes(chars) * powers[rank], np.uint64(0))
+        values = np.where(kept, spread_hashes(chars) * powers[rank], np.uint64(0))
         sums = np.zeros(len(strings), dtype=np.uint64)
         filled = lengths > 0
         sums[filled] = np.add.reduceat(values, starts[filled], dtype=np.uint64)
     return sums
 
 
-def _char_hashes(codes: np.ndarray) -> np.ndarray:
-    """splitmix64 of each code point (Steele, Lea & Flood 2014): well-spread 64-bit values, so sums of them
+def spread_hashes(codes: np.ndarray) -> np.ndarray:
+    """splitmix64 of each value (a code point, a length, another hash) (Steele, Lea & Flood 2014): well-spread 64-bit values, so sums of them
     collide only by chance (about 2^-64 per pair)."""
     with np.errstate(over="ignore"):
         x = codes.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
@@ -177,10 +188,27 @@ def _char_hashes(codes: np.ndarray) -> np.ndarray:
 def _ends_keys(sums: np.ndarray, firsts: np.ndarray, lasts: np.ndarray) -> np.ndarray:
     """A multiset hash combined with the first and last characters' code points (uint64 arrays)."""
     with np.errstate(over="ignore"):
-        return sums ^ _char_hashes(firsts << np.uint64(21) | lasts)
+        return sums ^ spread_hashes(firsts << np.uint64(21) | lasts)
 
 
-def abbreviation_of(short: str, full_tokens: Sequence[str], function_words: str = "和及与的、") -> bool:
+# the words an abbreviation takes no character from (abbreviation_of)
+ABBREVIATION_FUNCTION_WORDS = "和及与的、"
+
+
+def abbreviation_keys(heads: np.ndarray, openings: np.ndarray, lasts: np.ndarray) -> np.ndarray:
+    """Blocking keys of the abbreviation test (abbreviation_of), equal for a full form and every abbreviation it
+    may have. The abbreviation ends in the full form's head word and its body takes a leading part of each content
+    word, in order, from the first or the second: so the body opens with that word's first character, and holds
+    the last content word's first character after its own first (0: the body has one word). A full form gives
+    (head, first character of the first content word it keeps, of the last), for both places it may start; an
+    abbreviation gives (its ending, its first character, any later character of the body, or 0) for every
+    cut. `heads` are string hashes (count.string_hash), `openings` and `lasts` code points."""
+    with np.errstate(over="ignore"):
+        mixed = spread_hashes(openings.astype(np.uint64)) ^ spread_hashes(lasts.astype(np.uint64) + np.uint64(1 << 32))
+        return spread_hashes(heads.astype(np.uint64) ^ mixed)
+
+
+def abbreviation_of(short: str, full_tokens: Sequence[str], function_words: str = ABBREVIATION_FUNCTION_WORDS) -> bool:
     """`short` keeps the head word of the full name whole and takes a leading part of every other content word, in
     order, except at most one leading qualifier: 工发组织 ← (联合国)|工业|发展|组织, 非加太国家组织 ←
     非洲|、|加勒比|和|太平洋|国家|组织. A plain substring is nesting, not this; skipping an inner word
@@ -315,7 +343,7 @@ def group_variants(
     by_head_and_opening: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     for full, tokens in forms.items():
         if len(tokens) >= 2 and tokens[-1] in anchor_endings:
-            content = [w for w in tokens[:-1] if w not in "和及与的、"]
+            content = [w for w in tokens[:-1] if w not in ABBREVIATION_FUNCTION_WORDS]
             for opening in {w[0] for w in content[:2] if w}:
                 by_head_and_opening[(tokens[-1], opening)].append((full, len(content)))
     for short in anchors:

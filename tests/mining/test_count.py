@@ -169,3 +169,49 @@ def test_window_verdicts_agree_with_is_candidate_on_every_window(setup):
                 assert verdict == is_candidate(tokens[a:b], lexicon), "".join(t.word for t in tokens[a:b])
             windows += len(starts)
     assert windows > 5000
+
+
+PRUNED = [
+    ["联合国工业发展组织的工发组织理事会开会。", "工发组织理事会通过了决定。"],
+    ["国家伙伴关系方案在三个国家执行。", "国家伙伴关系方案取得进展。", "会议讨论了国别伙伴关系方案。"],
+    ["包容和可持续的工业发展是目标。", "包容可持续工业发展是核心。", "各国讨论了海洋塑料污染治理问题。"],
+    ["国际劳工组织（劳工组织）发表了报告。"],
+]
+
+
+def test_pruning_keeps_the_rare_candidates_a_variant_relation_may_join(setup):
+    """With pruning, a candidate seen once is kept only when it may join a frequent one (as count.Pruning lists):
+    the full name of an abbreviation, a word-choice variant, a form sharing a variant key, a name beside a
+    parenthesis; a rare phrase related to nothing is dropped. Kept candidates' counts are those without pruning."""
+    from glossary.mining.count import Pruning
+
+    full = count(setup, PRUNED)
+    pruned = count(setup, PRUNED, pruning=Pruning(2, "和及与的、"))
+    for rare in ("联合国工业发展组织", "国别伙伴关系方案", "包容和可持续的工业发展", "包容可持续工业发展",
+                 "国际劳工组织"):
+        assert full.occurrences(rare) == 1 and rare in pruned.per_doc, rare
+    assert "海洋塑料污染" in full.per_doc and "海洋塑料污染" not in pruned.per_doc
+    for kept in pruned.per_doc:
+        assert pruned.occurrences(kept) == full.occurrences(kept), kept
+        assert pruned.segmentation[kept] == full.segmentation[kept] and pruned.pos[kept] == full.pos[kept]
+        assert pruned.left_entropy.get(kept) == full.left_entropy.get(kept)
+        assert dict(pruned.per_doc[kept].items()) == dict(full.per_doc[kept].items())
+    assert len(pruned.per_doc) < len(full.per_doc)
+
+
+def test_shard_hashes_are_those_of_the_candidate_strings(setup, tmp_path):
+    """count_shard sums each form's variant-key and multiset hashes from its words: equal to the hashes of its
+    string (variants.variant_key_hashes, char_multiset_hashes), so forms and curated strings compare."""
+    import numpy as np
+
+    from glossary.mining.count import WordTable, count_shard
+    from glossary.mining.variants import char_multiset_hashes, variant_key_hashes
+
+    lexicon, segmenter = setup
+    part = count_shard(PRUNED, segmenter, WordTable(lexicon, "和及与的、"), 8, 24)
+    forms = part.forms
+    names = ["".join(forms["vocabulary"][w] for w in row if w >= 0) for row in forms["words"].tolist()]
+    assert "包容和可持续的工业发展" in names
+    np.testing.assert_array_equal(forms["variant"], variant_key_hashes(names, "和及与的、"))
+    np.testing.assert_array_equal(forms["multiset"], char_multiset_hashes(names))
+    np.testing.assert_array_equal(forms["key"], [string_hash(name) for name in names])

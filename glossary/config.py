@@ -91,6 +91,13 @@ class MiningSettings:
     attributive_weight: float
     light_head_weight: float
     predicate_weight: float
+    generic_head_min_extensions: int
+    generic_head_min_zipf: float
+    generic_head_weight: float
+    glued_min_share: float
+    glued_weight: float
+    instance_weight: float
+    place_weight: float
     reorder_scan_max_chars: int
 
 

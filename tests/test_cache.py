@@ -107,7 +107,8 @@ def test_shard_counts_come_back(tmp_path):
     table = (np.arange(3, dtype=np.uint64), np.ones(3, dtype=np.int64))
     forms = {"key": table[0], "slots": np.arange(6, dtype=np.uint64).reshape(3, 2), "vocabulary": ["工发", "组织"],
              "tags": ["nz", "n"]}
-    part = ShardCounts(5, table, (*table, table[1]), table, table, table, forms)
+    pairs = (*table, table[1])
+    part = ShardCounts(5, table, pairs, pairs, pairs, pairs, pairs, table, forms)
     back = read_entry(stored(tmp_path, part, "counts"), ShardCounts)
     assert back.tokens == 5 and back.forms["vocabulary"] == ["工发", "组织"] and back.forms["tags"] == ["nz", "n"]
     np.testing.assert_array_equal(back.per_doc[0], part.per_doc[0])

@@ -193,6 +193,9 @@ class Counts:
     left_entropy: dict = field(default_factory=dict)  # candidate -> branching entropy of its left neighbours
     right_entropy: dict = field(default_factory=dict)
     enumerated: dict = field(default_factory=dict)  # candidate -> occurrences right after 和, 及, 、 …
+    # candidate -> its most occurrences next to one same word that may extend a name (shape.extends_name)
+    left_glued: dict = field(default_factory=dict)
+    right_glued: dict = field(default_factory=dict)
     tokens: int = 0
 
     def occurrences(self, name: str) -> int:
@@ -210,6 +213,8 @@ class ShardCounts:
     per_doc: tuple  # (string hash, document within the shard, occurrences) of candidates
     left: tuple  # (string hash, neighbour's hash or EDGE, occurrences)
     right: tuple
+    left_glued: tuple  # the same, of the neighbours that may extend a name (shape.extends_name) only
+    right_glued: tuple
     enumerated: tuple  # (string hash, occurrences after a coordinator)
     forms: dict  # one row per distinct candidate sequence: its hashes, words and occurrences (_form_table)
 
@@ -391,6 +396,10 @@ def count_shard(
     closes = (j >= n) | boundary[after]
     left = np.where(opens, np.uint64(EDGE), h[before])
     right = np.where(closes, np.uint64(EDGE), h[after])
+    # occurrences next to a word that may belong to the same name (shape.extends_name), by that word: a candidate
+    # that is always next to the same one is a piece of a longer name (特别|程序任务负责人)
+    glued_left = ~opens & table["extends_left"][codes[before]]
+    glued_right = ~closes & table["extends_right"][codes[after]]
     coordinated = ~opens & table["separator"][codes[before]]
     enumerated_keys, _, enumerated_counts = _count_pairs(strings[coordinated], np.zeros(int(coordinated.sum()),
                                                                                         dtype=np.uint64))
@@ -421,6 +430,8 @@ def count_shard(
         per_doc=_narrow(_count_pairs(strings, doc[i])),
         left=_count_pairs(strings, left),
         right=_count_pairs(strings, right),
+        left_glued=_count_pairs(strings[glued_left], left[glued_left]),
+        right_glued=_count_pairs(strings[glued_right], right[glued_right]),
         enumerated=(enumerated_keys, enumerated_counts),
         forms=forms,
     )
@@ -681,7 +692,8 @@ def count_corpus(
 
 
 SUMMARY = ("key", "sequence", "occurrences", "variant", "multiset", "chars", "parenthesised")
-WINDOW_TABLES = ("per_doc", "left", "right", "enumerated")
+WINDOW_TABLES = ("per_doc", "left", "right", "left_glued", "right_glued", "enumerated")
+NEIGHBOUR_TABLES = ("left", "right", "left_glued", "right_glued")
 
 
 class _Merger:
@@ -763,6 +775,11 @@ class _Merger:
         for side, target in (("left", counts.left_entropy), ("right", counts.right_entropy)):
             for key, entropy in _branching_entropies(*_sum_pairs(collected[side])):
                 target[name_of[key]] = entropy
+        for side, target in (("left_glued", counts.left_glued), ("right_glued", counts.right_glued)):
+            keys, _, occurrences = _sum_pairs(collected[side])
+            if len(keys):
+                most = pd.Series(occurrences).groupby(keys, sort=False).max()
+                target.update((name_of[k], n) for k, n in zip(most.index.tolist(), most.tolist()))
         keys, _, occurrences = _sum_pairs(collected["enumerated"])
         counts.enumerated = {name_of[k]: n for k, n in zip(keys.tolist(), occurrences.tolist())}
         return counts
@@ -850,14 +867,14 @@ class _Merger:
         take = wanted.get_indexer(keys) >= 0 if self.pruning else slice(None)
         collected["per_doc"].append((keys[take], self.documents[s][local[take].astype(np.int64)],
                                      occurrences[take]))
-        for name in ("left", "right"):
+        for name in NEIGHBOUR_TABLES:
             table = getattr(part, name)
             take = wanted.get_indexer(table[0]) >= 0 if self.pruning else slice(None)
             collected[name].append(tuple(column[take] for column in table))
         keys, occurrences = part.enumerated
         take = wanted.get_indexer(keys) >= 0 if self.pruning else slice(None)
         collected["enumerated"].append((keys[take], np.zeros(len(keys[take]), dtype=np.uint64), occurrences[take]))
-        for name in ("left", "right", "enumerated"):
+        for name in (*NEIGHBOUR_TABLES, "enumerated"):
             if len(collected[name]) >= 32:
                 collected[name] = [_sum_pairs(collected[name])]
 

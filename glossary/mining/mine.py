@@ -26,9 +26,9 @@ from glossary.config import Settings, default_settings
 from glossary.parallel import collector_paused, run_beside
 from glossary.model import Document
 from glossary.mining.segment import Segmenter, read_user_dict
-from glossary.mining.shape import TITLE, Lexicon, has_predicate, read_patterns
+from glossary.mining.shape import TITLE, Lexicon, has_predicate, is_place_name, names_an_instance, read_patterns
 from glossary.mining.count import Counts, DocCounter, Pruning, count_corpus
-from glossary.mining.statistics import c_value, joins_terms, rank, term_statistics
+from glossary.mining.statistics import c_value, generic_heads, joins_terms, rank, term_statistics
 from glossary.mining.variants import (
     blocks_sharing_hashes, find_reorderings, group_variants, parenthetical_abbreviations,
 )
@@ -134,8 +134,13 @@ def mine_corpus(
     ]
     stats["predicate"] = [has_predicate(tokens.split(), tags.split(), lexicon)
                           for tokens, tags in zip(stats["tokens"], stats["pos"])]
+    stats["place"] = [" " not in tokens and is_place_name(term, tags)
+                      for term, tokens, tags in zip(stats["term"], stats["tokens"], stats["pos"])]
+    stats["instance"] = [names_an_instance(tokens.split(), lexicon) for tokens in stats["tokens"]]
+    stats["generic_head"] = generic_heads(stats, mining.generic_head_min_extensions, mining.generic_head_min_zipf)
     stats["score"] = rank(stats, mining.single_word_weight, mining.attributive_weight, mining.light_head_weight,
-                          mining.predicate_weight)
+                          mining.predicate_weight, mining.generic_head_weight, mining.glued_weight,
+                          mining.glued_min_share, mining.instance_weight, mining.place_weight)
     fragments = set(stats.loc[stats["score"] <= 0, "term"])
     stats = stats[stats["score"] > 0]  # never seen outside a longer candidate: a fragment, not a term
     stats = stats.sort_values(["score", "freq", "term"], ascending=[False, False, True]).reset_index(drop=True)

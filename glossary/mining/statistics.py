@@ -155,6 +155,8 @@ def _statistics_rows(grams: Sequence[str], counts: Counts, nested_in: dict, n_do
                 "llr": llr,
                 "left_entropy": counts.left_entropy.get(gram, 0.0),
                 "enumerated": counts.enumerated.get(gram, 0) / freq,
+                # the share of its occurrences next to one same word that may extend the name, on its more bound side
+                "glued": min(max(counts.left_glued.get(gram, 0), counts.right_glued.get(gram, 0)) / freq, 1.0),
                 "general_zipf": min(general_zipf(w) for w in tokens),
                 "right_entropy": counts.right_entropy.get(gram, 0.0),
                 # a fragment (never outside a longer candidate) never scores: its general frequency is not looked up
@@ -193,9 +195,29 @@ def joins_terms(stats: pd.DataFrame, min_independence: float, max_dice: float) -
     return pd.Series(flags, index=stats.index)
 
 
+def generic_heads(stats: pd.DataFrame, min_extensions: int, min_zipf: float) -> pd.Series:
+    """True for a one-word candidate that ends at least `min_extensions` other candidates used on their own (seen
+    outside any longer candidate): the category noun of several names (理事会 in 安全理事会, 人权理事会,
+    经济及社会理事会), which standing alone names none of them. Fragments do not count (国家伙伴关系 is only ever
+    inside 国家伙伴关系方案: 伙伴关系 heads no name there). A head rarer than `min_zipf` in general Chinese (wordfreq)
+    is a concept of the domain in its own right (伙伴关系 'partnership'), and stays.
+    Head productivity: the count of distinct left extensions of a head among the candidates, the nested-term count of
+    C-value read from the head's side (Frantzi, Ananiadou & Mima 2000; cf. Nakagawa & Mori 2002's left frequency)."""
+    extensions: Counter = Counter()
+    singles = set(stats.loc[stats["length"] == 1, "term"])
+    for term in stats.loc[stats["independence"] > 0, "term"]:
+        for start in range(1, len(term) - 1):
+            if term[start:] in singles:
+                extensions[term[start:]] += 1
+    return pd.Series([length == 1 and extensions[term] >= min_extensions and zipf >= min_zipf
+                      for term, length, zipf in zip(stats["term"], stats["length"], stats["general_zipf"])],
+                     index=stats.index)
+
+
 def rank(
     stats: pd.DataFrame, single_word_weight: float = 0.6, attributive_weight: float = 0.5, light_head_weight: float = 0.5,
-    predicate_weight: float = 0.35,
+    predicate_weight: float = 0.35, generic_head_weight: float = 1.0, glued_weight: float = 1.0,
+    glued_min_share: float = 1.0, instance_weight: float = 1.0, place_weight: float = 1.0,
 ) -> pd.Series:
     """One termhood score in 0..1 from the statistics; every factor stays visible as a column of `stats`."""
     if stats.empty:
@@ -215,5 +237,17 @@ def rank(
     shape = shape * stats["light_head"].map(lambda light: light_head_weight if light else 1.0)
     if "predicate" in stats:  # a clause's predicate inside (会议|开幕): what is said, not a name
         shape = shape * stats["predicate"].map(lambda predicate: predicate_weight if predicate else 1.0)
+    if "glued" in stats:
+        # always beside the same word that may extend a name (特别|程序任务负责人, 大会可持续发展目标|开放): a piece of a
+        # longer name, or of one repeated clause. Branching entropy read on its bound side (Tanaka-Ishii 2005): one
+        # neighbour only, and a content word, not a particle that any phrase takes (的, 和)
+        bound = (stats["glued"] >= glued_min_share) & (stats["freq"] >= 2)
+        shape = shape * bound.map(lambda glued: glued_weight if glued else 1.0)
+    if "instance" in stats:  # one numbered session or report (大会第五十四届常会): an occasion, not a concept
+        shape = shape * stats["instance"].map(lambda instance: instance_weight if instance else 1.0)
+    if "place" in stats:  # a country or city (摩纳哥): where a document is set, not a term of its glossary
+        shape = shape * stats["place"].map(lambda place: place_weight if place else 1.0)
+    if "generic_head" in stats:  # the category noun of several names here (理事会): none of them by itself
+        shape = shape * stats["generic_head"].map(lambda generic: generic_head_weight if generic else 1.0)
     raw = frequency * stats["independence"] * specificity * association * shape
     return raw / raw.max() if raw.max() > 0 else raw

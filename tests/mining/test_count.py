@@ -215,3 +215,22 @@ def test_shard_hashes_are_those_of_the_candidate_strings(setup, tmp_path):
     np.testing.assert_array_equal(forms["variant"], variant_key_hashes(names, "和及与的、"))
     np.testing.assert_array_equal(forms["multiset"], char_multiset_hashes(names))
     np.testing.assert_array_equal(forms["key"], [string_hash(name) for name in names])
+
+
+def test_occurrences_next_to_one_same_name_word_are_counted_as_glue(setup):
+    """特别|程序任务负责人 twice: always after the same word that may extend the name (shape.extends_name), so a piece
+    of 特别程序任务负责人. After a particle (的) or a governing verb (支持) the boundary is a phrase's, not a name's."""
+    documents = [
+        ["人权理事会的特别程序任务负责人发出了联合呼吁。", "委员会感谢特别程序任务负责人的合作。"],
+        ["会员国支持国家伙伴关系方案。", "秘书处介绍了国家伙伴关系方案的执行情况。"],
+    ]
+    counts = count(setup, documents)
+    assert counts.left_glued.get("程序任务负责人") == 2
+    assert counts.left_glued.get("国家伙伴关系方案", 0) == 0  # after 支持 (a verb) and 了 (a particle)
+
+
+def test_a_verb_after_a_candidate_counts_as_glue_on_its_right(setup):
+    """大会可持续发展目标|开放工作组: the same verb after every occurrence (a longer name, or one clause repeated)."""
+    documents = [["大会可持续发展目标开放工作组举行了会议。"], ["大会可持续发展目标开放工作组提交了报告。"]]
+    counts = count(setup, documents)
+    assert counts.right_glued.get("大会可持续发展目标") == 2

@@ -66,3 +66,31 @@ def test_page_furniture_and_symbols_are_no_part_of_a_term(lexicon):
     assert not is_candidate(words(("Add.9", "eng"), ("/", "x"), ("Rev.2", "eng"), ("第", "m"), ("2", "m"),
                                   ("条", "q")), lexicon)
     assert is_candidate(words(("COVID", "eng"), ("-", "x"), ("19", "m"), ("大流行病", "n")), lexicon)
+
+
+def test_a_numbered_session_or_report_names_an_instance(lexicon):
+    """大会|第五十四届|常会 and 第九次|会议 are occasions; 第四次|工业革命 is a name that holds a count."""
+    from glossary.mining.shape import names_an_instance
+
+    assert names_an_instance(["大会", "第五十四届", "常会"], lexicon)
+    assert names_an_instance(["斯里兰卡", "第五次", "定期", "报告"], lexicon)
+    assert names_an_instance(["第九次", "会议"], lexicon)
+    assert not names_an_instance(["第四次", "工业革命"], lexicon)
+    assert not names_an_instance(["第三个", "非洲", "工业", "发展", "十年"], lexicon)
+
+
+def test_a_one_word_place_name_is_recognised_by_tag_and_dictionary():
+    """摩纳哥 (ns, CC-CEDICT 'Monaco') is a place; 南南合作 (tagged ns by jieba, unknown to CC-CEDICT) is not, nor is
+    an organisation (安理会, nt)."""
+    from glossary.mining.shape import is_place_name
+
+    assert is_place_name("摩纳哥", "ns") and is_place_name("中非共和国", "ns")
+    assert not is_place_name("南南合作", "ns")
+    assert not is_place_name("安理会", "nt")
+
+
+def test_a_verb_right_before_a_closing_name_governs_it(lexicon):
+    """革新|联合国 (reform the United Nations) is a verb and its object; 联合国|发展|系统 ends in a common noun."""
+    assert has_predicate(["革新", "联合国"], ["vn", "nt"], lexicon)
+    assert has_predicate(["审查", "联合国"], ["vn", "nt"], lexicon)
+    assert not has_predicate(["联合国", "发展", "系统"], ["nt", "vn", "n"], lexicon)

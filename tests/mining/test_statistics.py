@@ -5,7 +5,9 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from glossary.mining.statistics import branching_entropy, c_value, dice, independence, log_likelihood, rank
+from glossary.mining.statistics import (
+    branching_entropy, c_value, dice, generic_heads, independence, log_likelihood, rank,
+)
 
 
 def test_statistics_formulas():
@@ -25,3 +27,34 @@ def test_rank_weighs_shape_factors_as_configured():
     scores = rank(stats, light_head_weight=0.5, attributive_weight=0.4).tolist()
     assert scores[0] == 1.0 and scores[1] == pytest.approx(0.5) and scores[2] == pytest.approx(0.4)
     assert scores[3] == 0.0  # a phrase of terms is no term
+
+
+def test_a_common_word_heading_several_names_is_a_generic_head():
+    """理事会 ends 安全理事会, 人权理事会 and 经济及社会理事会, each used on its own: the category noun, not a name.
+    伙伴关系 is as productive but rare in general Chinese: a concept of the domain. A fragment (国家伙伴关系, never
+    outside 国家伙伴关系方案: independence 0) is no name for its head to end."""
+    rows = [
+        ("理事会", 1, 4.1, 0.7), ("安全理事会", 2, 4.1, 1.0), ("人权理事会", 2, 4.1, 1.0), ("经济及社会理事会", 4, 4.1, 1.0),
+        ("伙伴关系", 1, 3.1, 0.9), ("全球伙伴关系", 2, 3.1, 1.0), ("企业伙伴关系", 2, 3.1, 1.0),
+        ("工作组", 1, 3.5, 0.9), ("会前工作组", 2, 3.5, 1.0), ("开放工作组", 2, 3.5, 0.0),
+    ]
+    stats = pd.DataFrame(rows, columns=["term", "length", "general_zipf", "independence"])
+    flagged = dict(zip(stats["term"], generic_heads(stats, min_extensions=2, min_zipf=3.5)))
+    assert flagged["理事会"]
+    assert not flagged["伙伴关系"]  # rarer than Zipf 3.5 in general Chinese
+    assert not flagged["工作组"]  # one extension only: 开放工作组 is a fragment here
+    assert not flagged["安全理事会"]  # a multiword name heads nothing here
+
+
+def test_rank_weighs_glued_instances_places_and_generic_heads():
+    row = {"cvalue": 10.0, "independence": 1.0, "specificity": 3.0, "llr": 20.0, "length": 2, "tokens": "南南 合作",
+           "joins_terms": False, "light_head": False, "freq": 2, "glued": 0.5, "instance": False, "place": False,
+           "generic_head": False}
+    stats = pd.DataFrame([row, {**row, "glued": 1.0}, {**row, "glued": 1.0, "freq": 1}, {**row, "instance": True},
+                          {**row, "place": True}, {**row, "generic_head": True}])
+    scores = rank(stats, glued_weight=0.4, glued_min_share=1.0, instance_weight=0.3, place_weight=0.2,
+                  generic_head_weight=0.5).tolist()
+    assert scores[0] == 1.0
+    assert scores[1] == pytest.approx(0.4)  # always next to the same name word
+    assert scores[2] == 1.0  # seen once: one neighbour says nothing
+    assert scores[3:] == pytest.approx([0.3, 0.2, 0.5])

@@ -98,6 +98,8 @@ class MiningSettings:
     glued_weight: float
     instance_weight: float
     place_weight: float
+    common_word_min_zipf: float
+    common_word_weight: float
     reorder_scan_max_chars: int
 
 

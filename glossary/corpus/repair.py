@@ -737,7 +737,70 @@ def rejoin_broken_lines(lines: list[Line], width: int | None = None, max_chars: 
         if m := NUMBERED_RE.match(text):
             next_number = int(m.group(1)) + 1
         blank_before = False
-    return blocks, joins
+    blocks, attested = rejoin_attested_breaks(blocks, max_chars)
+    return blocks, joins + attested
+
+
+# a short line broken off a heading is rejoined only when the document prints the join, from this many characters
+ATTESTED_MIN_CHARS = 8
+# only lines this short (characters) are tested: headings and title lines, not paragraphs of running text
+ATTESTED_MAX_LINE_CHARS = 40
+
+
+def rejoin_attested_breaks(blocks: list[Block], max_chars: int = 0) -> tuple[list[Block], int]:
+    """Rejoin a short line and the short line after it where the document itself prints them unbroken: a heading a
+    PDF or web paste broke in two (经济及社会理事会主持召开的可持续 / 发展高级别政治论坛, while another line of the same
+    document reads 可持续发展高级别政治论坛部长级会议). The first line ends no sentence; the second opens no paragraph
+    (no label); the last two characters of the first and the whole second, at least ATTESTED_MIN_CHARS characters,
+    occur in another paragraph of the document as they are (no space at the break). A join the text attests, not
+    one a dictionary guesses: two headings that merely follow each other are not printed run together elsewhere.
+    Every possible join is looked up in one pass over the document (Aho-Corasick), so a document of many short
+    lines costs its length, not its length times its lines. Returns the blocks and the number of joins."""
+    if len(blocks) < 3:
+        return blocks, 0
+    wanted = {blocks[k].text[-2:] + blocks[k + 1].text for k in range(len(blocks) - 1)
+              if _may_join_attested(blocks[k], blocks[k + 1], max_chars)}
+    attested = _occurring(wanted, "\n".join(block.text for block in blocks))
+    kept: list[Block] = [blocks[0]]
+    joins = 0
+    for block in blocks[1:]:
+        previous = kept[-1]
+        if _may_join_attested(previous, block, max_chars) and previous.text[-2:] + block.text in attested:
+            previous.text = join_fragments(previous.text, block.text)
+            previous.last_line, previous.last_number = block.last_line, block.last_number
+            previous.lines += block.lines
+            joins += 1
+            continue
+        kept.append(block)
+    return kept, joins
+
+
+def _may_join_attested(previous: Block, block: Block, max_chars: int) -> bool:
+    """The shape rejoin_attested_breaks asks of two short lines before looking their join up."""
+    return (
+        not previous.heading and not block.heading
+        and len(previous.last_line.strip()) <= ATTESTED_MAX_LINE_CHARS
+        and len(block.text) <= ATTESTED_MAX_LINE_CHARS
+        and len(previous.text) >= 2
+        and is_han(previous.text[-1]) and is_han(block.text[0])
+        and len(block.text) + 2 >= ATTESTED_MIN_CHARS
+        and not ends_sentence(previous.text)
+        and paragraph_shape(block.text)[0] == "body"
+        and (not max_chars or len(previous.text) + len(block.text) < max_chars)
+    )
+
+
+def _occurring(needles: set[str], text: str) -> set[str]:
+    """The needles that occur in the text, found in one pass."""
+    if not needles:
+        return set()
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for needle in needles:
+        automaton.add_word(needle, needle)
+    automaton.make_automaton()
+    return {needle for _, needle in automaton.iter(text)}
 
 
 def _is_open(block: Block, hard_wrapped: bool, width: int, blank_before: bool) -> bool:

@@ -140,7 +140,8 @@ def mine_corpus(
     stats["generic_head"] = generic_heads(stats, mining.generic_head_min_extensions, mining.generic_head_min_zipf)
     stats["score"] = rank(stats, mining.single_word_weight, mining.attributive_weight, mining.light_head_weight,
                           mining.predicate_weight, mining.generic_head_weight, mining.glued_weight,
-                          mining.glued_min_share, mining.instance_weight, mining.place_weight)
+                          mining.glued_min_share, mining.instance_weight, mining.place_weight,
+                          mining.common_word_min_zipf, mining.single_word_max_zipf, mining.common_word_weight)
     fragments = set(stats.loc[stats["score"] <= 0, "term"])
     stats = stats[stats["score"] > 0]  # never seen outside a longer candidate: a fragment, not a term
     stats = stats.sort_values(["score", "freq", "term"], ascending=[False, False, True]).reset_index(drop=True)

@@ -218,6 +218,7 @@ def rank(
     stats: pd.DataFrame, single_word_weight: float = 0.6, attributive_weight: float = 0.5, light_head_weight: float = 0.5,
     predicate_weight: float = 0.35, generic_head_weight: float = 1.0, glued_weight: float = 1.0,
     glued_min_share: float = 1.0, instance_weight: float = 1.0, place_weight: float = 1.0,
+    common_word_min_zipf: float = 99.0, common_word_max_zipf: float = 99.0, common_word_weight: float = 1.0,
 ) -> pd.Series:
     """One termhood score in 0..1 from the statistics; every factor stays visible as a column of `stats`."""
     if stats.empty:
@@ -231,6 +232,13 @@ def rank(
     association = (stats["llr"] / (stats["llr"] + 10.83)).where(~segmented_as_one, 1.0)
     # the multiword terms UN documents repeat are what a glossary is for; a one-word term must be more frequent
     shape = stats["length"].map(lambda n: single_word_weight if n == 1 else 1.0) * (~stats["joins_terms"])
+    # ... and the more common the word is in general Chinese (wordfreq Zipf) the less likely an entry of its own: from
+    # common_word_min_zipf on, its weight falls linearly to common_word_weight at common_word_max_zipf (公约, 任命, 事项)
+    if "general_zipf" in stats:
+        span = max(common_word_max_zipf - common_word_min_zipf, 1e-9)
+        common = stats["general_zipf"].map(
+            lambda z: 1.0 - (1.0 - common_word_weight) * min(max((z - common_word_min_zipf) / span, 0.0), 1.0))
+        shape = shape * common.where(stats["length"] == 1, 1.0)
     # an enumeration (贸易、旅游、工业和矿产事务) is rarely one name, nor is a possessive phrase (领域的优先)
     shape = shape * stats["tokens"].map(lambda t: 0.5 if sum(w in LINKERS for w in t.split()) >= 2 else 1.0)
     shape = shape * stats["tokens"].map(lambda t: attributive_weight if "的" in t.split() else 1.0)

@@ -365,6 +365,32 @@ def test_quotation_running_over_several_paragraphs_is_not_joined():
     assert len(blocks) == 2 and joins == 0
 
 
+# the running text after the title lines (two paragraphs of E/2020/57, not hard-wrapped)
+BROKEN_HEADING_BODY = (
+    "1. 根据大会第70/1号决议，秘书长与联合国系统合作，谨转递2020年实现可持续发展目标进展情况报告。本报告根据全球指标框架中"
+    "各项指标的最新数据，概述了全球实现各项目标的现状。\n\n"
+    "2. 截至2020年初，各国在实现可持续发展目标方面取得了进展，但进展不均衡，在许多领域仍远未达到实现目标所需的速度和规模。\n"
+)
+
+
+def test_heading_broken_in_two_is_rejoined_where_the_document_prints_it_whole():
+    # the title lines of a web copy of E/2020/57: the second heading is broken after 可持续, which another heading of
+    # the same document prints unbroken
+    text = ("高级别部分:经济及社会理事会主持召开的\n\n可持续发展高级别政治论坛部长级会议\n\n"
+            "经济及社会理事会主持召开的可持续\n\n发展高级别政治论坛\n\n实现可持续发展目标进展情况\n\n秘书长的报告\n\n"
+            + BROKEN_HEADING_BODY)
+    blocks, joins = rejoin_broken_lines(lines_of(text))
+    assert [b.text for b in blocks][2:4] == ["经济及社会理事会主持召开的可持续发展高级别政治论坛", "实现可持续发展目标进展情况"]
+    assert joins == 1
+
+
+def test_headings_that_merely_follow_each_other_stay_apart():
+    # nothing else in the document prints 秘书长的报告 and 摘要 run together, nor 的说明 before the next heading
+    text = "经济及社会理事会主持召开的\n\n实现可持续发展目标进展情况\n\n秘书长的报告\n\n摘要\n\n" + BROKEN_HEADING_BODY
+    blocks, joins = rejoin_broken_lines(lines_of(text))
+    assert len(blocks) == 6 and joins == 0
+
+
 # ------------------------------------------------------------------ control characters, lines too long to classify
 
 

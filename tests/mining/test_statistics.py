@@ -58,3 +58,18 @@ def test_rank_weighs_glued_instances_places_and_generic_heads():
     assert scores[1] == pytest.approx(0.4)  # always next to the same name word
     assert scores[2] == 1.0  # seen once: one neighbour says nothing
     assert scores[3:] == pytest.approx([0.3, 0.2, 0.5])
+
+
+def test_rank_weighs_a_one_word_candidate_down_the_more_common_it_is_in_general_chinese():
+    """公约 (Zipf 4.4) and 任命 (4.5) are everyday words: as entries of their own they weigh less than 缔约方 (2.5), a
+    word of treaties; a multiword candidate is not concerned (its general_zipf is its commonest word's)."""
+    row = {"cvalue": 10.0, "independence": 1.0, "specificity": 3.0, "llr": 20.0, "length": 1, "tokens": "缔约方",
+           "joins_terms": False, "light_head": False, "general_zipf": 2.5}
+    stats = pd.DataFrame([row, {**row, "tokens": "公约", "general_zipf": 4.4}, {**row, "tokens": "任命", "general_zipf": 4.6},
+                          {**row, "tokens": "甲 委员会", "length": 2, "general_zipf": 4.6}])
+    scores = rank(stats, single_word_weight=1.0, common_word_min_zipf=3.5, common_word_max_zipf=4.6,
+                  common_word_weight=0.7).tolist()
+    assert scores[0] == 1.0
+    assert scores[1] == pytest.approx(1 - 0.3 * 0.9 / 1.1)  # linear between Zipf 3.5 and 4.6
+    assert scores[2] == pytest.approx(0.7)
+    assert scores[3] == pytest.approx(20 / (20 + 10.83))  # its parts' association only, no common-word weight

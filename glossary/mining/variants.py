@@ -297,10 +297,12 @@ def group_variants(
     relation: dict[str, str] = {}
 
     def link(a: str, b: str, how: str) -> None:
-        if uf.find(a) != uf.find(b):
-            uf.union(a, b)
-            rarer = a if freq.get(a, 0) < freq.get(b, 0) else b
-            relation.setdefault(rarer, how)
+        # the rarer form of every related pair is labelled with the first relation (in the order below) that
+        # relates it to a commoner one, whether or not the pair joins two groups: so a label does not depend on the
+        # order pairs are found in (sets of strings iterate in a per-process order)
+        uf.union(a, b)
+        rarer = a if freq.get(a, 0) < freq.get(b, 0) else b
+        relation.setdefault(rarer, how)
 
     # particles and reordering: only forms sharing a hash of their variant key, or of their characters, are compared
     for (how, _), group in blocks_sharing_hashes(list(forms), ignored).items():
@@ -337,23 +339,32 @@ def group_variants(
         for i, j in sorted(pairs):
             if word_choice(forms[group[i]], forms[group[j]]):
                 link(group[i], group[j], "word choice")
-    # an abbreviation ends in its full form's head word and opens with the first character of one of the first
-    # two content words (abbreviation_of): only those full forms are tried, and only heads that end an anchor
+    # an abbreviation ends in its full form's head word; its body opens with the first character of the first or
+    # the second content word and, from two words on, holds the last one's first character later (as
+    # abbreviation_keys): full forms are indexed by (head, opening, last opening), and each anchor looks up only
+    # the keys its own cuts and characters give, so a common head (组织) and opening do not pair every anchor with
+    # every full form
     anchor_endings = {short[cut:] for short in anchors for cut in range(1, len(short))}
-    by_head_and_opening: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    by_key: dict[tuple[str, str, str], list[tuple[int, str]]] = defaultdict(list)
     for full, tokens in forms.items():
         if len(tokens) >= 2 and tokens[-1] in anchor_endings:
             content = [w for w in tokens[:-1] if w not in ABBREVIATION_FUNCTION_WORDS]
-            for opening in {w[0] for w in content[:2] if w}:
-                by_head_and_opening[(tokens[-1], opening)].append((full, len(content)))
+            for skip in (0, 1):
+                taken = content[skip:]
+                if taken:
+                    by_key[(tokens[-1], taken[0][0], taken[-1][0] if len(taken) > 1 else "")].append((len(taken), full))
+    for entries in by_key.values():
+        entries.sort()  # by the number of words the body takes a character from: a body of `cut` takes at most cut
     for short in anchors:
         for cut in range(1, len(short)):
-            for full, words in by_head_and_opening.get((short[cut:], short[0]), ()):
-                # cheap tests first: every content word but one skipped gives the abbreviation a character, the
-                # full form is longer, and the abbreviation's characters occur in it in order
-                if words - 1 <= cut and len(full) > len(short) and is_subsequence(short, full) \
-                        and abbreviation_of(short, forms[full]):
-                    link(short, full, "abbreviation")
+            for last in {"", *short[1:cut]}:
+                for taken, full in by_key.get((short[cut:], short[0], last), ()):
+                    if taken > cut:
+                        break
+                    # cheap tests first: the full form is longer, and the abbreviation's characters occur in it in
+                    # order
+                    if len(full) > len(short) and is_subsequence(short, full) and abbreviation_of(short, forms[full]):
+                        link(short, full, "abbreviation")
     for full, short in defined_abbreviations:
         if full in forms and short in forms:
             link(full, short, "abbreviation")

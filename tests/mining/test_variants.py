@@ -99,3 +99,25 @@ def test_a_years_instance_is_a_form_of_the_name_that_recurs_without_it():
     assert groups.canonical["2020年高级别政治论坛"] == "高级别政治论坛"  # the undated name, though rarer
     assert groups.relation["2020年高级别政治论坛"] == "dated"
     assert groups.canonical["2030年议程"] == "2030年议程"
+
+
+def test_how_a_form_joined_does_not_depend_on_the_order_forms_are_met():
+    """The label of a variant is the first relation (particles, reordering, word choice, abbreviation …) that ties it
+    to a commoner form, whatever order the anchors are iterated in: a set of strings iterates in a per-process
+    order, and two runs of one corpus must label alike."""
+    forms = {
+        "联合国工业发展组织": ("联合国", "工业", "发展", "组织"),
+        "工发组织": ("工发", "组织"),
+        "国家伙伴关系方案": ("国家", "伙伴关系", "方案"),
+        "国别伙伴关系方案": ("国别", "伙伴关系", "方案"),
+        "国家伙伴关系计划": ("国家", "伙伴关系", "计划"),
+        "工业发展组织": ("工业", "发展", "组织"),
+    }
+    freq = {"工发组织": 9, "联合国工业发展组织": 3, "工业发展组织": 3, "国家伙伴关系方案": 5, "国别伙伴关系方案": 2,
+            "国家伙伴关系计划": 2}
+    anchors = ["工发组织", "国家伙伴关系方案", "国别伙伴关系方案", "工业发展组织"]
+    one = group_variants(forms, freq, anchors=anchors, ignored=IGNORED)
+    other = group_variants(forms, freq, anchors=anchors[::-1], ignored=IGNORED)
+    assert one.relation == other.relation and one.canonical == other.canonical
+    assert one.relation["联合国工业发展组织"] == one.relation["工业发展组织"] == "abbreviation"
+    assert one.relation["国别伙伴关系方案"] == "word choice"

@@ -488,11 +488,16 @@ def _form_table(table, codes, boundary, h, wi, wj, sequences, string_of, token_p
         last = previous_content[np.maximum(wj - 2, 0)] if n else wj
         head = h[np.maximum(wj - 1, 0)]
         first_char = np.concatenate([table["first_char"][codes], np.zeros(1, dtype=np.uint64)])
+        # and how many content words the body would take a character from (at most its length)
+        content_before = np.concatenate([[0], np.cumsum(content)])
         abbreviations = np.zeros((len(wi), 2), dtype=np.uint64)
+        taken = np.zeros((len(wi), 2), dtype=np.int8)
         for column, opening in enumerate((first, second)):
             valid = opening < wj - 1
             lasts = np.where(last > opening, first_char[np.maximum(last, 0)], np.uint64(0))
             abbreviations[valid, column] = abbreviation_keys(head[valid], first_char[opening[valid]], lasts[valid])
+            taken[valid, column] = (content_before[wj - 1] - content_before[np.minimum(opening, n)])[valid]
+        body_chars = chars - lengths[np.maximum(wj - 1, 0)]
     # the words of each row, as ids into the shard's vocabulary (only the words rows use)
     places = wi[:, None] + np.arange(max_tokens)[None, :]
     used = places < wj[:, None]
@@ -501,7 +506,8 @@ def _form_table(table, codes, boundary, h, wi, wj, sequences, string_of, token_p
     word_ids[used] = local
     return dict(
         key=string_of(wi, wj), sequence=sequences.astype(np.uint64), variant=variant, multiset=multiset,
-        chars=chars.astype(np.int64), word_choice=word_choice, abbreviations=abbreviations, words=word_ids.astype(np.int32),
+        chars=chars.astype(np.int64), word_choice=word_choice, abbreviations=abbreviations,
+        abbreviation_taken=taken, body_chars=body_chars.astype(np.int16), words=word_ids.astype(np.int32),
         vocabulary=table["word"][vocabulary].tolist(), tags=table["pos"][vocabulary].tolist(),
     )
 
@@ -898,13 +904,13 @@ class _Chosen:
                 runs[k] = (tuple(vocabulary[w] for w in ids), tuple(tags[w] for w in ids))
 
 
-def abbreviation_short_keys(shorts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def abbreviation_short_keys(shorts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """variants.abbreviation_keys of each short form for every cut (body short[:cut], ending short[cut:]): the
-    ending's string hash, the first character, and each later character of the body or 0; and the index of the
-    short form each key is of. A full form it abbreviates has one of these keys (count_shard's `abbreviations`).
+    ending's string hash, the first character, and each later character of the body or 0; the index of the
+    short form each key is of, and the cut. A full form it abbreviates has one of these keys (count_shard's `abbreviations`).
     In numpy, strings of one length at a time: a string's hash is sum c_k B^(n-1-k), so an ending's is the sum of
     its characters' terms."""
-    keys, owners = [], []
+    keys, owners, cut_of = [], [], []
     by_length: dict[int, list[int]] = defaultdict(list)
     for k, short in enumerate(shorts):
         if len(short) >= 2:
@@ -921,32 +927,45 @@ def abbreviation_short_keys(shorts: Sequence[str]) -> tuple[np.ndarray, np.ndarr
         lasts = np.where(places == 0, np.uint64(0), chars[:, places])
         keys.append(abbreviation_keys(endings[:, cuts].ravel(), np.repeat(chars[:, 0], len(cuts)), lasts.ravel()))
         owners.append(np.repeat(np.asarray(group, dtype=np.int64), len(cuts)))
+        cut_of.append(np.tile(cuts, len(group)))
     if not keys:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(keys), np.concatenate(owners)
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(keys), np.concatenate(owners), np.concatenate(cut_of)
 
 
 class _Abbreviated:
     """Which rare candidates are the full form of a candidate that may be ranked: those whose abbreviation key
-    (count_shard) is one of its (abbreviation_short_keys) and that abbreviation_of then confirms, as
-    group_variants will. Most forms ending in a common head pass the key and fail the test."""
+    (count_shard) is one of its (abbreviation_short_keys) at a cut that leaves the body a character for each word it
+    takes from and the full form longer, and that abbreviation_of then confirms, as group_variants will. Keys and
+    cuts are searched together: the low CUT_BITS bits of a key hold the cut, so a key's entries lie in cut order."""
+
+    CUT_BITS = 5  # cuts run below 32: candidates hold at most max_term_chars (24) characters
 
     def __init__(self, names: list[str]):
-        keys, owners = abbreviation_short_keys(names)
-        order = np.argsort(keys, kind="stable")
-        self.keys, self.owners, self.names = keys[order], owners[order], names
+        keys, owners, cuts = abbreviation_short_keys(names)
+        low = np.uint64((1 << self.CUT_BITS) - 1)
+        keyed = (keys & ~low) | np.minimum(cuts, int(low)).astype(np.uint64)
+        order = np.argsort(keyed, kind="stable")
+        self.keyed, self.owners, self.names, self.low = keyed[order], owners[order], names, low
 
     def full_forms(self, forms: dict, rows: np.ndarray) -> np.ndarray:
         """For the forms' rows selected by the mask `rows`, whether each is a full form of a short one."""
-        keys = forms["abbreviations"][rows]
-        low, high = np.searchsorted(self.keys, keys, "left"), np.searchsorted(self.keys, keys, "right")
+        keys, taken = forms["abbreviations"][rows], forms["abbreviation_taken"][rows].astype(np.int64)
+        body = forms["body_chars"][rows].astype(np.int64)[:, None]
+        base = keys & ~self.low
+        # the short forms under the key whose cut is at least the words taken and below the full form's body
+        start = np.searchsorted(self.keyed, base | np.clip(taken, 0, int(self.low)).astype(np.uint64), "left")
+        end = np.searchsorted(self.keyed, base | np.clip(body - 1, 0, int(self.low)).astype(np.uint64), "right")
+        possible = (keys != 0) & (body - 1 >= taken) & (end > start)
         result = np.zeros(len(keys), dtype=bool)
         vocabulary, word_ids = forms["vocabulary"], forms["words"][rows]
-        for r in np.flatnonzero((high > low).any(axis=1)).tolist():
+        for r in np.flatnonzero(possible.any(axis=1)).tolist():
             tokens = tuple(vocabulary[w] for w in word_ids[r].tolist() if w >= 0)
             full = "".join(tokens)
-            shorts = {self.names[o] for c in range(keys.shape[1]) for o in self.owners[low[r, c]: high[r, c]].tolist()}
-            result[r] = any(len(full) > len(short) and is_subsequence(short, full) and abbreviation_of(short, tokens)
+            shorts = {self.names[o] for c in np.flatnonzero(possible[r]).tolist()
+                      for o in self.owners[start[r, c]: end[r, c]].tolist()}
+            # a short form inside the full one is nested, not abbreviated (abbreviation_of): the cheapest test first
+            result[r] = any(short not in full and is_subsequence(short, full) and abbreviation_of(short, tokens)
                             for short in shorts)
         return result
 

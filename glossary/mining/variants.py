@@ -361,9 +361,10 @@ def group_variants(
                 for taken, full in by_key.get((short[cut:], short[0], last), ()):
                     if taken > cut:
                         break
-                    # cheap tests first: the full form is longer, and the abbreviation's characters occur in it in
-                    # order
-                    if len(full) > len(short) and is_subsequence(short, full) and abbreviation_of(short, forms[full]):
+                    # cheap tests first: the full form is longer and does not hold the abbreviation as it is (that
+                    # is nesting), and the abbreviation's characters occur in it in order
+                    if len(full) > len(short) and short not in full and is_subsequence(short, full) \
+                            and abbreviation_of(short, forms[full]):
                         link(short, full, "abbreviation")
     for full, short in defined_abbreviations:
         if full in forms and short in forms:

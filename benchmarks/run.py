@@ -8,7 +8,7 @@ For each size and kind it writes a corpus of that many MB built from the bundled
 over documents of about 8 KB, then measures, each in a fresh process:
   - `glossary mine` end to end (read, repair, segment, count, rank, group, contexts), with an empty cache;
   - the same command again (unchanged corpus: answered from the cache);
-  - with --jobs N > 1, the command in one process (fresh cache), to check the ranking is the same;
+  - with --jobs N > 1, the command in one process (fresh cache): its time, and whether the ranking is the same;
   - plain `jieba.lcut` over the same text (dictionary loading excluded);
   - `jieba.analyse.extract_tags` over the same text;
 and the peak memory of each command, its worker processes included (sampled every 0.25 s), and the word types
@@ -99,7 +99,7 @@ def measure(work: Path, size: float, kind: str, glossary: list[str], jobs: int, 
         again_s, _, _ = timed(mine_cmd, env)
         # the ranking must not depend on the number of worker processes
         single_env = {**os.environ, "GLOSSARY_CACHE": str(single_cache)}
-        single = timed([*mine_cmd[:-1], "1"], single_env)[2] if jobs > 1 else ranked
+        single_s, single_mb, single = timed([*mine_cmd[:-1], "1"], single_env) if jobs > 1 else (mine_s, mine_mb, ranked)
         lcut_s = tags_s = types = None
         if baselines:
             out = timed([sys.executable, "-c", JIEBA_SNIPPET, str(corpus), "lcut"])[2]
@@ -111,12 +111,14 @@ def measure(work: Path, size: float, kind: str, glossary: list[str], jobs: int, 
             "documents": len(list(corpus.glob("*.txt"))),
             "word types (jieba)": f"{types:,}" if types else "",
             "glossary mine (s)": round(mine_s, 1),
+            "--jobs 1 (s)": round(single_s, 1),
             "re-run, unchanged (s)": round(again_s, 1),
             "jieba.lcut (s)": round(lcut_s, 1) if lcut_s else "",
             "extract_tags (s)": round(tags_s, 1) if tags_s else "",
             "lcut / mine": round(lcut_s / mine_s, 2) if lcut_s else "",
             "re-run / first": round(again_s / mine_s, 2),
             "peak MB (mine)": round(mine_mb),
+            "peak MB (--jobs 1)": round(single_mb),
             "same ranking as --jobs 1": "yes" if single == ranked else "NO",
         }
     finally:

@@ -188,6 +188,7 @@ class RunSettings:
     PREFIX: ClassVar[str] = ""
     parallel_min_chars: int
     shard_chars: int
+    merge_memory_mb: int
 
 
 STAGES: dict[str, type] = {

@@ -644,12 +644,14 @@ def count_corpus(
     parallel_min_chars: int = 2_000_000,
     shard_chars: int = 300_000,
     pruning: Pruning | None = None,
+    merge_memory_mb: int = 256,
     ignored: str = "",
 ) -> Counts:
     """Count every document (`texts`: each document's paragraphs), shard by shard, in `jobs` worker processes.
     Each shard's counts are cached on disk by the hash of its documents and of everything that shapes counting.
     With `pruning`, only the candidates it keeps are in the result (the others' counts stay in the shards);
-    `ignored` (the characters variant keys leave out) is pruning.ignored when pruning."""
+    `ignored` (the characters variant keys leave out) is pruning.ignored when pruning. The merge holds shards in
+    memory up to `merge_memory_mb` and reads the rest back from the cache."""
     import hashlib
 
     from glossary.cache import cache_key, code_fingerprint, entry_path, read_entry
@@ -673,7 +675,7 @@ def count_corpus(
     def recount(s: int) -> ShardCounts:
         return _count_in_worker(([texts[k] for k in members[s]], paths[s]))
 
-    merged = _Merger(pruning, recount)
+    merged = _Merger(pruning, recount, merge_memory_mb * 1_000_000)
     _start_worker(*setup)
     with contextlib.ExitStack() as stack:
         tasks = (([texts[k] for k in members[s]], paths[s]) for s in missing)
@@ -707,9 +709,11 @@ class _Merger:
     kept as shards arrive; with pruning, a shard the cache holds is then read back from disk (twice) instead of
     waiting in memory, and only the kept candidates' rows are taken from it (Pruning)."""
 
-    def __init__(self, pruning: Pruning | None, recount: Callable[[int], ShardCounts]):
+    def __init__(self, pruning: Pruning | None, recount: Callable[[int], ShardCounts], memory_bytes: int = 0):
         self.pruning = pruning
         self.recount = recount
+        self.memory_bytes = memory_bytes  # shards held in memory up to this size; later ones are read back
+        self.held = 0
         self.tokens = 0
         self.ngrams: list[tuple] = []
         self.summaries: list[dict] = []
@@ -724,7 +728,10 @@ class _Merger:
             self.ngrams = [_sum_pairs(self.ngrams)]
         self.summaries.append({name: part.forms[name] for name in SUMMARY})
         self.documents.append(np.asarray(documents, dtype=np.int64))
-        on_disk = self.pruning is not None and path is not None and path.is_file()
+        size = _size(part)
+        on_disk = self.pruning is not None and path is not None and self.held + size > self.memory_bytes \
+            and path.is_file()
+        self.held += 0 if on_disk else size
         self.parts.append(path if on_disk else part)
 
     def _part(self, s: int) -> ShardCounts:
@@ -883,6 +890,14 @@ class _Merger:
         for name in (*NEIGHBOUR_TABLES, "enumerated"):
             if len(collected[name]) >= 32:
                 collected[name] = [_sum_pairs(collected[name])]
+
+
+def _size(part: ShardCounts) -> int:
+    """About how many bytes a shard's counts hold: its arrays, and its vocabulary's strings."""
+    tables = (part.ngrams, part.per_doc, part.left, part.right, part.left_glued, part.right_glued, part.enumerated)
+    arrays = [column for table in tables for column in table] + [value for value in part.forms.values()
+                                                                  if isinstance(value, np.ndarray)]
+    return sum(array.nbytes for array in arrays) + 80 * len(part.forms["vocabulary"])
 
 
 class _Chosen:

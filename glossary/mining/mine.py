@@ -104,6 +104,7 @@ def mine_corpus(
         progress=progress,
         parallel_min_chars=run.parallel_min_chars,
         shard_chars=run.shard_chars,
+        merge_memory_mb=run.merge_memory_mb,
         # only the rare candidates that may still reach the tables are given strings
         pruning=Pruning(min_freq, ignored, tuple(curated_forms), TYPO_MIN_CHARS if scan else None),
     )

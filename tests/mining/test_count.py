@@ -234,3 +234,19 @@ def test_a_verb_after_a_candidate_counts_as_glue_on_its_right(setup):
     documents = [["大会可持续发展目标开放工作组举行了会议。"], ["大会可持续发展目标开放工作组提交了报告。"]]
     counts = count(setup, documents)
     assert counts.right_glued.get("大会可持续发展目标") == 2
+
+
+def test_a_merge_reading_shards_back_from_the_cache_keeps_the_same_counts(setup, tmp_path):
+    """Past merge_memory_mb a merge reads cached shards back from disk instead of holding them: the counts are those
+    of a merge held in memory, over several shards (a rare candidate and its relative in different shards)."""
+    from glossary.mining.count import Pruning
+
+    pruning = Pruning(2, "和及与的、")
+    held = count(setup, PRUNED, pruning=pruning, shard_chars=40)
+    read_back = count(setup, PRUNED, pruning=pruning, shard_chars=40, cache_dir=tmp_path, merge_memory_mb=0)
+    assert len(list(tmp_path.rglob("*.npz"))) > 1
+    assert list(read_back.per_doc) == list(held.per_doc) and "联合国工业发展组织" in held.per_doc
+    for name in held.per_doc:
+        assert read_back.occurrences(name) == held.occurrences(name)
+        assert dict(read_back.per_doc[name].items()) == dict(held.per_doc[name].items())
+        assert read_back.right_entropy.get(name) == held.right_entropy.get(name)

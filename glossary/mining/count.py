@@ -492,11 +492,14 @@ def _form_table(table, codes, boundary, h, wi, wj, sequences, string_of, token_p
         content_before = np.concatenate([[0], np.cumsum(content)])
         abbreviations = np.zeros((len(wi), 2), dtype=np.uint64)
         taken = np.zeros((len(wi), 2), dtype=np.int8)
+        # the string from that word to the end: an abbreviation equal to it is nested in the full form, not one
+        tails = np.zeros((len(wi), 2), dtype=np.uint64)
         for column, opening in enumerate((first, second)):
             valid = opening < wj - 1
             lasts = np.where(last > opening, first_char[np.maximum(last, 0)], np.uint64(0))
             abbreviations[valid, column] = abbreviation_keys(head[valid], first_char[opening[valid]], lasts[valid])
             taken[valid, column] = (content_before[wj - 1] - content_before[np.minimum(opening, n)])[valid]
+            tails[valid, column] = string_of(opening[valid], wj[valid])
         body_chars = chars - lengths[np.maximum(wj - 1, 0)]
     # the words of each row, as ids into the shard's vocabulary (only the words rows use)
     places = wi[:, None] + np.arange(max_tokens)[None, :]
@@ -507,7 +510,7 @@ def _form_table(table, codes, boundary, h, wi, wj, sequences, string_of, token_p
     return dict(
         key=string_of(wi, wj), sequence=sequences.astype(np.uint64), variant=variant, multiset=multiset,
         chars=chars.astype(np.int64), word_choice=word_choice, abbreviations=abbreviations,
-        abbreviation_taken=taken, body_chars=body_chars.astype(np.int16), words=word_ids.astype(np.int32),
+        abbreviation_taken=taken, abbreviation_tails=tails, body_chars=body_chars.astype(np.int16), words=word_ids.astype(np.int32),
         vocabulary=table["word"][vocabulary].tolist(), tags=table["pos"][vocabulary].tolist(),
     )
 
@@ -962,6 +965,8 @@ class _Abbreviated:
         keyed = (keys & ~low) | np.minimum(cuts, int(low)).astype(np.uint64)
         order = np.argsort(keyed, kind="stable")
         self.keyed, self.owners, self.names, self.low = keyed[order], owners[order], names, low
+        hashes = np.fromiter((string_hash(name) for name in names), dtype=np.uint64, count=len(names))
+        self.hashes = hashes[self.owners] if len(names) else np.zeros(0, dtype=np.uint64)
 
     def full_forms(self, forms: dict, rows: np.ndarray) -> np.ndarray:
         """For the forms' rows selected by the mask `rows`, whether each is a full form of a short one."""
@@ -972,6 +977,121 @@ class _Abbreviated:
         start = np.searchsorted(self.keyed, base | np.clip(taken, 0, int(self.low)).astype(np.uint64), "left")
         end = np.searchsorted(self.keyed, base | np.clip(body - 1, 0, int(self.low)).astype(np.uint64), "right")
         possible = (keys != 0) & (body - 1 >= taken) & (end > start)
+        # every (row, short form) pair under the keys, as arrays: ranges [start, end) flattened
+        lengths = np.where(possible, end - start, 0).ravel()
+        if not lengths.sum():
+            return np.zeros(len(keys), dtype=bool)
+        first = np.cumsum(lengths) - lengths
+        entries = np.repeat(start.ravel() - first, lengths) + np.arange(int(lengths.sum()))
+        cells = np.repeat(np.arange(len(lengths)), lengths)  # row * 2 + column
+        # the commonest miss, told apart without strings: the short form is the full form's own tail from the word
+        # the body starts at (预断|发展|援助 and 发展援助): nested, not abbreviated
+        nested = self.hashes[entries] == forms["abbreviation_tails"][rows].ravel()[cells]
+        pairs = pd.unique(cells[~nested] // keys.shape[1] * len(self.names) + self.owners[entries[~nested]])
+        result = np.zeros(len(keys), dtype=bool)
+        vocabulary, word_ids = forms["vocabulary"], forms["words"][rows]
+        full_of: dict[int, tuple] = {}
+        for row, owner in zip((pairs // len(self.names)).tolist(), (pairs % len(self.names)).tolist()):
+            if result[row]:
+                continue
+            if row not in full_of:
+                tokens = tuple(vocabulary[w] for w in word_ids[row].tolist() if w >= 0)
+                full_of[row] = ("".join(tokens), tokens)
+            full, tokens = full_of[row]
+            short = self.names[owner]
+            # a short form inside the full one is nested, not abbreviated (abbreviation_of): the cheapest test first
+            result[row] = short not in full and is_subsequence(short, full) and abbreviation_of(short, tokens)
+        return result
+
+
+def _size(part: ShardCounts) -> int:
+    """About how many bytes a shard's counts hold: its arrays, and its vocabulary's strings."""
+    tables = (part.ngrams, part.per_doc, part.left, part.right, part.left_glued, part.right_glued, part.enumerated)
+    arrays = [column for table in tables for column in table] + [value for value in part.forms.values()
+                                                                  if isinstance(value, np.ndarray)]
+    return sum(array.nbytes for array in arrays) + 80 * len(part.forms["vocabulary"])
+
+
+class _Chosen:
+    """Each candidate's chosen segmentation (key -> token-sequence hash), and its words and tags once read."""
+
+    def __init__(self, keys: np.ndarray, sequences: np.ndarray):
+        self.keys, self.sequences = keys, sequences
+        self.index = pd.Index(keys)
+        self.runs: dict[int, tuple] = {}
+
+    def read_runs(self, forms: dict, rows: np.ndarray, wanted: np.ndarray) -> None:
+        """The words and tags of the forms' rows that are a wanted candidate's chosen sequence, not read yet."""
+        vocabulary, tags, word_ids = forms["vocabulary"], forms["tags"], forms["words"]
+        runs = self.runs
+        for place in np.flatnonzero(wanted[rows] & (self.sequences[rows] == forms["sequence"])).tolist():
+            k = int(rows[place])
+            if k not in runs:
+                ids = [w for w in word_ids[place].tolist() if w >= 0]
+                runs[k] = (tuple(vocabulary[w] for w in ids), tuple(tags[w] for w in ids))
+
+
+def abbreviation_short_keys(shorts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """variants.abbreviation_keys of each short form for every cut (body short[:cut], ending short[cut:]): the
+    ending's string hash, the first character, and each later character of the body or 0; the index of the
+    short form each key is of, and the cut. A full form it abbreviates has one of these keys (count_shard's `abbreviations`).
+    In numpy, strings of one length at a time: a string's hash is sum c_k B^(n-1-k), so an ending's is the sum of
+    its characters' terms."""
+    keys, owners, cut_of = [], [], []
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for k, short in enumerate(shorts):
+        if len(short) >= 2:
+            by_length[len(short)].append(k)
+    for length, group in by_length.items():
+        chars = np.frombuffer("".join(shorts[k] for k in group).encode("utf-32-le"), dtype=np.uint32)
+        chars = chars.astype(np.uint64).reshape(len(group), length)
+        with np.errstate(over="ignore"):
+            terms = chars * _powers(CHAR_BASE, length)[length - 1 - np.arange(length)][None, :]
+            endings = np.cumsum(terms[:, ::-1], axis=1, dtype=np.uint64)[:, ::-1]  # endings[:, cut]
+        # (cut, q): the ending after `cut` with the body's character q (1 <= q < cut), or 0 (q = 0)
+        cuts, places = np.nonzero(np.tri(length, length, -1, dtype=bool))
+        cuts, places = cuts[cuts >= 1], places[cuts >= 1]
+        lasts = np.where(places == 0, np.uint64(0), chars[:, places])
+        keys.append(abbreviation_keys(endings[:, cuts].ravel(), np.repeat(chars[:, 0], len(cuts)), lasts.ravel()))
+        owners.append(np.repeat(np.asarray(group, dtype=np.int64), len(cuts)))
+        cut_of.append(np.tile(cuts, len(group)))
+    if not keys:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(keys), np.concatenate(owners), np.concatenate(cut_of)
+
+
+class _Abbreviated:
+    """Which rare candidates are the full form of a candidate that may be ranked: those whose abbreviation key
+    (count_shard) is one of its (abbreviation_short_keys) at a cut that leaves the body a character for each word it
+    takes from and the full form longer, and that abbreviation_of then confirms, as group_variants will. Keys and
+    cuts are searched together: the low CUT_BITS bits of a key hold the cut, so a key's entries lie in cut order."""
+
+    CUT_BITS = 5  # cuts run below 32: candidates hold at most max_term_chars (24) characters
+
+    def __init__(self, names: list[str]):
+        keys, owners, cuts = abbreviation_short_keys(names)
+        low = np.uint64((1 << self.CUT_BITS) - 1)
+        keyed = (keys & ~low) | np.minimum(cuts, int(low)).astype(np.uint64)
+        order = np.argsort(keyed, kind="stable")
+        self.keyed, self.owners, self.names, self.low = keyed[order], owners[order], names, low
+        hashes = np.fromiter((string_hash(name) for name in names), dtype=np.uint64, count=len(names))
+        self.hashes = hashes[self.owners] if len(names) else np.zeros(0, dtype=np.uint64)
+
+    def full_forms(self, forms: dict, rows: np.ndarray) -> np.ndarray:
+        """For the forms' rows selected by the mask `rows`, whether each is a full form of a short one."""
+        keys, taken = forms["abbreviations"][rows], forms["abbreviation_taken"][rows].astype(np.int64)
+        body = forms["body_chars"][rows].astype(np.int64)[:, None]
+        base = keys & ~self.low
+        # the short forms under the key whose cut is at least the words taken and below the full form's body
+        start = np.searchsorted(self.keyed, base | np.clip(taken, 0, int(self.low)).astype(np.uint64), "left")
+        end = np.searchsorted(self.keyed, base | np.clip(body - 1, 0, int(self.low)).astype(np.uint64), "right")
+        possible = (keys != 0) & (body - 1 >= taken) & (end > start)
+        # the commonest miss, told apart without strings: the one short form under the key is the full form's own
+        # tail from the word the body starts at (预断|发展|援助 and 发展援助), nested, not abbreviated
+        alone = possible & (end - start == 1)
+        nested = np.zeros_like(alone)
+        nested[alone] = self.hashes[start[alone]] == forms["abbreviation_tails"][rows][alone]
+        possible &= ~nested
         result = np.zeros(len(keys), dtype=bool)
         vocabulary, word_ids = forms["vocabulary"], forms["words"][rows]
         for r in np.flatnonzero(possible.any(axis=1)).tolist():

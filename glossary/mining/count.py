@@ -709,8 +709,9 @@ NEIGHBOUR_TABLES = ("left", "right", "left_glued", "right_glued")
 
 class _Merger:
     """Sums shards' tables into one Counts. The n-gram counts and a summary of each shard's candidate forms are
-    kept as shards arrive; with pruning, a shard the cache holds is then read back from disk (twice) instead of
-    waiting in memory, and only the kept candidates' rows are taken from it (Pruning)."""
+    kept as shards arrive; with pruning, shards are held up to `memory_bytes` and the rest, which the cache holds,
+    are read back from disk when needed (twice: for the anchors' keys, then for the kept rows), and only the kept
+    candidates' rows are taken from them (Pruning)."""
 
     def __init__(self, pruning: Pruning | None, recount: Callable[[int], ShardCounts], memory_bytes: int = 0):
         self.pruning = pruning

@@ -242,7 +242,8 @@ class WordTable:
             rows = [self._describe(words[k], tag_of(k)) for k in new]
             for k in new:
                 ids[words[k]] = len(ids)
-            added = {name: np.array([row[i] for row in rows], dtype=dtype) for i, (name, dtype) in enumerate(ROW_FIELDS)}
+            added = {name: np.array([row[i] for row in rows], dtype=dtype)
+                     for i, (name, dtype) in enumerate(ROW_FIELDS)}
             added.update(self._hashes([row[1] for row in rows], added["kind"] == WORD))
             for name, column in added.items():
                 self.columns[name] = np.concatenate([self.columns[name], column])
@@ -510,7 +511,8 @@ def _form_table(table, codes, boundary, h, wi, wj, sequences, string_of, token_p
     return dict(
         key=string_of(wi, wj), sequence=sequences.astype(np.uint64), variant=variant, multiset=multiset,
         chars=chars.astype(np.int64), word_choice=word_choice, abbreviations=abbreviations,
-        abbreviation_taken=taken, abbreviation_tails=tails, body_chars=body_chars.astype(np.int16), words=word_ids.astype(np.int32),
+        abbreviation_taken=taken, abbreviation_tails=tails, body_chars=body_chars.astype(np.int16),
+        words=word_ids.astype(np.int32),
         vocabulary=table["word"][vocabulary].tolist(), tags=table["pos"][vocabulary].tolist(),
     )
 
@@ -842,8 +844,8 @@ class _Merger:
                  word_choice: pd.Index | None = None, abbreviated: "_Abbreviated | None" = None) -> dict:
         """Second reading: the rare candidates sharing a word-choice key with a candidate that may be ranked, or the
         full forms of one's abbreviation, join `kept`, and the window tables, parts and strings of every kept
-        candidate are taken. A rare candidate found to be kept in shard s whose rows began in an earlier shard has those shards read once
-        more (with min_freq 2 a rare candidate lives in one shard, so this is rare)."""
+        candidate are taken. A rare candidate found to be kept in shard s whose rows began in an earlier shard has
+        those shards read once more (with min_freq 2 a rare candidate lives in one shard, so this is rare)."""
         collected: dict[str, list] = {name: [] for name in (*WINDOW_TABLES, "parts")}
         first_shard = np.full(len(kept), len(self.parts), dtype=np.int64)
         np.minimum.at(first_shard, row_key, shard_of_row)
@@ -926,9 +928,9 @@ class _Chosen:
 def abbreviation_short_keys(shorts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """variants.abbreviation_keys of each short form for every cut (body short[:cut], ending short[cut:]): the
     ending's string hash, the first character, and each later character of the body or 0; the index of the
-    short form each key is of, and the cut. A full form it abbreviates has one of these keys (count_shard's `abbreviations`).
-    In numpy, strings of one length at a time: a string's hash is sum c_k B^(n-1-k), so an ending's is the sum of
-    its characters' terms."""
+    short form each key is of, and the cut. A full form it abbreviates has one of these keys (count_shard's
+    `abbreviations`). In numpy, strings of one length at a time: a string's hash is sum c_k B^(n-1-k), so an
+    ending's is the sum of its characters' terms."""
     keys, owners, cut_of = [], [], []
     by_length: dict[int, list[int]] = defaultdict(list)
     for k, short in enumerate(shorts):

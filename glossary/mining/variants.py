@@ -176,8 +176,8 @@ def variant_key_hashes(strings: Sequence[str], ignored: str) -> np.ndarray:
 
 
 def spread_hashes(codes: np.ndarray) -> np.ndarray:
-    """splitmix64 of each value (a code point, a length, another hash) (Steele, Lea & Flood 2014): well-spread 64-bit values, so sums of them
-    collide only by chance (about 2^-64 per pair)."""
+    """splitmix64 of each value: a code point, a length, another hash (Steele, Lea & Flood 2014). Well-spread
+    64-bit values, so sums of them collide only by chance (about 2^-64 per pair)."""
     with np.errstate(over="ignore"):
         x = codes.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
         x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
@@ -335,7 +335,6 @@ def group_variants(
             if is_anchor:
                 for char in set(forms[group[place]][slot]):
                     pairs.update((min(place, other), max(place, other)) for other in holding[char] if other != place)
-        # linked in the order of a scan of all pairs, as the relation a form gets depends on it
         for i, j in sorted(pairs):
             if word_choice(forms[group[i]], forms[group[j]]):
                 link(group[i], group[j], "word choice")

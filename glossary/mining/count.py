@@ -38,8 +38,8 @@ from glossary.mining.shape import (
 )
 from glossary.mining.variants import (
     ABBREVIATION_FUNCTION_WORDS, NUMERAL as NUMERAL_CHAR, REORDERED_MIN_CHARS, VARIANT_BASE, WORD_CHOICE_MIN_SHARED,
-    abbreviation_keys, abbreviation_of, char_multiset_hashes, is_subsequence, spread_hashes, variant_key, variant_key_hashes,
-    word_choice_keys,
+    abbreviation_keys, abbreviation_of, char_masks, char_multiset_hashes, is_subsequence, spread_hashes, variant_key,
+    variant_key_hashes, word_choice_keys,
 )
 
 MASK = (1 << 64) - 1
@@ -259,6 +259,7 @@ class WordTable:
             "kept_chars": np.fromiter((len(variant_key(w, self.ignored)) for w in words), dtype=np.int64,
                                       count=len(words)),
             "multiset": char_multiset_hashes(words),
+            "char_mask": char_masks(words),
             "first_char": np.fromiter((ord(w[0]) if w else 0 for w in words), dtype=np.uint64, count=len(words)),
             "function": np.array([bool(w) and w in ABBREVIATION_FUNCTION_WORDS for w in words], dtype=bool),
             "open_paren": np.array([w in OPEN_PARENTHESES for w in stripped], dtype=bool),
@@ -420,10 +421,12 @@ def count_shard(
     ngram_keys, ngram_counts = every.index.to_numpy(np.uint64), every.to_numpy(np.int64)
     forms = _form_table(table, codes, boundary, h, wi, wj, distinct[verdicts], string_of, token_pow, char_end,
                         max_tokens, max_chars)
+    part_rows, part_columns = np.nonzero(parts)
     forms.update(
         occurrences=np.bincount(window_row, minlength=len(wi)).astype(np.int64),
         parenthesised=np.bincount(window_row, weights=parenthesised, minlength=len(wi)) > 0,
-        parts=parts,
+        # sparse, as (row, hash): most rows are short, and a dense table of every split was half a shard's bytes
+        parts=parts[part_rows, part_columns], parts_row=part_rows.astype(np.int32),
     )
     return ShardCounts(
         tokens=tokens,
@@ -444,8 +447,8 @@ def _form_table(table, codes, boundary, h, wi, wj, sequences, string_of, token_p
     ids into the shard's vocabulary), and the blocking keys the variant relations of variants.group_variants
     compare, so a merge can keep the rare candidates that may join a ranked one without reading any string:
     `variant` (the hash variants.variant_key_hashes gives the candidate's string), `multiset`
-    (variants.char_multiset_hashes), `word_choice` (variants.word_choice_keys, one per character) and
-    `abbreviations` (variants.abbreviation_keys)."""
+    (variants.char_multiset_hashes), `word_choice` (variants.word_choice_keys, one per character, stored sparse
+    with `word_choice_row`) and `abbreviations` (variants.abbreviation_keys)."""
     n = len(codes)
     # the characters of the clause tokens, at the offsets char_end counts (a boundary counts as one character)
     char_codes = np.frombuffer(_token_chars(table, codes, boundary).encode("utf-32-le"), dtype=np.uint32)
@@ -506,13 +509,17 @@ def _form_table(table, codes, boundary, h, wi, wj, sequences, string_of, token_p
     places = wi[:, None] + np.arange(max_tokens)[None, :]
     used = places < wj[:, None]
     word_ids = np.where(used, codes[np.minimum(places, max(n - 1, 0))], -1)
+    # which characters each row holds (variants.char_masks): the abbreviation test's cheapest refusal
+    char_mask = np.bitwise_or.reduce(np.where(used, table["char_mask"][word_ids], np.uint64(0)), axis=1)
     vocabulary, local = np.unique(word_ids[used], return_inverse=True)
     word_ids[used] = local
+    choice_rows, choice_columns = np.nonzero(word_choice)  # sparse, as the parts (count_shard)
     return dict(
         key=string_of(wi, wj), sequence=sequences.astype(np.uint64), variant=variant, multiset=multiset,
-        chars=chars.astype(np.int64), word_choice=word_choice, abbreviations=abbreviations,
+        chars=chars.astype(np.int64), word_choice=word_choice[choice_rows, choice_columns],
+        word_choice_row=choice_rows.astype(np.int32), abbreviations=abbreviations,
         abbreviation_taken=taken, abbreviation_tails=tails, body_chars=body_chars.astype(np.int16),
-        words=word_ids.astype(np.int32),
+        char_mask=char_mask, words=word_ids.astype(np.int32),
         vocabulary=table["word"][vocabulary].tolist(), tags=table["pos"][vocabulary].tolist(),
     )
 
@@ -555,8 +562,8 @@ def tags_in_context(segmenter: Segmenter, text: str) -> Callable[[int, str], str
 ROW_FIELDS = [("kind", np.int8), ("word", object), ("pos", object), ("length", np.int64), ("hash", np.uint64),
               ("may_start", bool), ("may_end", bool),
               *((flag, bool) for flag in WORD_FLAGS)]
-HASH_FIELDS = [("variant", np.uint64), ("kept_chars", np.int64), ("multiset", np.uint64), ("first_char", np.uint64),
-               ("function", bool), ("open_paren", bool), ("numeral", bool)]
+HASH_FIELDS = [("variant", np.uint64), ("kept_chars", np.int64), ("multiset", np.uint64), ("char_mask", np.uint64),
+               ("first_char", np.uint64), ("function", bool), ("open_paren", bool), ("numeral", bool)]
 OPEN_PARENTHESES = ("（", "(")
 
 
@@ -612,7 +619,8 @@ def _count_in_worker(task: tuple[list[list[str]], Path | None]) -> ShardCounts:
 
 
 # the modules whose code shapes a shard's counts: a change to any of them misses the cache
-COUNTING_MODULES = ("glossary.text", "glossary.mining.segment", "glossary.mining.shape", "glossary.mining.count")
+COUNTING_MODULES = ("glossary.text", "glossary.mining.segment", "glossary.mining.shape", "glossary.mining.variants",
+                    "glossary.mining.count")
 
 
 @dataclass(frozen=True)
@@ -831,7 +839,7 @@ class _Merger:
         for s in range(len(self.parts)):
             forms = self._part(s).forms
             row_key = chosen.index.get_indexer(forms["key"])
-            keys.append(forms["word_choice"][anchors[row_key]].ravel())
+            keys.append(forms["word_choice"][anchors[row_key][forms["word_choice_row"]]])
             chosen.read_runs(forms, row_key, kept)
         keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
         names = ["".join(chosen.runs[k][0]) for k in np.flatnonzero(anchors).tolist()]
@@ -853,9 +861,11 @@ class _Merger:
             rows = chosen.index.get_indexer(forms["key"])
             if word_choice is not None:
                 rare = ~kept[rows]
-                keys = forms["word_choice"][rare]
-                joins = (word_choice.get_indexer(keys.ravel()) >= 0).reshape(keys.shape).any(axis=1)
-                joins |= abbreviated.full_forms(forms, rare)
+                choice_rows = forms["word_choice_row"]
+                asked = rare[choice_rows]
+                joins = np.zeros(len(rows), dtype=bool)
+                joins[choice_rows[asked][word_choice.get_indexer(forms["word_choice"][asked]) >= 0]] = True
+                joins = joins[rare] | abbreviated.full_forms(forms, rare)
                 joining = np.unique(rows[rare][joins])
                 kept[joining] = True
                 joined_in[joining] = s
@@ -876,9 +886,9 @@ class _Merger:
         """A shard's rows of the `kept` candidates: window tables, the n-grams their statistics read, strings."""
         forms = part.forms
         chosen.read_runs(forms, rows, kept)
-        parts = forms["parts"][kept[rows]]
-        collected["parts"].append(parts[parts != 0])
-        wanted = pd.Index(chosen.keys[kept])
+        collected["parts"].append(forms["parts"][kept[rows][forms["parts_row"]]])
+        # a shard's tables hold its own forms' keys only: those of its kept rows are all there is to look up
+        wanted = pd.Index(pd.unique(forms["key"][kept[rows]]))
         keys, local, occurrences = part.per_doc
         take = wanted.get_indexer(keys) >= 0 if self.pruning else slice(None)
         collected["per_doc"].append((keys[take], self.documents[s][local[take].astype(np.int64)],
@@ -910,16 +920,17 @@ class _Chosen:
         self.keys, self.sequences = keys, sequences
         self.index = pd.Index(keys)
         self.runs: dict[int, tuple] = {}
+        self.read = np.zeros(len(keys), dtype=bool)
 
     def read_runs(self, forms: dict, rows: np.ndarray, wanted: np.ndarray) -> None:
         """The words and tags of the forms' rows that are a wanted candidate's chosen sequence, not read yet."""
         vocabulary, tags, word_ids = forms["vocabulary"], forms["tags"], forms["words"]
         runs = self.runs
-        for place in np.flatnonzero(wanted[rows] & (self.sequences[rows] == forms["sequence"])).tolist():
-            k = int(rows[place])
-            if k not in runs:
-                ids = [w for w in word_ids[place].tolist() if w >= 0]
-                runs[k] = (tuple(vocabulary[w] for w in ids), tuple(tags[w] for w in ids))
+        places = np.flatnonzero(wanted[rows] & ~self.read[rows] & (self.sequences[rows] == forms["sequence"]))
+        self.read[rows[places]] = True  # a sequence is one row of a shard: each place is a candidate of its own
+        for place, k in zip(places.tolist(), rows[places].tolist()):
+            ids = [w for w in word_ids[place].tolist() if w >= 0]
+            runs[k] = (tuple(vocabulary[w] for w in ids), tuple(tags[w] for w in ids))
 
 
 def abbreviation_short_keys(shorts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -967,16 +978,22 @@ class _Abbreviated:
         self.keyed, self.owners, self.names, self.low = keyed[order], owners[order], names, low
         hashes = np.fromiter((string_hash(name) for name in names), dtype=np.uint64, count=len(names))
         self.hashes = hashes[self.owners] if len(names) else np.zeros(0, dtype=np.uint64)
+        self.masks = char_masks(names)[self.owners] if len(names) else np.zeros(0, dtype=np.uint64)
+        self.bases = pd.Index(pd.unique(self.keyed & ~low))  # a hash lookup refuses most keys before a search
 
     def full_forms(self, forms: dict, rows: np.ndarray) -> np.ndarray:
         """For the forms' rows selected by the mask `rows`, whether each is a full form of a short one."""
         keys, taken = forms["abbreviations"][rows], forms["abbreviation_taken"][rows].astype(np.int64)
         body = forms["body_chars"][rows].astype(np.int64)[:, None]
         base = keys & ~self.low
+        start, end = np.zeros(keys.shape, dtype=np.int64), np.zeros(keys.shape, dtype=np.int64)
+        asked = (keys != 0) & (body - 1 >= taken) & (self.bases.get_indexer(base.ravel()) >= 0).reshape(keys.shape)
         # the short forms under the key whose cut is at least the words taken and below the full form's body
-        start = np.searchsorted(self.keyed, base | np.clip(taken, 0, int(self.low)).astype(np.uint64), "left")
-        end = np.searchsorted(self.keyed, base | np.clip(body - 1, 0, int(self.low)).astype(np.uint64), "right")
-        possible = (keys != 0) & (body - 1 >= taken) & (end > start)
+        low = np.clip(taken[asked], 0, int(self.low)).astype(np.uint64)
+        start[asked] = np.searchsorted(self.keyed, base[asked] | low, "left")
+        high = np.clip(np.broadcast_to(body, keys.shape)[asked] - 1, 0, int(self.low)).astype(np.uint64)
+        end[asked] = np.searchsorted(self.keyed, base[asked] | high, "right")
+        possible = asked & (end > start)
         # every (row, short form) pair under the keys, as arrays: ranges [start, end) flattened
         lengths = np.where(possible, end - start, 0).ravel()
         if not lengths.sum():
@@ -987,7 +1004,10 @@ class _Abbreviated:
         # the commonest miss, told apart without strings: the short form is the full form's own tail from the word
         # the body starts at (预断|发展|援助 and 发展援助): nested, not abbreviated
         nested = self.hashes[entries] == forms["abbreviation_tails"][rows].ravel()[cells]
-        pairs = pd.unique(cells[~nested] // keys.shape[1] * len(self.names) + self.owners[entries[~nested]])
+        # and a short form with a character the full form lacks is no abbreviation of it
+        missing = self.masks[entries] & ~forms["char_mask"][rows][cells // keys.shape[1]] != 0
+        possible = ~nested & ~missing
+        pairs = pd.unique(cells[possible] // keys.shape[1] * len(self.names) + self.owners[entries[possible]])
         result = np.zeros(len(keys), dtype=bool)
         vocabulary, word_ids = forms["vocabulary"], forms["words"][rows]
         full_of: dict[int, tuple] = {}

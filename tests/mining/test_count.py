@@ -205,7 +205,7 @@ def test_shard_hashes_are_those_of_the_candidate_strings(setup, tmp_path):
     import numpy as np
 
     from glossary.mining.count import WordTable, count_shard
-    from glossary.mining.variants import char_multiset_hashes, variant_key_hashes
+    from glossary.mining.variants import char_masks, char_multiset_hashes, variant_key_hashes
 
     lexicon, segmenter = setup
     part = count_shard(PRUNED, segmenter, WordTable(lexicon, "和及与的、"), 8, 24)
@@ -214,6 +214,7 @@ def test_shard_hashes_are_those_of_the_candidate_strings(setup, tmp_path):
     assert "包容和可持续的工业发展" in names
     np.testing.assert_array_equal(forms["variant"], variant_key_hashes(names, "和及与的、"))
     np.testing.assert_array_equal(forms["multiset"], char_multiset_hashes(names))
+    np.testing.assert_array_equal(forms["char_mask"], char_masks(names))
     np.testing.assert_array_equal(forms["key"], [string_hash(name) for name in names])
 
 

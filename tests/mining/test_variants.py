@@ -1,5 +1,6 @@
 from glossary.mining.variants import (
     abbreviation_of,
+    char_masks,
     group_variants,
     parenthetical_abbreviations,
     reordering,
@@ -121,3 +122,12 @@ def test_how_a_form_joined_does_not_depend_on_the_order_forms_are_met():
     assert one.relation == other.relation and one.canonical == other.canonical
     assert one.relation["联合国工业发展组织"] == one.relation["工业发展组织"] == "abbreviation"
     assert one.relation["国别伙伴关系方案"] == "word choice"
+
+
+def test_a_subsequence_has_its_mask_inside_the_full_forms():
+    """char_masks refuse the abbreviation test without strings: a form whose characters all occur in another has
+    its mask inside the other's; 粮农组织 has characters 包容可持续工业发展 lacks."""
+    short, full, other = char_masks(["可持续工业", "包容可持续工业发展", "粮农组织"])
+    assert short & ~full == 0
+    assert other & ~full != 0
+    assert list(char_masks(["", "a"]))[0] == 0

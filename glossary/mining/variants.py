@@ -142,32 +142,30 @@ def char_multiset_hashes(strings: Sequence[str]) -> np.ndarray:
     """One 64-bit hash per string of the multiset of its characters (the sum of a hash of each character): strings
     that are reorderings of each other share it, so grouping by it blocks reordering tests without sorting each
     string. Computed for all strings in one numpy pass."""
-    if not strings:
-        return np.zeros(0, dtype=np.uint64)
-    chars = np.frombuffer("".join(strings).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
-    sums = np.zeros(len(strings), dtype=np.uint64)
-    filled = lengths > 0
-    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])[filled]
     with np.errstate(over="ignore"):
-        sums[filled] = np.add.reduceat(spread_hashes(chars), offsets, dtype=np.uint64)
-    return sums
+        return _per_string(strings, spread_hashes, np.add)
 
 
 def char_masks(strings: Sequence[str]) -> np.ndarray:
     """One 64-bit mask per string with a bit set for each of its characters (a character's bit: the top six bits
     of its splitmix64 value): a string whose characters all occur in another has its mask inside the other's, so a
     subsequence test (is_subsequence) can be refused for many pairs at once without a string."""
+    return _per_string(strings, lambda chars: np.left_shift(np.uint64(1), spread_hashes(chars) >> np.uint64(58)),
+                       np.bitwise_or)
+
+
+def _per_string(strings: Sequence[str], of_chars, combine: np.ufunc) -> np.ndarray:
+    """A uint64 per string: `of_chars` of its characters' code points (uint64), combined by the ufunc `combine`
+    (0 for an empty string)."""
     if not strings:
         return np.zeros(0, dtype=np.uint64)
     chars = np.frombuffer("".join(strings).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
-    masks = np.zeros(len(strings), dtype=np.uint64)
+    values = np.zeros(len(strings), dtype=np.uint64)
     filled = lengths > 0
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])[filled]
-    bits = np.left_shift(np.uint64(1), spread_hashes(chars) >> np.uint64(58))
-    masks[filled] = np.bitwise_or.reduceat(bits, offsets)
-    return masks
+    values[filled] = combine.reduceat(of_chars(chars), offsets, dtype=np.uint64)
+    return values
 
 
 VARIANT_BASE = 0x100000001B3  # odd, so its powers are invertible modulo 2^64 (count.py sums keys of words)

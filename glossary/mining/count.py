@@ -25,7 +25,7 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -706,7 +706,9 @@ def count_corpus(
             merged.add(part, members[s], paths[s])
             if progress:
                 progress(len(members[s]))
-    return merged.result()
+    # the merge reads the shards again: in the workers' number of processes when the corpus is large, cached or not
+    large = jobs > 1 and len(members) > 1 and sum(len(p) for t in texts for p in t) >= parallel_min_chars
+    return merged.result(jobs if large else 1)
 
 
 SUMMARY = ("key", "sequence", "occurrences", "variant", "multiset", "chars", "parenthesised")
@@ -753,7 +755,9 @@ class _Merger:
             part = read_entry(part, ShardCounts) or self.recount(s)
         return part
 
-    def result(self) -> Counts:
+    def result(self, jobs: int = 1) -> Counts:
+        """The merged counts; the shards are read again in `jobs` forked processes (one pass for the words of the
+        kept candidates and the anchors' word-choice keys, one for the kept rows' tables)."""
         if not self.summaries:  # no documents
             empty = np.zeros(0, dtype=np.int64)
             return Counts(per_doc=DocumentCounts([], empty, empty, empty), tokens=self.tokens)
@@ -768,16 +772,33 @@ class _Merger:
         keys, sequences = keys[order], sequences[order]
         firsts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
         chosen = _Chosen(keys[firsts], sequences[firsts])
+        n = len(chosen.keys)
         row_key = chosen.index.get_indexer(rows["key"])
         found = pd.Index(ngram_keys).get_indexer(chosen.keys)
         frequency = np.where(found >= 0, ngram_counts[found], 0)
         if self.pruning is None:
-            kept = np.ones(len(chosen.keys), dtype=bool)
-            collected = self._collect(chosen, kept, row_key, shard_of_row)
+            anchors, kept = None, np.ones(n, dtype=bool)
         else:
-            anchors, kept = self._kept_by_summary(rows, row_key, len(chosen.keys), frequency)
-            word_choice, anchor_names = self._anchor_blocks(chosen, anchors, kept)
-            collected = self._collect(chosen, kept, row_key, shard_of_row, word_choice, _Abbreviated(anchor_names))
+            anchors, kept = self._kept_by_summary(rows, row_key, n, frequency)
+        # each candidate's words are read from the first shard holding its chosen sequence
+        is_chosen = rows["sequence"] == chosen.sequences[row_key]
+        positions = _first_positions(row_key[is_chosen], n)
+        run_shard = np.where(np.bincount(row_key[is_chosen], minlength=n) > 0, shard_of_row[is_chosen][positions], -1)
+        shards = range(len(self.parts))
+        _MERGING.update(merger=self, chosen=chosen, anchors=anchors, kept=kept, run_shard=run_shard)
+        try:
+            word_choice = []
+            for keys, runs in _each_shard(_read_words, shards, jobs):
+                word_choice.append(keys)
+                chosen.runs.update(runs)
+            if self.pruning is not None:
+                names = ["".join(chosen.runs[k][0]) for k in np.flatnonzero(anchors).tolist()]
+                _MERGING.update(word_choice=pd.Index(pd.unique(np.concatenate(word_choice))),
+                                abbreviated=_Abbreviated(names))
+            collected = self._collect(_each_shard(_collect_shard, shards, jobs), chosen, kept, row_key, shard_of_row)
+        finally:
+            _MERGING.clear()
+        self.parts = []
         counts = Counts(tokens=self.tokens)
         needed = np.concatenate([chosen.keys[kept], *collected.pop("parts")])
         keep_ngram = pd.Index(pd.unique(needed)).get_indexer(ngram_keys) >= 0 if self.pruning else slice(None)
@@ -832,77 +853,120 @@ class _Merger:
             kept |= chars >= pruning.long_rare_chars
         return anchors, kept
 
-    def _anchor_blocks(self, chosen: "_Chosen", anchors: np.ndarray, kept: np.ndarray):
-        """First reading: the word-choice keys of every candidate that may be ranked, and the strings of the kept
-        ones (their words and tags), the anchors' among them."""
-        keys = []
-        for s in range(len(self.parts)):
-            forms = self._part(s).forms
-            row_key = chosen.index.get_indexer(forms["key"])
-            keys.append(forms["word_choice"][anchors[row_key][forms["word_choice_row"]]])
-            chosen.read_runs(forms, row_key, kept)
-        keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
-        names = ["".join(chosen.runs[k][0]) for k in np.flatnonzero(anchors).tolist()]
-        return pd.Index(pd.unique(keys[keys != 0])), names
-
-    def _collect(self, chosen: "_Chosen", kept: np.ndarray, row_key: np.ndarray, shard_of_row: np.ndarray,
-                 word_choice: pd.Index | None = None, abbreviated: "_Abbreviated | None" = None) -> dict:
-        """Second reading: the rare candidates sharing a word-choice key with a candidate that may be ranked, or the
-        full forms of one's abbreviation, join `kept`, and the window tables, parts and strings of every kept
-        candidate are taken. A rare candidate found to be kept in shard s whose rows began in an earlier shard has
-        those shards read once more (with min_freq 2 a rare candidate lives in one shard, so this is rare)."""
+    def _collect(self, results, chosen: "_Chosen", kept: np.ndarray, row_key: np.ndarray,
+                 shard_of_row: np.ndarray) -> dict:
+        """Gathers the shards' _collect_shard results: the kept candidates' tables, and the rare candidates that
+        joined them in some shard (kept from now on). A joined candidate with rows in a shard that did not join it
+        has those rows taken afterwards (with min_freq 2 a rare candidate lives in one shard, so this is rare)."""
         collected: dict[str, list] = {name: [] for name in (*WINDOW_TABLES, "parts")}
-        first_shard = np.full(len(kept), len(self.parts), dtype=np.int64)
-        np.minimum.at(first_shard, row_key, shard_of_row)
-        joined_in = np.full(len(kept), -1, dtype=np.int64)
-        for s in range(len(self.parts)):
-            part = self._part(s)
-            forms = part.forms
-            rows = chosen.index.get_indexer(forms["key"])
-            if word_choice is not None:
-                rare = ~kept[rows]
-                choice_rows = forms["word_choice_row"]
-                asked = rare[choice_rows]
-                joins = np.zeros(len(rows), dtype=bool)
-                joins[choice_rows[asked][word_choice.get_indexer(forms["word_choice"][asked]) >= 0]] = True
-                joins = joins[rare] | abbreviated.full_forms(forms, rare)
-                joining = np.unique(rows[rare][joins])
-                kept[joining] = True
-                joined_in[joining] = s
-            self._take(part, s, rows, kept, chosen, collected)
-        late = np.flatnonzero((joined_in >= 0) & (first_shard < joined_in))
-        if len(late):
+        joined_where = []
+        for s, (joining, tables, runs) in enumerate(results):
+            joined_where.append(joining * len(self.parts) + s)
+            chosen.runs.update(runs)
+            _gather(collected, tables)
+        joined_where = np.concatenate(joined_where)
+        joined = np.zeros(len(kept), dtype=bool)
+        joined[joined_where // len(self.parts)] = True
+        kept |= joined
+        # the rows of joined candidates in shards that did not join them
+        late_rows = np.flatnonzero(joined[row_key])
+        pairs = row_key[late_rows] * len(self.parts) + shard_of_row[late_rows]
+        late = pd.unique(pairs[~np.isin(pairs, joined_where)])
+        for s in np.unique(late % len(self.parts)).tolist():
             only = np.zeros(len(kept), dtype=bool)
-            only[late] = True
-            for s in np.unique(shard_of_row[only[row_key]]).tolist():
-                part = self._part(s)
-                rows = chosen.index.get_indexer(part.forms["key"])
-                self._take(part, s, rows, only & (joined_in > s), chosen, collected)
-        self.parts = []
+            only[late[late % len(self.parts) == s] // len(self.parts)] = True
+            part = self._part(s)
+            rows = chosen.index.get_indexer(part.forms["key"])
+            tables, runs = _take(part, self.documents[s], rows, only[rows], only[rows], chosen, self.pruning is not None)
+            chosen.runs.update(runs)
+            _gather(collected, tables)
         return collected
 
-    def _take(self, part: ShardCounts, s: int, rows: np.ndarray, kept: np.ndarray, chosen: "_Chosen",
-              collected: dict) -> None:
-        """A shard's rows of the `kept` candidates: window tables, the n-grams their statistics read, strings."""
-        forms = part.forms
-        chosen.read_runs(forms, rows, kept)
-        collected["parts"].append(forms["parts"][kept[rows][forms["parts_row"]]])
-        # a shard's tables hold its own forms' keys only: those of its kept rows are all there is to look up
-        wanted = pd.Index(pd.unique(forms["key"][kept[rows]]))
-        keys, local, occurrences = part.per_doc
-        take = wanted.get_indexer(keys) >= 0 if self.pruning else slice(None)
-        collected["per_doc"].append((keys[take], self.documents[s][local[take].astype(np.int64)],
-                                     occurrences[take]))
-        for name in NEIGHBOUR_TABLES:
-            table = getattr(part, name)
-            take = wanted.get_indexer(table[0]) >= 0 if self.pruning else slice(None)
-            collected[name].append(tuple(column[take] for column in table))
-        keys, occurrences = part.enumerated
-        take = wanted.get_indexer(keys) >= 0 if self.pruning else slice(None)
-        collected["enumerated"].append((keys[take], np.zeros(len(keys[take]), dtype=np.uint64), occurrences[take]))
-        for name in (*NEIGHBOUR_TABLES, "enumerated"):
-            if len(collected[name]) >= 32:
-                collected[name] = [_sum_pairs(collected[name])]
+
+# what the merge's passes over the shards read (set before processes are forked, so they share it)
+_MERGING: dict = {}
+
+
+def _each_shard(function: Callable[[int], Any], shards: range, jobs: int):
+    """function(s) for each shard, in shard order: in `jobs` forked processes, which see _MERGING and the shards
+    held in memory without a copy, or in this process."""
+    import multiprocessing
+    import sys
+
+    if jobs <= 1 or len(shards) <= 1 or sys.platform != "linux":
+        yield from map(function, shards)
+        return
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(shards))) as pool:
+        yield from pool.imap(function, shards)
+
+
+def _read_words(s: int) -> tuple[np.ndarray, dict]:
+    """A shard's word-choice keys of the candidates that may be ranked, and the words and tags of the kept
+    candidates whose words it is to give (run_shard)."""
+    merging = _MERGING
+    chosen, anchors, kept = merging["chosen"], merging["anchors"], merging["kept"]
+    forms = merging["merger"]._part(s).forms
+    rows = chosen.index.get_indexer(forms["key"])
+    keys = np.zeros(0, dtype=np.uint64)
+    if anchors is not None:
+        keys = pd.unique(forms["word_choice"][anchors[rows][forms["word_choice_row"]]])
+    return keys, chosen.read_runs(forms, rows, kept[rows] & (merging["run_shard"][rows] == s))
+
+
+def _collect_shard(s: int) -> tuple[np.ndarray, dict, dict]:
+    """A shard's rare candidates that share a word-choice key with a candidate that may be ranked, or are the full
+    form of one's abbreviation (they join the kept), and the tables, parts and words of its kept rows."""
+    merging = _MERGING
+    merger, chosen, kept = merging["merger"], merging["chosen"], merging["kept"]
+    part = merger._part(s)
+    forms = part.forms
+    rows = chosen.index.get_indexer(forms["key"])
+    taken = kept[rows]
+    joining = np.zeros(0, dtype=np.int64)
+    if merger.pruning is not None:
+        rare = ~taken
+        choice_rows = forms["word_choice_row"]
+        asked = rare[choice_rows]
+        joins = np.zeros(len(rows), dtype=bool)
+        joins[choice_rows[asked][merging["word_choice"].get_indexer(forms["word_choice"][asked]) >= 0]] = True
+        joins[rare] |= merging["abbreviated"].full_forms(forms, rare)
+        joining = np.unique(rows[joins])
+        taken = taken | joins
+    # the words of the kept were read by _read_words; the joining ones' are read here
+    tables, runs = _take(part, merger.documents[s], rows, taken, taken & ~kept[rows], chosen, merger.pruning is not None)
+    return joining, tables, runs
+
+
+def _take(part: ShardCounts, documents: np.ndarray, rows: np.ndarray, taken: np.ndarray, read: np.ndarray,
+          chosen: "_Chosen", pruned: bool) -> tuple[dict, dict]:
+    """A shard's rows `taken` (a mask over its forms): their window tables and the n-grams their statistics read;
+    and the words of the rows `read` that are their candidate's chosen sequence."""
+    forms = part.forms
+    runs = chosen.read_runs(forms, rows, read)
+    tables: dict[str, tuple] = {"parts": forms["parts"][taken[forms["parts_row"]]]}
+    # a shard's tables hold its own forms' keys only: those of its taken rows are all there is to look up
+    wanted = pd.Index(pd.unique(forms["key"][taken]))
+    keys, local, occurrences = part.per_doc
+    take = wanted.get_indexer(keys) >= 0 if pruned else slice(None)
+    tables["per_doc"] = (keys[take], documents[local[take].astype(np.int64)], occurrences[take])
+    for name in NEIGHBOUR_TABLES:
+        table = getattr(part, name)
+        take = wanted.get_indexer(table[0]) >= 0 if pruned else slice(None)
+        tables[name] = tuple(column[take] for column in table)
+    keys, occurrences = part.enumerated
+    take = wanted.get_indexer(keys) >= 0 if pruned else slice(None)
+    tables["enumerated"] = (keys[take], np.zeros(len(keys[take]), dtype=np.uint64), occurrences[take])
+    return tables, runs
+
+
+def _gather(collected: dict, tables: dict) -> None:
+    """Adds one shard's taken tables to the merge's, summing the pair tables every 32 shards."""
+    collected["parts"].append(tables["parts"])
+    for name in WINDOW_TABLES:
+        collected[name].append(tables[name])
+    for name in (*NEIGHBOUR_TABLES, "enumerated"):
+        if len(collected[name]) >= 32:
+            collected[name] = [_sum_pairs(collected[name])]
 
 
 def _size(part: ShardCounts) -> int:
@@ -920,17 +984,17 @@ class _Chosen:
         self.keys, self.sequences = keys, sequences
         self.index = pd.Index(keys)
         self.runs: dict[int, tuple] = {}
-        self.read = np.zeros(len(keys), dtype=bool)
 
-    def read_runs(self, forms: dict, rows: np.ndarray, wanted: np.ndarray) -> None:
-        """The words and tags of the forms' rows that are a wanted candidate's chosen sequence, not read yet."""
+    def read_runs(self, forms: dict, rows: np.ndarray, wanted: np.ndarray) -> dict[int, tuple]:
+        """The words and tags of the forms' rows selected by the mask `wanted` that are their candidate's chosen
+        sequence, by candidate (a sequence is one row of a shard: each such row is a candidate of its own)."""
         vocabulary, tags, word_ids = forms["vocabulary"], forms["tags"], forms["words"]
-        runs = self.runs
-        places = np.flatnonzero(wanted[rows] & ~self.read[rows] & (self.sequences[rows] == forms["sequence"]))
-        self.read[rows[places]] = True  # a sequence is one row of a shard: each place is a candidate of its own
+        places = np.flatnonzero(wanted & (self.sequences[rows] == forms["sequence"]))
+        runs = {}
         for place, k in zip(places.tolist(), rows[places].tolist()):
             ids = [w for w in word_ids[place].tolist() if w >= 0]
             runs[k] = (tuple(vocabulary[w] for w in ids), tuple(tags[w] for w in ids))
+        return runs
 
 
 def abbreviation_short_keys(shorts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

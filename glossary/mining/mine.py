@@ -228,37 +228,34 @@ TERM_COLUMNS = ["term", "freq", "docs", "score", "variants", "tokens", "example"
 
 
 def _concept_table(stats, groups, freq, documents_of, per_doc, documents) -> pd.DataFrame:
-    by_form = dict(zip(stats["term"], stats.to_dict("records")))
+    """One row per concept, in the order of its best-ranked form, with that form's statistics."""
+    terms = stats["term"].tolist()
+    concept_of = [groups.canonical.get(form, form) for form in terms]
+    best = pd.Series(concept_of).drop_duplicates().index.to_numpy()  # each concept's first (best) form
+    concepts = [concept_of[i] for i in best]
+    members = [groups.members.get(concept, [terms[i]]) for concept, i in zip(concepts, best)]
+    tokens_of = dict(zip(terms, stats["tokens"].tolist()))
+    ranked = stats.iloc[best].reset_index(drop=True)
     # each document's year as a small code (0: undated), so counting by year is a bincount, not a sort
     year_code, year_of_code = pd.factorize(np.array([doc.year or 0 for doc in documents], dtype=np.int64), sort=True)
     year_of_code = np.asarray(year_of_code)
-    rows, seen = [], set()
-    for form in stats["term"]:
-        concept = groups.canonical.get(form, form)
-        if concept in seen:
-            continue
-        seen.add(concept)
-        members = groups.members.get(concept, [form])
-        ranked = by_form[form]
-        doc_ids = documents_of[concept]
-        used = year_of_code[np.bincount(year_code[doc_ids], minlength=len(year_of_code)) > 0]
-        used = used[used > 0]
-        row = {
-            "term": concept,
-            "freq": sum(freq.get(m, 0) for m in members),
-            "docs": len(doc_ids),
-            "score": round(float(ranked["score"]), 4),
-            "variants": "|".join(m for m in members if m != concept),
-            "tokens": by_form[concept]["tokens"] if concept in by_form else ranked["tokens"],
-            "example": "",
-            "first_year": int(used[0]) if len(used) else None,
-            "last_year": int(used[-1]) if len(used) else None,
-            "forms_by_year": _forms_by_year(members, per_doc, year_code, year_of_code),
-        }
-        for column in SCORE_COLUMNS:
-            row[column] = ranked[column]
-        rows.append(row)
-    table = pd.DataFrame(rows, columns=[*TERM_COLUMNS, "first_year", "last_year", "forms_by_year", *SCORE_COLUMNS])
+    doc_ids = [documents_of[concept] for concept in concepts]
+    owner = np.repeat(np.arange(len(concepts)), [len(ids) for ids in doc_ids])
+    years = year_of_code[year_code[np.concatenate(doc_ids)]] if len(owner) else np.zeros(0, dtype=np.int64)
+    dated = pd.Series(years[years > 0]).groupby(owner[years > 0]).agg(["min", "max"]).reindex(range(len(concepts)))
+    table = pd.DataFrame({
+        "term": concepts,
+        "freq": [sum(freq.get(m, 0) for m in forms) for forms in members],
+        "docs": [len(ids) for ids in doc_ids],
+        "score": [round(float(score), 4) for score in ranked["score"].tolist()],
+        "variants": ["|".join(m for m in forms if m != concept) for concept, forms in zip(concepts, members)],
+        "tokens": [tokens_of.get(concept, tokens_of[terms[i]]) for concept, i in zip(concepts, best)],
+        "example": "",
+        "first_year": dated["min"].astype("Int64").to_numpy(),
+        "last_year": dated["max"].astype("Int64").to_numpy(),
+        "forms_by_year": _forms_by_year(members, per_doc, year_code, year_of_code),
+        **{column: ranked[column].to_numpy() for column in SCORE_COLUMNS},
+    }, columns=[*TERM_COLUMNS, "first_year", "last_year", "forms_by_year", *SCORE_COLUMNS])
     # nullable integers: a concept seen only in undated documents has no year, and the others stay 2016, not 2016.0
     return table.astype({"first_year": "Int64", "last_year": "Int64"})
 
@@ -268,21 +265,42 @@ SCORE_COLUMNS = ("cvalue", "independence", "dice", "pmi", "llr", "left_entropy",
                  "general_zipf", "spread", "titled", "length", "pos")
 
 
-def _forms_by_year(members, per_doc, year_code: np.ndarray, year_of_code: np.ndarray) -> str:
-    """'2018: 包容和可持续的工业发展 ×12; 2020: 包容及可持续工业发展 ×3': the drift a terminologist looks for.
-    Documents without a date count as 'undated'."""
-    by_year: dict = defaultdict(Counter)
-    for member in members:
-        counter = per_doc.get(member)
-        if not counter:
-            continue
-        per_year = np.bincount(year_code[counter.docs], weights=counter.counts, minlength=len(year_of_code))
-        for code in np.flatnonzero(per_year).tolist():
-            by_year[int(year_of_code[code]) or "undated"][member] += int(per_year[code])
-    parts = []
-    for year in sorted(by_year, key=str):
-        parts.append(f"{year}: " + ", ".join(f"{f} ×{n}" for f, n in by_year[year].most_common()))
-    return "; ".join(parts)
+def _forms_by_year(members, per_doc, year_code: np.ndarray, year_of_code: np.ndarray) -> list[str]:
+    """For each concept (its forms `members`), '2018: 包容和可持续的工业发展 ×12; 2020: 包容及可持续工业发展 ×3': the
+    drift a terminologist looks for. Documents without a date count as 'undated'; in a year, the commonest form
+    first (ties: in the order of the members). All concepts in one grouping of their forms' document counts."""
+    owners, places, docs, counts = [], [], [], []
+    for concept, forms in enumerate(members):
+        for place, member in enumerate(forms):
+            counter = per_doc.get(member)
+            if counter:
+                owners.append(np.full(len(counter.docs), concept))
+                places.append(np.full(len(counter.docs), place))
+                docs.append(counter.docs)
+                counts.append(counter.counts)
+    text = [""] * len(members)
+    if not owners:
+        return text
+    frame = pd.DataFrame({"concept": np.concatenate(owners), "year": year_code[np.concatenate(docs)],
+                          "place": np.concatenate(places), "n": np.concatenate(counts)})
+    frame = frame.groupby(["concept", "year", "place"], sort=False)["n"].sum().reset_index()
+    names = np.array([str(year) if year else "undated" for year in year_of_code.tolist()], dtype=object)
+    # years in the order of their names as text ('undated' last), forms by count
+    frame["label"] = names[frame["year"].to_numpy()]
+    frame = frame.sort_values(["concept", "label", "n", "place"], ascending=[True, True, False, True], kind="stable")
+    parts: dict[int, list[str]] = defaultdict(list)
+    current, entries = None, []
+    for concept, label, place, n in zip(frame["concept"].tolist(), frame["label"].tolist(), frame["place"].tolist(),
+                                        frame["n"].tolist()):
+        if (concept, label) != current:
+            if entries:
+                parts[current[0]].append(f"{current[1]}: " + ", ".join(entries))
+            current, entries = (concept, label), []
+        entries.append(f"{members[concept][place]} ×{n}")
+    parts[current[0]].append(f"{current[1]}: " + ", ".join(entries))
+    for concept, labels in parts.items():
+        text[concept] = "; ".join(labels)
+    return text
 
 
 def _documents_of_forms(members, per_doc) -> np.ndarray:

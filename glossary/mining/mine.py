@@ -269,29 +269,33 @@ def _forms_by_year(members, per_doc, year_code: np.ndarray, year_of_code: np.nda
     """For each concept (its forms `members`), '2018: 包容和可持续的工业发展 ×12; 2020: 包容及可持续工业发展 ×3': the
     drift a terminologist looks for. Documents without a date count as 'undated'; in a year, the commonest form
     first (ties: in the order of the members). All concepts in one grouping of their forms' document counts."""
-    owners, places, docs, counts = [], [], [], []
+    owners, places, counters = [], [], []
     for concept, forms in enumerate(members):
         for place, member in enumerate(forms):
             counter = per_doc.get(member)
             if counter:
-                owners.append(np.full(len(counter.docs), concept))
-                places.append(np.full(len(counter.docs), place))
-                docs.append(counter.docs)
-                counts.append(counter.counts)
+                owners.append(concept)
+                places.append(place)
+                counters.append(counter)
     text = [""] * len(members)
-    if not owners:
+    if not counters:
         return text
-    frame = pd.DataFrame({"concept": np.concatenate(owners), "year": year_code[np.concatenate(docs)],
-                          "place": np.concatenate(places), "n": np.concatenate(counts)})
+    lengths = [len(counter.docs) for counter in counters]
+    docs = np.concatenate([counter.docs for counter in counters])
+    counts = np.concatenate([counter.counts for counter in counters])
+    owners, places = np.repeat(owners, lengths), np.repeat(places, lengths)
+    frame = pd.DataFrame({"concept": owners, "year": year_code[docs], "place": places, "n": counts})
     frame = frame.groupby(["concept", "year", "place"], sort=False)["n"].sum().reset_index()
-    names = np.array([str(year) if year else "undated" for year in year_of_code.tolist()], dtype=object)
+    names = [str(year) if year else "undated" for year in year_of_code.tolist()]
     # years in the order of their names as text ('undated' last), forms by count
-    frame["label"] = names[frame["year"].to_numpy()]
-    frame = frame.sort_values(["concept", "label", "n", "place"], ascending=[True, True, False, True], kind="stable")
+    rank = np.argsort(np.argsort(np.array(names, dtype=object), kind="stable"), kind="stable")
+    year, place, n = (frame[column].to_numpy() for column in ("year", "place", "n"))
+    order = np.lexsort((place, -n, rank[year], frame["concept"].to_numpy()))
     parts: dict[int, list[str]] = defaultdict(list)
     current, entries = None, []
-    for concept, label, place, n in zip(frame["concept"].tolist(), frame["label"].tolist(), frame["place"].tolist(),
-                                        frame["n"].tolist()):
+    for concept, label, place, n in zip(frame["concept"].to_numpy()[order].tolist(),
+                                        [names[y] for y in year[order].tolist()], place[order].tolist(),
+                                        n[order].tolist()):
         if (concept, label) != current:
             if entries:
                 parts[current[0]].append(f"{current[1]}: " + ", ".join(entries))

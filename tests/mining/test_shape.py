@@ -94,3 +94,81 @@ def test_a_verb_right_before_a_closing_name_governs_it(lexicon):
     assert has_predicate(["革新", "联合国"], ["vn", "nt"], lexicon)
     assert has_predicate(["审查", "联合国"], ["vn", "nt"], lexicon)
     assert not has_predicate(["联合国", "发展", "系统"], ["nt", "vn", "n"], lexicon)
+
+
+def test_a_verb_and_its_object_held_as_one_word_heads_no_name(lexicon):
+    """jieba's dictionary holds 采取行动 and 构成威胁 whole and tags them as nouns; CC-CEDICT glosses the first only as a
+    verb ('to take action'), the second opens with the common verb 构成. A candidate they head (第七章|采取行动,
+    或|…|构成威胁) or whose coordinated part they head is a clause's piece; a name CC-CEDICT glosses as a noun
+    (发达国家 'developed nation', 伙伴关系), or a verb phrase opening a name, is not."""
+    from glossary.mining.shape import ends_in_verb_phrase, is_verb_phrase
+
+    assert is_verb_phrase("采取行动", lexicon) and is_verb_phrase("构成威胁", lexicon)
+    assert not is_verb_phrase("发达国家", lexicon) and not is_verb_phrase("伙伴关系", lexicon)
+    assert not is_verb_phrase("任命", lexicon)  # too short to be two words
+    assert ends_in_verb_phrase(["第七章", "采取行动"], lexicon)
+    assert ends_in_verb_phrase(["地区", "和平", "与", "稳定", "构成威胁"], lexicon)
+    assert ends_in_verb_phrase(["采取行动", "和", "监测"], lexicon)
+    assert not ends_in_verb_phrase(["采取行动", "计划"], lexicon)
+
+
+def test_a_line_names_what_it_says_without_its_numbering():
+    from glossary.mining.shape import line_name
+
+    assert line_name("一、导言") == line_name(". 导言") == line_name("导言：") == line_name("第二章 导言") == "导言"
+    assert line_name("《联合国宪章》1") == "联合国宪章"
+
+
+def test_a_name_with_one_character_wrong_is_misspelt_when_the_text_spells_it_right():
+    """汁划 is no word; one character from 计划, and the text spells 联合国开发计划署 right once: a typo. A short name no
+    dictionary knows (联刚稳定团) with no such neighbour is a name; a user word is never a typo."""
+    from glossary.mining.shape import misspelt_form
+
+    text = "联合国开发汁划署的报告。联合国开发计划署和联合国开发汁划署。"
+    assert misspelt_form("联合国开发汁划署", ["联合国", "开发", "汁划", "署"], text)
+    assert not misspelt_form("联合国开发汁划署", ["联合国", "开发", "汁划", "署"], "联合国开发汁划署的报告。")
+    assert not misspelt_form("联合国开发汁划署", ["联合国", "开发", "汁划", "署"], text, frozenset({"汁划"}))
+    assert not misspelt_form("联刚稳定团", ["联刚", "稳定", "团"], "联刚稳定团和联合国的报告。联刚稳定团。")
+
+
+def test_a_name_cut_before_its_number_is_counted_right_before_numbers():
+    from glossary.mining.shape import before_numbers
+
+    texts = ["非附件一缔约方和附件二缔约方提交了信息通报。", "附件三列出了秘书处的说明，见决定书12。"]
+    found = before_numbers(texts, {"附件", "非附件", "缔约方", "决定书", "秘书处"}, 24)
+    assert found == {"附件": 3, "非附件": 1, "决定书": 1}
+
+
+def test_a_document_symbol_part_or_a_placeholder_glued_to_a_name_is_a_reference():
+    from glossary.mining.shape import holds_reference, symbol_heads
+
+    symbols = symbol_heads(["见文件ICCD/COP/2019/3。", "《公约》缔约方会议（ICCD - 网站）", "COVID-19大流行病"])
+    assert symbols == {"ICCD"}
+    assert holds_reference(["公约", "ICCD"], symbols)
+    assert holds_reference(["第", "YY", "号", "房间"], symbols)  # a placeholder
+    assert not holds_reference(["COVID", "-", "19", "大流行病"], symbols)
+
+
+def test_a_piece_of_a_quoted_title_is_counted_inside_titles():
+    from glossary.mining.shape import inside_titles
+
+    texts = ["秘书长题为“加强联合国：进一步变革的纲领”的报告。", "《土著人民权利宣言》和《发展权利宣言》。", "变革的纲领"]
+    found = inside_titles(texts, {"变革的纲领", "权利宣言", "发展权利宣言", "加强联合国：进一步变革的纲领"}, 24)
+    assert found == {"变革的纲领": 1, "权利宣言": 2}  # a whole title is no piece of itself
+
+
+def test_a_verb_no_dictionary_knows_after_a_name_prefix_is_a_predicate(lexicon):
+    """非|自治|领土 opens with a verb of the language after the name prefix 非; a verb jieba's model made up across
+    two words (汁划, a string no dictionary holds) is read as any plain verb after the opening word."""
+    assert not has_predicate(["非", "自治", "领土"], ["h", "v", "n"], lexicon)
+    assert has_predicate(["非", "汁划", "领土"], ["h", "v", "n"], lexicon)
+
+
+def test_an_organisation_held_as_one_word_is_named_by_jieba_and_cc_cedict():
+    """jieba tags 世界贸易组织 and 人民法院 nt; CC-CEDICT glosses the first 'World Trade Organization', the second as a
+    common noun ('people's court'): a kind of body, not one organisation's name."""
+    from glossary.mining.shape import is_organisation_name
+
+    assert is_organisation_name("世界贸易组织", "nt") and is_organisation_name("国际法院", "nt")
+    assert not is_organisation_name("人民法院", "nt")
+    assert not is_organisation_name("世界贸易组织", "n")

@@ -46,6 +46,16 @@ def test_a_common_word_heading_several_names_is_a_generic_head():
     assert not flagged["安全理事会"]  # a multiword name heads nothing here
 
 
+def test_quoted_titles_extend_a_generic_head():
+    """条约 heads 《不扩散核武器条约》 and 《全面禁止核试验条约》, each quoted once (no candidate): a document's 《条约》
+    is its short reference to one of them, not a name of its own; a title equal to the word extends nothing."""
+    stats = pd.DataFrame([("条约", 1, 4.0, 1.0), ("核武器", 1, 3.0, 1.0)],
+                         columns=["term", "length", "general_zipf", "independence"])
+    assert not generic_heads(stats, min_extensions=2, min_zipf=3.5).any()
+    titles = ["不扩散核武器条约", "全面禁止核试验条约", "条约"]
+    assert generic_heads(stats, min_extensions=2, min_zipf=3.5, titles=titles).tolist() == [True, False]
+
+
 def test_rank_weighs_glued_instances_places_and_generic_heads():
     row = {"cvalue": 10.0, "independence": 1.0, "specificity": 3.0, "llr": 20.0, "length": 2, "tokens": "南南 合作",
            "joins_terms": False, "light_head": False, "freq": 2, "glued": 0.5, "instance": False, "place": False,
@@ -73,3 +83,44 @@ def test_rank_weighs_a_one_word_candidate_down_the_more_common_it_is_in_general_
     assert scores[1] == pytest.approx(1 - 0.3 * 0.9 / 1.1)  # linear between Zipf 3.5 and 4.6
     assert scores[2] == pytest.approx(0.7)
     assert scores[3] == pytest.approx(20 / (20 + 10.83))  # its parts' association only, no common-word weight
+
+
+def test_rank_weighs_an_organisation_held_as_one_word_as_a_multiword_name():
+    """国际劳工组织 is one word to jieba (tag nt) and a multiword name to the reader: neither the one-word weight nor
+    the common-word weight applies to it; 秘书长 (a one-word n) keeps both."""
+    row = {"cvalue": 10.0, "independence": 1.0, "specificity": 3.0, "llr": 0.0, "length": 1, "tokens": "国际劳工组织",
+           "joins_terms": False, "light_head": False, "general_zipf": 4.6, "organisation": True}
+    stats = pd.DataFrame([row, {**row, "tokens": "秘书长", "organisation": False}])
+    scores = rank(stats, single_word_weight=0.6, common_word_min_zipf=3.5, common_word_max_zipf=4.6,
+                  common_word_weight=0.7, organisation_weight=1.0).tolist()
+    assert scores == pytest.approx([1.0, 0.6 * 0.7])
+
+
+@pytest.mark.parametrize("column, settings, cases, expected", [
+    # headed by a verb and its object held as one word (第七章|采取行动)
+    ("verb_phrase", {"verb_phrase_weight": 0.35}, [(False, 2), (True, 2)], [1.0, 0.35]),
+    # one character wrong in a name the corpus also spells right
+    ("misspelt", {"misspelt_weight": 0.2}, [(False, 2), (True, 2)], [1.0, 0.2]),
+    # a document symbol's part or a placeholder glued to a name (公约|ICCD)
+    ("reference", {"reference_weight": 0.3}, [(False, 2), (True, 2)], [1.0, 0.3]),
+    # shares of the occurrences: weighed from the least share on, for a candidate seen twice or more (once says
+    # nothing): a line of its own, right before a number, inside a longer quoted title
+    ("heading", {"heading_weight": 0.3, "heading_min_share": 1.0}, [(0.5, 2), (1.0, 2), (1.0, 1)], [1.0, 0.3, 1.0]),
+    ("before_number", {"before_number_weight": 0.3, "before_number_min_share": 1.0}, [(0.5, 2), (1.0, 2), (1.0, 1)],
+     [1.0, 0.3, 1.0]),
+    ("title_piece", {"title_piece_weight": 0.3, "title_piece_min_share": 0.8}, [(0.5, 2), (0.9, 2), (1.0, 1)],
+     [1.0, 0.3, 1.0]),
+])
+def test_rank_weighs_each_shape_factor_as_configured(column, settings, cases, expected):
+    row = {"cvalue": 10.0, "independence": 1.0, "specificity": 3.0, "llr": 20.0, "length": 2, "tokens": "甲 乙",
+           "joins_terms": False, "light_head": False}
+    stats = pd.DataFrame([{**row, column: value, "freq": freq} for value, freq in cases])
+    assert rank(stats, **settings).tolist() == pytest.approx(expected)
+
+
+def test_rank_weighs_the_literary_attributive_like_de():
+    """之 is the literary 的: 会址|之|所在地 is a possessive phrase as 会址|的|所在地 is."""
+    row = {"cvalue": 10.0, "independence": 1.0, "specificity": 3.0, "llr": 20.0, "length": 3, "tokens": "总部 所在地",
+           "joins_terms": False, "light_head": False}
+    stats = pd.DataFrame([row, {**row, "tokens": "总部 之 所在地"}, {**row, "tokens": "总部 的 所在地"}])
+    assert rank(stats, attributive_weight=0.5).tolist() == pytest.approx([1.0, 0.5, 0.5])

@@ -19,11 +19,9 @@ collision, which would merge two counts.
 from __future__ import annotations
 
 import contextlib
-from collections import defaultdict
 import math
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -36,34 +34,16 @@ from glossary.mining.shape import (
     CLAUSE_INTERNAL, NUMBER, PUNCTUATION, WORD_FLAGS, Lexicon, general_zipf, is_edge_word, may_start, window_verdicts,
     word_flags,
 )
+from glossary.mining.hashing import CHAR_BASE, powers, spread_hashes, string_hash
 from glossary.mining.variants import (
     ABBREVIATION_FUNCTION_WORDS, NUMERAL as NUMERAL_CHAR, REORDERED_MIN_CHARS, VARIANT_BASE, WORD_CHOICE_MIN_SHARED,
-    abbreviation_keys, abbreviation_of, char_masks, char_multiset_hashes, is_subsequence, spread_hashes, variant_key,
-    variant_key_hashes, word_choice_keys,
+    AbbreviationIndex, abbreviation_keys, abbreviation_of, char_masks, char_multiset_hashes, is_subsequence,
+    variant_key, variant_key_hashes, word_choice_keys,
 )
 
-MASK = (1 << 64) - 1
-CHAR_BASE = 0x100000001B3  # odd, so invertible modulo 2^64 (the FNV-64 prime)
 TOKEN_BASE = 0x9E3779B97F4A7C15  # a second odd base, for hashes of token sequences (segmentations)
 EDGE = 0  # the neighbour of an occurrence that opens or closes its clause
 DROP, BOUNDARY, WORD = 0, 1, 2  # what a token is to the counting: space, clause boundary, word
-
-
-@lru_cache(maxsize=1_000_000)
-def string_hash(text: str) -> int:
-    """The polynomial hash of a string's characters, modulo 2^64; equal to the hash count_shard gives a window."""
-    value = 0
-    for char in text:
-        value = (value * CHAR_BASE + ord(char)) & MASK
-    return value
-
-
-def _powers(base: int, n: int) -> np.ndarray:
-    """base^0 .. base^n modulo 2^64 (numpy's unsigned arithmetic wraps)."""
-    steps = np.full(n + 1, base, dtype=np.uint64)
-    steps[0] = 1
-    with np.errstate(over="ignore"):
-        return np.cumprod(steps, dtype=np.uint64)
 
 
 class StringCounts(Mapping):
@@ -322,10 +302,10 @@ def count_shard(
 
     lengths = np.where(boundary, 1, table["length"][codes]).astype(np.int64)
     char_end = np.concatenate([[0], np.cumsum(lengths)])  # char_end[k] = characters before token k
-    char_pow = _powers(CHAR_BASE, int(char_end[-1]) + 1)
-    char_inv = _powers(pow(CHAR_BASE, -1, 1 << 64), int(char_end[-1]) + 1)
-    token_pow = _powers(TOKEN_BASE, n + 1)
-    token_inv = _powers(pow(TOKEN_BASE, -1, 1 << 64), n + 1)
+    char_pow = powers(CHAR_BASE, int(char_end[-1]) + 1)
+    char_inv = powers(pow(CHAR_BASE, -1, 1 << 64), int(char_end[-1]) + 1)
+    token_pow = powers(TOKEN_BASE, n + 1)
+    token_inv = powers(pow(TOKEN_BASE, -1, 1 << 64), n + 1)
     h = table["hash"][codes]
     with np.errstate(over="ignore"):
         # window (i, j) has string hash B^L[j] (F[j] - F[i]) and token-sequence hash C^j (E[j] - E[i])
@@ -458,8 +438,8 @@ def _form_table(table, codes, boundary, h, wi, wj, sequences, string_of, token_p
         # the variant key's hash of window (i, j): each word's own, shifted by the kept characters before it
         kept = np.where(boundary, 0, table["kept_chars"][codes])
         kept_before = np.concatenate([[0], np.cumsum(kept)])
-        variant_pow = _powers(VARIANT_BASE, int(kept_before[-1]) + 1)
-        variant_inv = _powers(pow(VARIANT_BASE, -1, 1 << 64), int(kept_before[-1]) + 1)
+        variant_pow = powers(VARIANT_BASE, int(kept_before[-1]) + 1)
+        variant_inv = powers(pow(VARIANT_BASE, -1, 1 << 64), int(kept_before[-1]) + 1)
         shifted = np.where(boundary, np.uint64(0), table["variant"][codes]) * variant_pow[kept_before[:-1]]
         variant_prefix = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(shifted, dtype=np.uint64)])
         variant = (variant_prefix[wj] - variant_prefix[wi]) * variant_inv[kept_before[wi]]
@@ -619,8 +599,8 @@ def _count_in_worker(task: tuple[list[list[str]], Path | None]) -> ShardCounts:
 
 
 # the modules whose code shapes a shard's counts: a change to any of them misses the cache
-COUNTING_MODULES = ("glossary.text", "glossary.mining.segment", "glossary.mining.shape", "glossary.mining.variants",
-                    "glossary.mining.count")
+COUNTING_MODULES = ("glossary.text", "glossary.mining.segment", "glossary.mining.shape", "glossary.mining.hashing",
+                    "glossary.mining.variants", "glossary.mining.count")
 
 
 @dataclass(frozen=True)
@@ -794,7 +774,7 @@ class _Merger:
             if self.pruning is not None:
                 names = ["".join(chosen.runs[k][0]) for k in np.flatnonzero(anchors).tolist()]
                 _MERGING.update(word_choice=pd.Index(pd.unique(np.concatenate(word_choice))),
-                                abbreviated=_Abbreviated(names))
+                                abbreviated=AbbreviationIndex(names))
             collected = self._collect(_each_shard(_collect_shard, shards, jobs), chosen, kept, row_key, shard_of_row)
         finally:
             _MERGING.clear()
@@ -929,7 +909,7 @@ def _collect_shard(s: int) -> tuple[np.ndarray, dict, dict]:
         asked = rare[choice_rows]
         joins = np.zeros(len(rows), dtype=bool)
         joins[choice_rows[asked][merging["word_choice"].get_indexer(forms["word_choice"][asked]) >= 0]] = True
-        joins[rare] |= merging["abbreviated"].full_forms(forms, rare)
+        joins[rare] |= _full_forms(merging["abbreviated"], forms, rare)
         joining = np.unique(rows[joins])
         taken = taken | joins
     # the words of the kept were read by _read_words; the joining ones' are read here
@@ -997,95 +977,26 @@ class _Chosen:
         return runs
 
 
-def abbreviation_short_keys(shorts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """variants.abbreviation_keys of each short form for every cut (body short[:cut], ending short[cut:]): the
-    ending's string hash, the first character, and each later character of the body or 0; the index of the
-    short form each key is of, and the cut. A full form it abbreviates has one of these keys (count_shard's
-    `abbreviations`). In numpy, strings of one length at a time: a string's hash is sum c_k B^(n-1-k), so an
-    ending's is the sum of its characters' terms."""
-    keys, owners, cut_of = [], [], []
-    by_length: dict[int, list[int]] = defaultdict(list)
-    for k, short in enumerate(shorts):
-        if len(short) >= 2:
-            by_length[len(short)].append(k)
-    for length, group in by_length.items():
-        chars = np.frombuffer("".join(shorts[k] for k in group).encode("utf-32-le"), dtype=np.uint32)
-        chars = chars.astype(np.uint64).reshape(len(group), length)
-        with np.errstate(over="ignore"):
-            terms = chars * _powers(CHAR_BASE, length)[length - 1 - np.arange(length)][None, :]
-            endings = np.cumsum(terms[:, ::-1], axis=1, dtype=np.uint64)[:, ::-1]  # endings[:, cut]
-        # (cut, q): the ending after `cut` with the body's character q (1 <= q < cut), or 0 (q = 0)
-        cuts, places = np.nonzero(np.tri(length, length, -1, dtype=bool))
-        cuts, places = cuts[cuts >= 1], places[cuts >= 1]
-        lasts = np.where(places == 0, np.uint64(0), chars[:, places])
-        keys.append(abbreviation_keys(endings[:, cuts].ravel(), np.repeat(chars[:, 0], len(cuts)), lasts.ravel()))
-        owners.append(np.repeat(np.asarray(group, dtype=np.int64), len(cuts)))
-        cut_of.append(np.tile(cuts, len(group)))
-    if not keys:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(keys), np.concatenate(owners), np.concatenate(cut_of)
-
-
-class _Abbreviated:
-    """Which rare candidates are the full form of a candidate that may be ranked: those whose abbreviation key
-    (count_shard) is one of its (abbreviation_short_keys) at a cut that leaves the body a character for each word it
-    takes from and the full form longer, and that abbreviation_of then confirms, as group_variants will. Keys and
-    cuts are searched together: the low CUT_BITS bits of a key hold the cut, so a key's entries lie in cut order."""
-
-    CUT_BITS = 5  # cuts run below 32: candidates hold at most max_term_chars (24) characters
-
-    def __init__(self, names: list[str]):
-        keys, owners, cuts = abbreviation_short_keys(names)
-        low = np.uint64((1 << self.CUT_BITS) - 1)
-        keyed = (keys & ~low) | np.minimum(cuts, int(low)).astype(np.uint64)
-        order = np.argsort(keyed, kind="stable")
-        self.keyed, self.owners, self.names, self.low = keyed[order], owners[order], names, low
-        hashes = np.fromiter((string_hash(name) for name in names), dtype=np.uint64, count=len(names))
-        self.hashes = hashes[self.owners] if len(names) else np.zeros(0, dtype=np.uint64)
-        self.masks = char_masks(names)[self.owners] if len(names) else np.zeros(0, dtype=np.uint64)
-        self.bases = pd.Index(pd.unique(self.keyed & ~low))  # a hash lookup refuses most keys before a search
-
-    def full_forms(self, forms: dict, rows: np.ndarray) -> np.ndarray:
-        """For the forms' rows selected by the mask `rows`, whether each is a full form of a short one."""
-        keys, taken = forms["abbreviations"][rows], forms["abbreviation_taken"][rows].astype(np.int64)
-        body = forms["body_chars"][rows].astype(np.int64)[:, None]
-        base = keys & ~self.low
-        start, end = np.zeros(keys.shape, dtype=np.int64), np.zeros(keys.shape, dtype=np.int64)
-        asked = (keys != 0) & (body - 1 >= taken) & (self.bases.get_indexer(base.ravel()) >= 0).reshape(keys.shape)
-        # the short forms under the key whose cut is at least the words taken and below the full form's body
-        low = np.clip(taken[asked], 0, int(self.low)).astype(np.uint64)
-        start[asked] = np.searchsorted(self.keyed, base[asked] | low, "left")
-        high = np.clip(np.broadcast_to(body, keys.shape)[asked] - 1, 0, int(self.low)).astype(np.uint64)
-        end[asked] = np.searchsorted(self.keyed, base[asked] | high, "right")
-        possible = asked & (end > start)
-        # every (row, short form) pair under the keys, as arrays: ranges [start, end) flattened
-        lengths = np.where(possible, end - start, 0).ravel()
-        if not lengths.sum():
-            return np.zeros(len(keys), dtype=bool)
-        first = np.cumsum(lengths) - lengths
-        entries = np.repeat(start.ravel() - first, lengths) + np.arange(int(lengths.sum()))
-        cells = np.repeat(np.arange(len(lengths)), lengths)  # row * 2 + column
-        # the commonest miss, told apart without strings: the short form is the full form's own tail from the word
-        # the body starts at (预断|发展|援助 and 发展援助): nested, not abbreviated
-        nested = self.hashes[entries] == forms["abbreviation_tails"][rows].ravel()[cells]
-        # and a short form with a character the full form lacks is no abbreviation of it
-        missing = self.masks[entries] & ~forms["char_mask"][rows][cells // keys.shape[1]] != 0
-        possible = ~nested & ~missing
-        pairs = pd.unique(cells[possible] // keys.shape[1] * len(self.names) + self.owners[entries[possible]])
-        result = np.zeros(len(keys), dtype=bool)
-        vocabulary, word_ids = forms["vocabulary"], forms["words"][rows]
-        full_of: dict[int, tuple] = {}
-        for row, owner in zip((pairs // len(self.names)).tolist(), (pairs % len(self.names)).tolist()):
-            if result[row]:
-                continue
-            if row not in full_of:
-                tokens = tuple(vocabulary[w] for w in word_ids[row].tolist() if w >= 0)
-                full_of[row] = ("".join(tokens), tokens)
-            full, tokens = full_of[row]
-            short = self.names[owner]
-            # a short form inside the full one is nested, not abbreviated (abbreviation_of): the cheapest test first
-            result[row] = short not in full and is_subsequence(short, full) and abbreviation_of(short, tokens)
-        return result
+def _full_forms(index: AbbreviationIndex, forms: dict, rows: np.ndarray) -> np.ndarray:
+    """For a shard's forms selected by the mask `rows`, whether each is the full form of a name of `index` (a
+    candidate that may be ranked), as abbreviation_of decides: as group_variants will join them."""
+    full_rows, owners = index.pairs(forms["abbreviations"][rows], forms["abbreviation_taken"][rows],
+                                    forms["body_chars"][rows], forms["abbreviation_tails"][rows],
+                                    forms["char_mask"][rows])
+    result = np.zeros(int(rows.sum()), dtype=bool)
+    vocabulary, word_ids = forms["vocabulary"], forms["words"][rows]
+    full_of: dict[int, tuple] = {}
+    for row, owner in zip(full_rows.tolist(), owners.tolist()):
+        if result[row]:
+            continue
+        if row not in full_of:
+            tokens = tuple(vocabulary[w] for w in word_ids[row].tolist() if w >= 0)
+            full_of[row] = ("".join(tokens), tokens)
+        full, tokens = full_of[row]
+        short = index.names[owner]
+        # a short form inside the full one is nested, not abbreviated (abbreviation_of): the cheapest test first
+        result[row] = short not in full and is_subsequence(short, full) and abbreviation_of(short, tokens)
+    return result
 
 
 def _sum_pairs(tables: list[tuple]) -> tuple:

@@ -49,9 +49,9 @@ class MiningResult:
 
 
 # the modules whose code shapes a mining result: a change to any of them misses the cache
-MINING_MODULES = ("glossary.text", "glossary.mining.segment", "glossary.mining.shape", "glossary.mining.count",
-                  "glossary.mining.statistics", "glossary.mining.variants", "glossary.mining.contexts",
-                  "glossary.mining.mine")
+MINING_MODULES = ("glossary.text", "glossary.mining.segment", "glossary.mining.shape", "glossary.mining.hashing",
+                  "glossary.mining.count", "glossary.mining.statistics", "glossary.mining.variants",
+                  "glossary.mining.contexts", "glossary.mining.mine")
 
 
 def _count_titles(texts: Sequence[str]) -> Counter:

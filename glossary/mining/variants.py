@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from glossary.text import HAN
+from glossary.mining.hashing import CHAR_BASE, powers, spread_hashes, string_hashes
 from glossary.mining.shape import NAME_NUMBER
 
 NUMERAL = re.compile(r"[0-9零一二三四五六七八九十百千]")
@@ -195,16 +196,6 @@ def variant_key_hashes(strings: Sequence[str], ignored: str) -> np.ndarray:
     return sums
 
 
-def spread_hashes(codes: np.ndarray) -> np.ndarray:
-    """splitmix64 of each value: a code point, a length, another hash (Steele, Lea & Flood 2014). Well-spread
-    64-bit values, so sums of them collide only by chance (about 2^-64 per pair)."""
-    with np.errstate(over="ignore"):
-        x = codes.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
-        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return x ^ (x >> np.uint64(31))
-
-
 def _ends_keys(sums: np.ndarray, firsts: np.ndarray, lasts: np.ndarray) -> np.ndarray:
     """A multiset hash combined with the first and last characters' code points (uint64 arrays)."""
     with np.errstate(over="ignore"):
@@ -222,7 +213,7 @@ def abbreviation_keys(heads: np.ndarray, openings: np.ndarray, lasts: np.ndarray
     the last content word's first character after its own first (0: the body has one word). A full form gives
     (head, first character of the first content word it keeps, of the last), for both places it may start; an
     abbreviation gives (its ending, its first character, any later character of the body, or 0) for every
-    cut. `heads` are string hashes (count.string_hash), `openings` and `lasts` code points."""
+    cut. `heads` are string hashes (hashing.string_hash), `openings` and `lasts` code points."""
     with np.errstate(over="ignore"):
         mixed = spread_hashes(openings.astype(np.uint64)) ^ spread_hashes(lasts.astype(np.uint64) + np.uint64(1 << 32))
         return spread_hashes(heads.astype(np.uint64) ^ mixed)
@@ -254,6 +245,110 @@ def abbreviation_of(short: str, full_tokens: Sequence[str], function_words: str 
             if not rest:
                 return True
     return False
+
+
+def abbreviation_short_keys(shorts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """abbreviation_keys of each short form for every cut (body short[:cut], ending short[cut:]): the
+    ending's string hash, the first character, and each later character of the body or 0; the index of the
+    short form each key is of, and the cut. A full form it abbreviates has one of these keys (count_shard's
+    `abbreviations`). In numpy, strings of one length at a time: a string's hash is sum c_k B^(n-1-k), so an
+    ending's is the sum of its characters' terms."""
+    keys, owners, cut_of = [], [], []
+    by_length: dict[int, list[int]] = defaultdict(list)
+    for k, short in enumerate(shorts):
+        if len(short) >= 2:
+            by_length[len(short)].append(k)
+    for length, group in by_length.items():
+        chars = np.frombuffer("".join(shorts[k] for k in group).encode("utf-32-le"), dtype=np.uint32)
+        chars = chars.astype(np.uint64).reshape(len(group), length)
+        with np.errstate(over="ignore"):
+            terms = chars * powers(CHAR_BASE, length)[length - 1 - np.arange(length)][None, :]
+            endings = np.cumsum(terms[:, ::-1], axis=1, dtype=np.uint64)[:, ::-1]  # endings[:, cut]
+        # (cut, q): the ending after `cut` with the body's character q (1 <= q < cut), or 0 (q = 0)
+        cuts, places = np.nonzero(np.tri(length, length, -1, dtype=bool))
+        cuts, places = cuts[cuts >= 1], places[cuts >= 1]
+        lasts = np.where(places == 0, np.uint64(0), chars[:, places])
+        keys.append(abbreviation_keys(endings[:, cuts].ravel(), np.repeat(chars[:, 0], len(cuts)), lasts.ravel()))
+        owners.append(np.repeat(np.asarray(group, dtype=np.int64), len(cuts)))
+        cut_of.append(np.tile(cuts, len(group)))
+    if not keys:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(keys), np.concatenate(owners), np.concatenate(cut_of)
+
+
+class AbbreviationIndex:
+    """The short forms (names) an abbreviation of a full form may be, searched by the full form's abbreviation keys
+    (abbreviation_keys: count_shard gives every candidate form them, full_form_keys any list of forms). A pair
+    qualifies when a short form's key (abbreviation_short_keys) is the full form's at a cut that leaves the body a
+    character for each word it takes from and the full form longer; abbreviation_of then decides. Keys and cuts are
+    searched together: the low CUT_BITS bits of a key hold the cut, so a key's entries lie in cut order."""
+
+    CUT_BITS = 5  # cuts run below 32: candidates hold at most max_term_chars (24) characters
+
+    def __init__(self, names: list[str]):
+        keys, owners, cuts = abbreviation_short_keys(names)
+        low = np.uint64((1 << self.CUT_BITS) - 1)
+        keyed = (keys & ~low) | np.minimum(cuts, int(low)).astype(np.uint64)
+        order = np.argsort(keyed, kind="stable")
+        self.keyed, self.owners, self.names, self.low = keyed[order], owners[order], names, low
+        self.hashes = string_hashes(names)[self.owners] if len(names) else np.zeros(0, dtype=np.uint64)
+        self.masks = char_masks(names)[self.owners] if len(names) else np.zeros(0, dtype=np.uint64)
+        self.bases = pd.Index(pd.unique(self.keyed & ~low))  # a hash lookup refuses most keys before a search
+
+    def pairs(self, keys: np.ndarray, taken: np.ndarray, body: np.ndarray, tails: np.ndarray,
+              masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The (full form, short form) pairs worth asking abbreviation_of about, as row and name indices, each once.
+        For each full form (a row): its keys for both words the body may start from, the number of words each
+        takes from, `taken` (both arrays of shape (rows, 2), a key 0 for none), its characters before the head
+        (`body`), the hashes of its ending from each of those words (`tails`) and its char_masks."""
+        taken, body = taken.astype(np.int64), body.astype(np.int64)[:, None]
+        base = keys & ~self.low
+        start, end = np.zeros(keys.shape, dtype=np.int64), np.zeros(keys.shape, dtype=np.int64)
+        asked = (keys != 0) & (body - 1 >= taken) & (self.bases.get_indexer(base.ravel()) >= 0).reshape(keys.shape)
+        # the short forms under the key whose cut is at least the words taken and below the full form's body
+        low = np.clip(taken[asked], 0, int(self.low)).astype(np.uint64)
+        start[asked] = np.searchsorted(self.keyed, base[asked] | low, "left")
+        high = np.clip(np.broadcast_to(body, keys.shape)[asked] - 1, 0, int(self.low)).astype(np.uint64)
+        end[asked] = np.searchsorted(self.keyed, base[asked] | high, "right")
+        # every (row, short form) pair under the keys, as arrays: ranges [start, end) flattened
+        lengths = np.where(asked & (end > start), end - start, 0).ravel()
+        if not lengths.sum():
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        first = np.cumsum(lengths) - lengths
+        entries = np.repeat(start.ravel() - first, lengths) + np.arange(int(lengths.sum()))
+        cells = np.repeat(np.arange(len(lengths)), lengths)  # row * 2 + column
+        # the commonest miss, told apart without strings: the short form is the full form's own ending from the word
+        # the body starts at (预断|发展|援助 and 发展援助): nested, not abbreviated
+        nested = self.hashes[entries] == tails.ravel()[cells]
+        # and a short form with a character the full form lacks is no abbreviation of it
+        missing = self.masks[entries] & ~masks[cells // keys.shape[1]] != 0
+        possible = ~nested & ~missing
+        pairs = pd.unique(cells[possible] // keys.shape[1] * len(self.names) + self.owners[entries[possible]])
+        return pairs // len(self.names), pairs % len(self.names)
+
+
+def full_form_keys(tokens: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
+    """The arrays AbbreviationIndex.pairs reads of each full form (its words `tokens`), as count_shard gives them to
+    the forms of a shard: the abbreviation keys for a body from the first and from the second content word, the
+    words each takes from, the characters before the head, the ending's hash from each of those words, the
+    characters' mask."""
+    heads, openings, lasts, taken, tails, body = [], [], [], [], [], []
+    for words in tokens:
+        content = [k for k, word in enumerate(words[:-1]) if word not in ABBREVIATION_FUNCTION_WORDS]
+        body.append(sum(map(len, words[:-1])))
+        for skip in (0, 1):
+            places = content[skip:] if len(words) >= 2 else []
+            heads.append(words[-1] if places else "")
+            openings.append(ord(words[places[0]][0]) if places else 0)
+            lasts.append(ord(words[places[-1]][0]) if len(places) > 1 else 0)
+            taken.append(len(places))
+            tails.append("".join(words[places[0]:]) if places else "")
+    keys = abbreviation_keys(string_hashes(heads), np.array(openings, dtype=np.uint64),
+                             np.array(lasts, dtype=np.uint64))
+    keys[np.array(taken) == 0] = 0
+    masks = char_masks(["".join(words) for words in tokens])
+    return (keys.reshape(-1, 2), np.array(taken, dtype=np.int64).reshape(-1, 2), np.array(body, dtype=np.int64),
+            string_hashes(tails).reshape(-1, 2), masks)
 
 
 def parenthetical_abbreviations(texts: Iterable[str], forms: set[str]) -> list[tuple[str, str]]:
@@ -358,48 +453,29 @@ def group_variants(
         for i, j in sorted(pairs):
             if word_choice(forms[group[i]], forms[group[j]]):
                 link(group[i], group[j], "word choice")
-    # an abbreviation ends in its full form's head word; its body opens with the first character of the first or
-    # the second content word and, from two words on, holds the last one's first character later (as
-    # abbreviation_keys): full forms are indexed by (head, opening, last opening), and each anchor looks up only
-    # the keys its own cuts and characters give, so a common head (组织) and opening do not pair every anchor with
-    # every full form
-    anchor_endings = {short[cut:] for short in anchors for cut in range(1, len(short))}
-    by_key: dict[tuple[str, str, str], list[tuple[int, str]]] = defaultdict(list)
-    for full, tokens in forms.items():
-        if len(tokens) >= 2 and tokens[-1] in anchor_endings:
-            content = [w for w in tokens[:-1] if w not in ABBREVIATION_FUNCTION_WORDS]
-            for skip in (0, 1):
-                taken = content[skip:]
-                if taken:
-                    by_key[(tokens[-1], taken[0][0], taken[-1][0] if len(taken) > 1 else "")].append((len(taken), full))
-    for entries in by_key.values():
-        entries.sort()  # by the number of words the body takes a character from: a body of `cut` takes at most cut
-    # which characters each form holds (char_masks): most pairs fail on a character the full form lacks
-    fulls = list(dict.fromkeys(full for entries in by_key.values() for _, full in entries))
-    mask_of = dict(zip(fulls, char_masks(fulls).tolist()))
-    shorts = list(anchors)
-    for short, short_mask in zip(shorts, char_masks(shorts).tolist()):
-        for cut in range(1, len(short)):
-            for last in {"", *short[1:cut]}:
-                for taken, full in by_key.get((short[cut:], short[0], last), ()):
-                    if taken > cut:
-                        break
-                    # cheap tests first: the full form is longer, holds every character of the abbreviation and not
-                    # the abbreviation as it is (that is nesting), and the characters occur in it in order
-                    if len(full) > len(short) and not short_mask & ~mask_of[full] and short not in full \
-                            and is_subsequence(short, full) and abbreviation_of(short, forms[full]):
-                        link(short, full, "abbreviation")
+    # an abbreviation ends in its full form's head word and its body takes a leading part of each content word:
+    # the pairs to test are those AbbreviationIndex finds by their keys (as the merge of count.py does), so a
+    # common head (组织) and opening do not pair every anchor with every full form
+    fulls = [form for form, tokens in forms.items() if len(tokens) >= 2]
+    index = AbbreviationIndex(list(anchors))
+    rows, owners = index.pairs(*full_form_keys([forms[full] for full in fulls]))
+    for row, owner in zip(rows.tolist(), owners.tolist()):
+        short, full = index.names[owner], fulls[row]
+        # the cheapest tests first: a short form inside the full one is nested, not abbreviated
+        if short not in full and is_subsequence(short, full) and abbreviation_of(short, forms[full]):
+            link(short, full, "abbreviation")
     for full, short in defined_abbreviations:
         if full in forms and short in forms:
             link(full, short, "abbreviation")
 
     # a year's instance of a name (2020年|高级别政治论坛) is a form of the name when the name recurs on its own;
     # a name that never occurs without its year (2030年可持续发展议程) is a concept of its own
+    # (labelled whether or not another relation joined them first: the label does not depend on the order of a set)
     for form in anchors:
         tokens = forms.get(form, ())
         if len(tokens) >= 3 and NAME_NUMBER.match(tokens[0]) and tokens[1] == "年":
             undated = "".join(tokens[2:])
-            if undated in anchors and uf.find(form) != uf.find(undated):
+            if undated in anchors:
                 uf.union(form, undated)
                 relation[form] = "dated"
 
@@ -413,13 +489,19 @@ def group_variants(
             curated_keys[variant_key(f, ignored)] = entry[0]
 
     roots: dict[str, list[str]] = defaultdict(list)
-    for form in forms:
-        roots[uf.find(form)].append(form)
     result = VariantGroups(relation=relation)
+    for form in forms:
+        if form in uf.parent:
+            roots[uf.find(form)].append(form)
+        elif form in anchors and not curated_keys:  # a form related to none: a concept of its own if ranked
+            result.members[form] = [form]
+            result.canonical[form] = form
+        elif curated_keys:
+            roots[form].append(form)
     for group in roots.values():
         curated_choice = next(
             (curated_keys[variant_key(f, ignored)] for f in group if variant_key(f, ignored) in curated_keys), None
-        )
+        ) if curated_keys else None
         if curated_choice is None and not any(f in anchors for f in group):
             continue
         ordered = sorted(group, key=lambda f: (-freq.get(f, 0), f))

@@ -5,7 +5,8 @@ from collections import Counter
 import pytest
 
 from glossary.config import load_settings
-from glossary.mining.count import StringCounts, count_corpus, shard_count, shard_of, string_hash
+from glossary.mining.count import StringCounts, count_corpus, shard_count, shard_of
+from glossary.mining.hashing import string_hash
 from glossary.mining.shape import Lexicon, clauses
 from glossary.mining.segment import Segmenter, read_user_dict
 

@@ -1,0 +1,59 @@
+"""The 64-bit hashes mining compares strings by, without holding them: one definition for counting (window keys)
+and for the variant relations' blocking keys.
+
+A string's hash is the polynomial sum c_k B^(n-1-k) of its characters' code points modulo 2^64 (B = CHAR_BASE), so
+a window's hash is a difference of prefix sums and an ending's is the sum of its characters' terms. Two different
+strings share a hash with probability about 2^-64 per pair."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+
+MASK = (1 << 64) - 1
+CHAR_BASE = 0x100000001B3  # odd, so invertible modulo 2^64 (the FNV-64 prime)
+
+
+@lru_cache(maxsize=1_000_000)
+def string_hash(text: str) -> int:
+    """The polynomial hash of a string's characters, modulo 2^64; equal to the hash count_shard gives a window."""
+    value = 0
+    for char in text:
+        value = (value * CHAR_BASE + ord(char)) & MASK
+    return value
+
+
+def string_hashes(strings: Sequence[str]) -> np.ndarray:
+    """string_hash of each string, for all of them in one numpy pass (strings of one length at a time)."""
+    hashes = np.zeros(len(strings), dtype=np.uint64)
+    by_length: dict[int, list[int]] = {}
+    for k, text in enumerate(strings):
+        by_length.setdefault(len(text), []).append(k)
+    for length, group in by_length.items():
+        if not length:
+            continue
+        chars = np.frombuffer("".join(strings[k] for k in group).encode("utf-32-le"), dtype=np.uint32)
+        chars = chars.astype(np.uint64).reshape(len(group), length)
+        with np.errstate(over="ignore"):
+            hashes[group] = (chars * powers(CHAR_BASE, length - 1)[::-1][None, :]).sum(axis=1, dtype=np.uint64)
+    return hashes
+
+
+def powers(base: int, n: int) -> np.ndarray:
+    """base^0 .. base^n modulo 2^64 (numpy's unsigned arithmetic wraps)."""
+    steps = np.full(n + 1, base, dtype=np.uint64)
+    steps[0] = 1
+    with np.errstate(over="ignore"):
+        return np.cumprod(steps, dtype=np.uint64)
+
+
+def spread_hashes(codes: np.ndarray) -> np.ndarray:
+    """splitmix64 of each value: a code point, a length, another hash (Steele, Lea & Flood 2014). Well-spread
+    64-bit values, so sums of them collide only by chance (about 2^-64 per pair)."""
+    with np.errstate(over="ignore"):
+        x = codes.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))

@@ -28,7 +28,7 @@ from glossary.model import Document
 from glossary.mining.segment import Segmenter, read_user_dict
 from glossary.mining.shape import (
     TITLE, Lexicon, before_numbers, ends_in_verb_phrase, has_predicate, holds_reference, inside_titles,
-    is_organisation_name, is_place_name, line_name, misspelt_form, names_an_instance, read_patterns, symbol_heads,
+    is_organisation_name, is_place_name, line_name, misspelt_forms, names_an_instance, read_patterns, symbol_heads,
 )
 from glossary.mining.count import Counts, DocCounter, Pruning, count_corpus
 from glossary.mining.statistics import c_value, generic_heads, joins_terms, rank, term_statistics
@@ -146,8 +146,10 @@ def mine_corpus(
     # a name with one character wrong that the corpus also spells right (联合国货易和发展会议): looked for in a corpus
     # small enough to be scanned for reordered names too
     user_words = frozenset([entry[0] for entry in segmenter.user_words]) if scan else frozenset()
-    stats["misspelt"] = [scan and misspelt_form(term, tokens.split(), corpus_text, user_words)
-                         for term, tokens in zip(stats["term"], stats["tokens"])]
+    # (whether the corpus spells a name some way: each distinct paragraph read once, as the reordering scan does)
+    distinct_text = "\n".join(distinct_texts) if scan else ""
+    stats["misspelt"] = misspelt_forms(stats["term"].tolist(), [tokens.split() for tokens in stats["tokens"]],
+                                       distinct_text, user_words) if scan else False
     # the share of its occurrences right before a number (a name cut before the number that ends it: 附件|一), and
     # inside a quoted title, not the whole of it (a piece of the title: “革新联合国：改革方案”)
     counted = [p.text for d in documents for p in d.paragraphs if p.kind != "header"] if scan else []
@@ -185,10 +187,11 @@ def mine_corpus(
     # forms that are no candidate n-gram of their own: curated forms jieba splits oddly, reordering typos of names
     extra = [f for f in curated_forms if f not in forms and f in corpus_text]
     extra += [f for f in typos if f not in forms and f not in extra]
+    document_texts = ["\n".join(p.text for p in doc.paragraphs) for doc in documents] if extra else []
     for form in extra:
         forms[form] = tuple(t.word for t in segmenter.tag(form))
         freq[form] = corpus_text.count(form)
-        in_docs = [sum(p.text.count(form) for p in doc.paragraphs) for doc in documents]
+        in_docs = [text.count(form) for text in document_texts]  # a form holds no newline
         counts.per_doc[form] = DocCounter([i for i, n in enumerate(in_docs) if n], [n for n in in_docs if n])
     groups = group_variants(
         forms,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -367,40 +367,65 @@ def misspelt_form(term: str, words: Sequence[str], text: str, user_words: frozen
     nor `user_words`) in which replacing one character gives a known word, and `text` has the name spelt that
     way (联合国货易和发展会议 where 联合国贸易和发展会议 occurs: 货易 -> 贸易). A numeral is never the wrong character.
     Damerau 1964: one substitution is the commonest single error."""
-    if len(term) - 1 < MISSPELT_MIN_CONTEXT:
-        return False
-    start = 0
-    for word in words:
-        if len(word) >= 2 and all(CJK.match(ch) for ch in word) and word not in user_words and not is_known_word(word):
-            for i, char in enumerate(word):
-                at = start + i
-                if char in NUMERAL_CHARS:
-                    continue
-                for other in _characters_between(text, term[:at], term[at + 1:]):
-                    if other != char and other not in NUMERAL_CHARS and CJK.match(other) \
-                            and is_known_word(word[:i] + other + word[i + 1:]):
-                        return True
-        start += len(word)
-    return False
+    return misspelt_forms([term], [words], text, user_words)[0]
 
 
-def _characters_between(text: str, before: str, after: str):
-    """The characters found in `text` between `before` and `after` (one character apart), found by looking for the
-    longer of the two (str.find: a fast scan, where a pattern opening with a wildcard is tried at every position)."""
-    if len(before) >= len(after):
-        position = text.find(before)
-        while position >= 0:
-            end = position + len(before)
-            if text.startswith(after, end + 1):
-                yield text[end]
-            position = text.find(before, position + 1)
-    else:
-        position = text.find(after, 1)
-        while position >= 0:
-            start = position - len(before) - 1
-            if start >= 0 and text.startswith(before, start):
-                yield text[position - 1]
-            position = text.find(after, position + 1)
+def misspelt_forms(terms: Sequence[str], words: Sequence[Sequence[str]], text: str,
+                   user_words: frozenset[str] = frozenset()) -> list[bool]:
+    """misspelt_form of each term (its `words`), the text read once for all of them (characters_between)."""
+    asked = []  # (term, place in the term, the unknown word, place in the word)
+    for k, (term, parts) in enumerate(zip(terms, words)):
+        if len(term) - 1 < MISSPELT_MIN_CONTEXT:
+            continue
+        start = 0
+        for word in parts:
+            if len(word) >= 2 and all(CJK.match(ch) for ch in word) and word not in user_words \
+                    and not is_known_word(word):
+                asked += [(k, start + i, word, i) for i, char in enumerate(word) if char not in NUMERAL_CHARS]
+            start += len(word)
+    found = characters_between(text, {(terms[k][:at], terms[k][at + 1:]) for k, at, _, _ in asked})
+    result = [False] * len(terms)
+    for k, at, word, i in asked:
+        between = found.get((terms[k][:at], terms[k][at + 1:]), ())
+        result[k] = result[k] or any(other != word[i] and other not in NUMERAL_CHARS and CJK.match(other)
+                                     and is_known_word(word[:i] + other + word[i + 1:]) for other in between)
+    return result
+
+
+def characters_between(text: str, contexts: set[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
+    """For each (before, after) of `contexts`, the characters `text` holds between them (one character apart). One
+    pass over the text: every position's two neighbours on each side are hashed at once (numpy) and looked up
+    among the contexts', and only the positions that match are compared in full."""
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    if not contexts or len(text) < 2:
+        return found
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    by_shape: dict[tuple[int, int], dict[int, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for before, after in contexts:
+        shape = (min(len(before), 2), min(len(after), 2))
+        key = _edge_hash([ord(c) for c in before[len(before) - shape[0]:]] + [ord(c) for c in after[:shape[1]]])
+        by_shape[shape][key].append((before, after))
+    positions = np.arange(len(codes))
+    for (left, right), keyed in by_shape.items():
+        inside = positions[left:len(codes) - right]
+        columns = [codes[inside - left + j] for j in range(left)] + [codes[inside + 1 + j] for j in range(right)]
+        hashes = _edge_hash(columns)
+        matching = np.isin(hashes, np.fromiter(keyed, dtype=np.uint64, count=len(keyed)))
+        for at, key in zip(inside[matching].tolist(), hashes[matching].tolist()):
+            for before, after in keyed[key]:
+                if at >= len(before) and text.startswith(before, at - len(before)) and text.startswith(after, at + 1):
+                    found[(before, after)].add(text[at])
+    return found
+
+
+def _edge_hash(columns):
+    """A 64-bit hash of a few code points (each a number or, for every position at once, an array)."""
+    value = np.zeros(len(columns[0]), dtype=np.uint64) if columns and isinstance(columns[0], np.ndarray) \
+        else np.uint64(0)
+    with np.errstate(over="ignore"):
+        for column in columns:
+            value = value * np.uint64(0x100000001B3) + np.asarray(column, dtype=np.uint64)
+    return value if isinstance(value, np.ndarray) else int(value)
 
 
 NUMERAL_RUN = re.compile(f"[{''.join(sorted(NUMERAL_CHARS))}]+")

@@ -97,13 +97,17 @@ class MiningSettings:
     misspelt_weight: float
     before_number_min_share: float
     before_number_weight: float
+    cut_end_weight: float
     reference_weight: float
     title_piece_min_share: float
     title_piece_weight: float
     organisation_weight: float
+    verbal_weight: float
+    quality_weight: float
     generic_head_min_extensions: int
     generic_head_min_zipf: float
     generic_head_weight: float
+    generic_kind_weight: float
     glued_min_share: float
     glued_weight: float
     instance_weight: float

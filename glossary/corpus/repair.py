@@ -553,10 +553,17 @@ def _maybe_matching(patterns: tuple[re.Pattern, ...], texts: list[str], joined: 
     return range(len(texts)) if combined is None else set(lines_matching(combined, texts, joined))
 
 
+# a notice that ends in a colon introduces a list (下列联合国文件在全球属于公有领域: / 1. …; / - …;): its items are the
+# notice's too, up to the first line that is no list item
+_INTRODUCES_LIST_RE = re.compile(r"[:：]$")
+_LIST_ITEM_RE = re.compile(r"^(?:\d{1,2}\s*[.．、)）]|[-–—*•·]|[(（](?:[a-z]|\d{1,2}|[一二三四五六七八九十]{1,3})[)）])\s*\S")
+
+
 def remove_boilerplate(
     lines: list[Line], patterns: BoilerplatePatterns, recurring: frozenset[str] | set[str] = frozenset()
 ) -> tuple[list[Line], list[str], dict[str, int]]:
-    """Drop notice lines (pattern or recurring across documents) and page furniture.
+    """Drop notice lines (pattern or recurring across documents) and page furniture. A line of a notice pattern
+    ending in a colon takes the list items that follow it (blank lines between them allowed) with it.
 
     Returns the kept lines (blank lines kept, they matter for layout), the removed lines, and counts
     {"boilerplate_lines": n, "page_furniture": n}.
@@ -570,14 +577,24 @@ def remove_boilerplate(
     notices = _maybe_matching(patterns.notices, texts, joined)
     furniture = _maybe_matching(patterns.page_furniture, texts, joined)
     normals = normalise_lines(texts) if recurring else [""] * len(texts)
+    listing = False  # inside the list a notice introduced
     for index, (line, text) in enumerate(zip(lines, texts)):
         if not text:
             kept.append(line)
             continue
-        if (index in notices and is_notice(text)) or normals[index] in recurring:
+        noticed = index in notices and is_notice(text)
+        if noticed or normals[index] in recurring:
             counts["boilerplate_lines"] += 1
             removed.append(text)
-        elif index in furniture and is_furniture(text):
+            # a line only recurring may be a document's own lead-in (决定如下:): its list is text
+            listing = noticed and _INTRODUCES_LIST_RE.search(text) is not None
+            continue
+        if listing and _LIST_ITEM_RE.match(text):
+            counts["boilerplate_lines"] += 1
+            removed.append(text)
+            continue
+        listing = False
+        if index in furniture and is_furniture(text):
             counts["page_furniture"] += 1
             removed.append(text)
         else:

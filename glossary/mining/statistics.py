@@ -220,6 +220,16 @@ def generic_heads(stats: pd.DataFrame, min_extensions: int, min_zipf: float, tit
                      index=stats.index)
 
 
+def generic_kinds(stats: pd.DataFrame, generic: pd.Series) -> pd.Series:
+    """True for a one-word candidate that ends in a `generic` head and is longer than it (国际|公约 where 公约 heads
+    several names here): a word of the general language for a kind of the things the head names, which jieba's
+    dictionary holds whole as it holds none of the names. An organisation's name (tag nt) ending so is one of the
+    names, not a kind."""
+    heads = set(stats.loc[generic.astype(bool), "term"])
+    return pd.Series([length == 1 and tags != "nt" and any(term[start:] in heads for start in range(1, len(term) - 1))
+                      for term, length, tags in zip(stats["term"], stats["length"], stats["pos"])], index=stats.index)
+
+
 def _recurring_share(stats: pd.DataFrame, column: str, min_share: float) -> pd.Series:
     """True where a candidate seen at least twice has at least `min_share` of its occurrences so (a share column):
     one occurrence says nothing of where a string usually stands."""
@@ -239,7 +249,8 @@ def rank(
     verb_phrase_weight: float = 1.0, heading_weight: float = 1.0, heading_min_share: float = 1.0,
     misspelt_weight: float = 1.0, before_number_weight: float = 1.0, before_number_min_share: float = 1.0,
     reference_weight: float = 1.0, title_piece_weight: float = 1.0, title_piece_min_share: float = 1.0,
-    organisation_weight: float | None = None,
+    organisation_weight: float | None = None, verbal_weight: float = 1.0, quality_weight: float = 1.0,
+    generic_kind_weight: float = 1.0, cut_end_weight: float = 1.0,
 ) -> pd.Series:
     """One termhood score in 0..1 from the statistics; every factor stays visible as a column of `stats`."""
     if stats.empty:
@@ -274,6 +285,10 @@ def rank(
         shape = shape * _weighed(stats["predicate"], predicate_weight)
     if "verb_phrase" in stats:  # headed by a verb and its object held as one word (第七章|采取行动): a clause's piece
         shape = shape * _weighed(stats["verb_phrase"], verb_phrase_weight)
+    if "verbal" in stats:  # one word glossed first as a verb (任命 'to appoint'): an action reported, not a name
+        shape = shape * _weighed(stats["verbal"], verbal_weight)
+    if "quality" in stats:  # one word of a quality (一般|性 'generality'): said of a thing, not its name
+        shape = shape * _weighed(stats["quality"], quality_weight)
     if "heading" in stats:  # seen more than once, always as a line of its own: a document's heading (导言), not a term
         shape = shape * _weighed(_recurring_share(stats, "heading", heading_min_share), heading_weight)
     if "misspelt" in stats:  # one character wrong in a name the corpus also spells right (货易 for 贸易)
@@ -281,6 +296,8 @@ def rank(
     if "before_number" in stats:  # seen more than once, always right before a number (附件|一): a cut name
         cut = _recurring_share(stats, "before_number", before_number_min_share)
         shape = shape * _weighed(cut, before_number_weight)
+    if "cut_end" in stats:  # recurring only by an occurrence where a cut document stops (总统行政|): a name cut short
+        shape = shape * _weighed(stats["cut_end"], cut_end_weight)
     if "reference" in stats:  # a document symbol's part or a placeholder glued to a name (联合国|FCCC, XX|会议室)
         shape = shape * _weighed(stats["reference"], reference_weight)
     if "title_piece" in stats:  # seen more than once, (nearly) always inside a longer quoted title: a piece of it
@@ -296,5 +313,7 @@ def rank(
         shape = shape * _weighed(stats["place"], place_weight)
     if "generic_head" in stats:  # the category noun of several names here (理事会): none of them by itself
         shape = shape * _weighed(stats["generic_head"], generic_head_weight)
+    if "generic_kind" in stats:  # one word of a kind the generic head names (国际|公约): no name of the kind
+        shape = shape * _weighed(stats["generic_kind"], generic_kind_weight)
     raw = frequency * stats["independence"] * specificity * association * shape
     return raw / raw.max() if raw.max() > 0 else raw

@@ -16,6 +16,7 @@ from glossary.corpus.repair import (
     find_recurring_lines,
     fold_width,
     load_boilerplate_patterns,
+    normalise_line,
     rejoin_broken_lines,
     remove_boilerplate,
     repair_text,
@@ -154,6 +155,27 @@ def test_the_licence_notice_of_web_copies_is_boilerplate():
     kept, removed, counts = remove_boilerplate(lines, patterns)
     assert counts == {"boilerplate_lines": 2, "page_furniture": 0}
     assert [line.text for line in kept if line.text] == ["传统知识进入公有领域的问题仍在讨论。"]
+
+
+def test_a_notice_introducing_a_list_takes_its_items():
+    # a licence notice ending in a colon lists the kinds of document it covers: those items are the notice's too,
+    # up to the first line that is no list item; a line that only recurs takes no list
+    patterns = load_boilerplate_patterns(DATA_DIR / "boilerplate.txt")
+    lines = lines_of(
+        "下列文件在全球属于公有领域:\n\n"
+        "  1. 会议的正式文件(决议、报告等);\n"
+        "- 印有徽标的出版物;\n"
+        "(c)宣传材料(售品除外)。\n"
+        "工作方案经理事会核可。\n"
+        "2. 执行情况报告。\n"
+    )
+    kept, removed, counts = remove_boilerplate(lines, patterns)
+    assert counts["boilerplate_lines"] == 4
+    assert [line.text for line in kept if line.text] == ["工作方案经理事会核可。", "2. 执行情况报告。"]
+    lead_in = "理事会决定核可下列各项方案："
+    kept, removed, counts = remove_boilerplate(lines_of(f"{lead_in}\n1. 工作方案。\n"), patterns,
+                                               {normalise_line(lead_in)})
+    assert removed == [lead_in]
 
 
 def test_recurring_lines_need_enough_documents_and_skip_titles():

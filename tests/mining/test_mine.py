@@ -161,3 +161,19 @@ def test_a_candidate_seen_only_as_a_line_of_its_own_is_a_heading():
     assert stats.loc["信托基金", "heading"] < 0.5
     unweighed = mine_corpus(documents, load_settings().replace(heading_weight=1.0)).candidates.set_index("term")
     assert stats.loc["前言", "score"] < unweighed.loc["前言", "score"]
+
+
+def test_a_candidate_recurring_only_by_a_cut_documents_end_is_weighed_down():
+    """The 2020 excerpt stops mid-sentence after 信托基金管理 (…管理委员会 cut short): that candidate is seen twice
+    only by counting the cut; 信托基金, seen in whole sentences too, is not concerned. Nothing is cut where a document
+    ends a sentence."""
+    excerpts = {
+        2019: ["理事会审议了信托基金管理委员会的报告。", "捐助国向信托基金提供了新的捐款。"],
+        2020: ["秘书处介绍了信托基金的执行情况。", "秘书处提议降低信托基金管理"],
+    }
+    stats = mine_corpus(make_documents(excerpts), load_settings()).candidates.set_index("term")
+    assert stats.loc["信托基金管理", "cut_end"]
+    assert not stats.loc["信托基金", "cut_end"]
+    whole = {**excerpts, 2020: [*excerpts[2020][:1], "秘书处提议改进信托基金管理。"]}
+    assert not mine_corpus(make_documents(whole), load_settings()).candidates.set_index("term")["cut_end"].any()
+

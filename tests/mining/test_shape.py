@@ -79,6 +79,17 @@ def test_a_numbered_session_or_report_names_an_instance(lexicon):
     assert not names_an_instance(["第三个", "非洲", "工业", "发展", "十年"], lexicon)
 
 
+def test_a_common_word_of_order_before_a_common_word_names_an_instance(lexicon):
+    """最后|会议 'the last meeting' (最后: jieba tag f, a word of position or order) is one of a series; a rare word of
+    place opening a name (会外|活动 'side event') and a longer name are not."""
+    from glossary.mining.shape import names_an_instance
+
+    assert names_an_instance(["最后", "会议"], lexicon, ["f", "n"])
+    assert not names_an_instance(["会外", "活动"], lexicon, ["f", "vn"])
+    assert not names_an_instance(["最后", "工业革命"], lexicon, ["f", "nz"])
+    assert not names_an_instance(["最后", "会议"], lexicon)
+
+
 def test_a_one_word_place_name_is_recognised_by_tag_and_dictionary():
     """摩纳哥 (ns, CC-CEDICT 'Monaco') is a place; 南南合作 (tagged ns by jieba, unknown to CC-CEDICT) is not, nor is
     an organisation (安理会, nt)."""
@@ -112,6 +123,26 @@ def test_a_verb_and_its_object_held_as_one_word_heads_no_name(lexicon):
     assert not ends_in_verb_phrase(["采取行动", "计划"], lexicon)
 
 
+def test_a_word_glossed_first_as_a_verb_is_an_action_not_a_name():
+    """CC-CEDICT glosses 批准 and 核准 first as verbs ('to approve'): standing alone, what a text reports; a process noun
+    in 化 (城市化 'to urbanize'), an organisation's name (tag nt) and the nouns 秘书处, 缔约国 are names."""
+    from glossary.mining.shape import is_verbal_word
+
+    assert is_verbal_word("批准", "n") and is_verbal_word("核准", "n")
+    assert not is_verbal_word("城市化", "n") and not is_verbal_word("工业化", "n")
+    assert not is_verbal_word("秘书处", "n") and not is_verbal_word("缔约国", "n")
+    assert not is_verbal_word("安理会", "nt")
+
+
+def test_a_word_and_the_suffix_of_a_quality_is_no_name():
+    """合法性 'legitimacy', 有效性: a word of jieba's dictionary and 性, a quality; 韧性 (韧 no word of its own) and a word
+    without the suffix are left alone."""
+    from glossary.mining.shape import is_quality_word
+
+    assert is_quality_word("合法性") and is_quality_word("有效性")
+    assert not is_quality_word("韧性") and not is_quality_word("合法") and not is_quality_word("性别")
+
+
 def test_a_line_names_what_it_says_without_its_numbering():
     from glossary.mining.shape import line_name
 
@@ -137,6 +168,16 @@ def test_a_name_cut_before_its_number_is_counted_right_before_numbers():
     texts = ["非附件一缔约方和附件二缔约方提交了信息通报。", "附件三列出了秘书处的说明，见决定书12。"]
     found = before_numbers(texts, {"附件", "非附件", "缔约方", "决定书", "秘书处"}, 24)
     assert found == {"附件": 3, "非附件": 1, "决定书": 1}
+
+
+def test_a_candidate_ending_a_document_cut_mid_sentence_is_counted_at_the_cut():
+    """An excerpt stopping inside a sentence (…提交了区域技术合) ends candidates there: one occurrence each; a document
+    ending a sentence (…信息通报。) cuts nothing."""
+    from glossary.mining.shape import cut_ends
+
+    lasts = ["秘书处提交了区域技术合", "缔约方提交了国家信息通报。", "请秘书处编写区域技术合", ""]
+    found = cut_ends(lasts, {"区域技术合", "技术合", "区域技术", "信息通报", "国家信息通报"}, 24)
+    assert found == {"区域技术合": 2, "技术合": 2}
 
 
 def test_a_document_symbol_part_or_a_placeholder_glued_to_a_name_is_a_reference():

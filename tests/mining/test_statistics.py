@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from glossary.mining.statistics import (
-    branching_entropy, c_value, dice, generic_heads, independence, log_likelihood, rank,
+    branching_entropy, c_value, dice, generic_heads, generic_kinds, independence, log_likelihood, rank,
 )
 
 
@@ -56,6 +56,15 @@ def test_quoted_titles_extend_a_generic_head():
     assert generic_heads(stats, min_extensions=2, min_zipf=3.5, titles=titles).tolist() == [True, False]
 
 
+def test_one_word_ending_in_a_generic_head_is_a_kind_not_a_name():
+    """条约 heads several names here: 多边条约, one word to jieba ('multilateral treaty'), is the general word for a kind
+    of them; the head itself, a multiword candidate and an organisation's name (tag nt) ending so are not kinds."""
+    stats = pd.DataFrame([("条约", 1, "n"), ("多边条约", 1, "n"), ("武器贸易条约", 2, "n"), ("条约组织", 1, "nt"),
+                          ("公约", 1, "n"), ("核武器", 1, "n")], columns=["term", "length", "pos"])
+    generic = pd.Series([True, False, False, False, False, False])
+    assert generic_kinds(stats, generic).tolist() == [False, True, False, False, False, False]
+
+
 def test_rank_weighs_glued_instances_places_and_generic_heads():
     row = {"cvalue": 10.0, "independence": 1.0, "specificity": 3.0, "llr": 20.0, "length": 2, "tokens": "南南 合作",
            "joins_terms": False, "light_head": False, "freq": 2, "glued": 0.5, "instance": False, "place": False,
@@ -99,6 +108,14 @@ def test_rank_weighs_an_organisation_held_as_one_word_as_a_multiword_name():
 @pytest.mark.parametrize("column, settings, cases, expected", [
     # headed by a verb and its object held as one word (第七章|采取行动)
     ("verb_phrase", {"verb_phrase_weight": 0.35}, [(False, 2), (True, 2)], [1.0, 0.35]),
+    # one word glossed first as a verb (批准 'to approve'): an action reported
+    ("verbal", {"verbal_weight": 0.5}, [(False, 2), (True, 2)], [1.0, 0.5]),
+    # one word of a quality (合法|性)
+    ("quality", {"quality_weight": 0.5}, [(False, 2), (True, 2)], [1.0, 0.5]),
+    # one word of a kind a generic head names (多边|条约)
+    ("generic_kind", {"generic_kind_weight": 0.4}, [(False, 2), (True, 2)], [1.0, 0.4]),
+    # recurring only by an occurrence where a cut document stops
+    ("cut_end", {"cut_end_weight": 0.3}, [(False, 2), (True, 2)], [1.0, 0.3]),
     # one character wrong in a name the corpus also spells right
     ("misspelt", {"misspelt_weight": 0.2}, [(False, 2), (True, 2)], [1.0, 0.2]),
     # a document symbol's part or a placeholder glued to a name (公约|ICCD)

@@ -308,9 +308,13 @@ def _concept_table(stats, groups, freq, documents_of, per_doc, documents) -> pd.
     return table.astype({"first_year": "Int64", "last_year": "Int64"})
 
 
-# the statistics behind a concept's score, as columns of MiningResult.terms
+# the statistics behind a concept's score, and the shape factors statistics.rank weighs it by (a share of its
+# occurrences, or a flag), as columns of MiningResult.terms: `mine --all-columns` shows why a concept ranks where it does
 SCORE_COLUMNS = ("cvalue", "independence", "dice", "pmi", "llr", "left_entropy", "right_entropy", "specificity",
-                 "general_zipf", "spread", "titled", "length", "pos")
+                 "general_zipf", "spread", "titled", "length", "pos",
+                 "enumerated", "glued", "heading", "before_number", "title_piece", "cut_end", "joins_terms", "light_head",
+                 "predicate", "verb_phrase", "misspelt", "reference", "organisation", "verbal", "quality", "place",
+                 "instance", "generic_head", "generic_kind")
 
 
 def _forms_by_year(members, per_doc, year_code: np.ndarray, year_of_code: np.ndarray) -> list[str]:

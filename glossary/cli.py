@@ -358,7 +358,7 @@ def evaluate(
     """Precision and recall at K of the ranked terms against a reference list, beside jieba TF-IDF; or precision
     at K against your judgements (--judged) on any corpus."""
     from glossary.config import DATA_DIR
-    from glossary.report.evaluate import read_gold, read_judgements, read_valid_terms, score_judged, score_ranking
+    from glossary.report.evaluate import read_gold, read_judgements, read_valid_terms, score_ranking
     from glossary.report.evaluate import scores_table, tfidf_baseline
     from glossary.mining.mine import mine_corpus
     from glossary.formats.tables import render_table

@@ -19,13 +19,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
-import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 from glossary.parallel import collector_paused
 from glossary.config import CorpusSettings, Settings, default_settings

@@ -19,11 +19,10 @@ Order matters:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Container, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, ClassVar, Container, Iterable
 
 from glossary.config import CorpusSettings, default_settings
 from glossary.errors import InputError

@@ -131,8 +131,10 @@ def mine_corpus(
         )
     stats["titled"] = [titles[t] / f for t, f in zip(stats["term"], stats["freq"])]
     # the share of its occurrences that are a whole line (a heading: 导言, 日期和工作时间), as counting read them
-    lines = Counter(line_name(p.text) for d in documents for p in d.paragraphs
-                    if p.kind != "header" and len(p.text) <= 2 * mining.max_term_chars)
+    lines: Counter = Counter()
+    for text, copies in Counter(p.text for d in documents for p in d.paragraphs
+                                if p.kind != "header" and len(p.text) <= 2 * mining.max_term_chars).items():
+        lines[line_name(text)] += copies
     stats["heading"] = [min(lines[t] / f, 1.0) for t, f in zip(stats["term"], stats["freq"])]
     if curated_forms:
         stats = measure_curated_as_plain_text(stats, set(curated_forms), counts)
@@ -153,7 +155,8 @@ def mine_corpus(
                                        distinct_text, user_words) if scan else False
     # the share of its occurrences right before a number (a name cut before the number that ends it: 附件|一), and
     # inside a quoted title, not the whole of it (a piece of the title: “革新联合国：改革方案”)
-    counted = [p.text for d in documents for p in d.paragraphs if p.kind != "header"] if scan else []
+    # (each distinct paragraph read once, with its number of copies)
+    counted = Counter(p.text for d in documents for p in d.paragraphs if p.kind != "header") if scan else Counter()
     numbered = before_numbers(counted, set(stats["term"]), mining.max_term_chars)
     stats["before_number"] = [min(numbered[t] / f, 1.0) for t, f in zip(stats["term"], stats["freq"])]
     in_titles = inside_titles(counted, set(stats["term"]), mining.max_term_chars)

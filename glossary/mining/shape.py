@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -431,15 +431,17 @@ def misspelt_forms(terms: Sequence[str], words: Sequence[Sequence[str]], text: s
 
 def characters_between(text: str, contexts: set[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
     """For each (before, after) of `contexts`, the characters `text` holds between them (one character apart). One
-    pass over the text: every position's two neighbours on each side are hashed at once (numpy) and looked up
-    among the contexts', and only the positions that match are compared in full."""
+    pass over the text: every position's three neighbours on each side are hashed at once (numpy) and looked up
+    among the contexts' (a hash table), and only the positions that match are compared in full."""
+    import pandas as pd
+
     found: dict[tuple[str, str], set[str]] = defaultdict(set)
     if not contexts or len(text) < 2:
         return found
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     by_shape: dict[tuple[int, int], dict[int, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
     for before, after in contexts:
-        shape = (min(len(before), 2), min(len(after), 2))
+        shape = (min(len(before), EDGE_CHARS), min(len(after), EDGE_CHARS))
         key = _edge_hash([ord(c) for c in before[len(before) - shape[0]:]] + [ord(c) for c in after[:shape[1]]])
         by_shape[shape][key].append((before, after))
     positions = np.arange(len(codes))
@@ -447,12 +449,15 @@ def characters_between(text: str, contexts: set[tuple[str, str]]) -> dict[tuple[
         inside = positions[left:len(codes) - right]
         columns = [codes[inside - left + j] for j in range(left)] + [codes[inside + 1 + j] for j in range(right)]
         hashes = _edge_hash(columns)
-        matching = np.isin(hashes, np.fromiter(keyed, dtype=np.uint64, count=len(keyed)))
+        matching = pd.Index(np.fromiter(keyed, dtype=np.uint64, count=len(keyed))).get_indexer(hashes) >= 0
         for at, key in zip(inside[matching].tolist(), hashes[matching].tolist()):
             for before, after in keyed[key]:
                 if at >= len(before) and text.startswith(before, at - len(before)) and text.startswith(after, at + 1):
                     found[(before, after)].add(text[at])
     return found
+
+
+EDGE_CHARS = 3  # the neighbours hashed on each side: enough to make a match of the hash rare
 
 
 def _edge_hash(columns):
@@ -468,18 +473,24 @@ def _edge_hash(columns):
 NUMERAL_RUN = re.compile(f"[{''.join(sorted(NUMERAL_CHARS))}]+")
 
 
-def before_numbers(texts: Sequence[str], candidates: set[str], max_chars: int) -> Counter:
-    """How often each of `candidates` is followed right away by a number (Arabic or Chinese numerals) in `texts`:
-    a name cut before the number that ends it (非公约附件|一, 联合国大会决议案|二十六). Each number looks back at
-    the strings of up to `max_chars` characters that end where it begins."""
+def before_numbers(texts: Iterable[str] | Mapping[str, int], candidates: set[str], max_chars: int) -> Counter:
+    """How often each of `candidates` is followed right away by a number (Arabic or Chinese numerals) in `texts`
+    (or a mapping of each distinct text to its copies): a name cut before the number that ends it (非公约附件|一,
+    联合国大会决议案|二十六). Each number looks back at the strings of up to `max_chars` characters that end where it
+    begins."""
     found: Counter = Counter()
-    for text in texts:
+    for text, copies in _copies(texts).items():
         for match in NUMERAL_RUN.finditer(text):
             end = match.start()
             for start in range(max(end - max_chars, 0), end - 1):
                 if text[start:end] in candidates:
-                    found[text[start:end]] += 1
+                    found[text[start:end]] += copies
     return found
+
+
+def _copies(texts: Iterable[str] | Mapping[str, int]) -> Mapping[str, int]:
+    """Each distinct text and how many times it occurs: a corpus that repeats paragraphs is read once per text."""
+    return texts if isinstance(texts, Mapping) else Counter(texts)
 
 
 def cut_ends(last_paragraphs: Sequence[str], candidates: set[str], max_chars: int) -> Counter:
@@ -504,11 +515,12 @@ def cut_ends(last_paragraphs: Sequence[str], candidates: set[str], max_chars: in
 QUOTED = re.compile(r"《([^《》\n]{2,60})》|“([^“”\n]{2,60})”|「([^「」\n]{2,60})」")
 
 
-def inside_titles(texts: Sequence[str], candidates: set[str], max_chars: int) -> Counter:
-    """How often each of `candidates` occurs inside a quoted title of `texts` without being the whole title: a piece
-    of the title (革新联合国：改革方案 -> 改革方案; 《发展权利宣言》 -> 权利宣言)."""
+def inside_titles(texts: Iterable[str] | Mapping[str, int], candidates: set[str], max_chars: int) -> Counter:
+    """How often each of `candidates` occurs inside a quoted title of `texts` (or a mapping of each distinct text to
+    its copies) without being the whole title: a piece of the title (革新联合国：改革方案 -> 改革方案; 《发展权利宣言》
+    -> 权利宣言)."""
     found: Counter = Counter()
-    for text in texts:
+    for text, copies in _copies(texts).items():
         if not ("《" in text or "“" in text or "「" in text):
             continue
         for match in QUOTED.finditer(text):
@@ -516,7 +528,7 @@ def inside_titles(texts: Sequence[str], candidates: set[str], max_chars: int) ->
             pieces = {title[i:j] for i in range(len(title)) for j in range(i + 2, min(len(title), i + max_chars) + 1)}
             for piece in pieces & candidates:
                 if piece != title:
-                    found[piece] += title.count(piece)
+                    found[piece] += title.count(piece) * copies
     return found
 
 

@@ -498,8 +498,6 @@ def write_plots(path: str | Path, mining, documents: Sequence, token_counts, top
     """Write PATH.png (term frequency by document), PATH-drift.png (variants by year) and PATH-zipf.png
     (rank/frequency). Every file is rendered to a temporary file beside it first and renamed only when all three
     rendered, so a failure leaves no half-written or mixed set."""
-    import tempfile
-
     targets = plot_paths(path)
     figures = all_figures(mining, documents, token_counts, top, drift_top)
     with atomic_paths([targets[kind] for kind in figures], suffix=".png") as temporaries:

@@ -26,18 +26,20 @@ def string_hash(text: str) -> int:
 
 
 def string_hashes(strings: Sequence[str]) -> np.ndarray:
-    """string_hash of each string, for all of them in one numpy pass (strings of one length at a time)."""
+    """string_hash of each string, for all of them in one numpy pass: each character's term c_k B^(n-1-k), summed
+    per string."""
+    lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
     hashes = np.zeros(len(strings), dtype=np.uint64)
-    by_length: dict[int, list[int]] = {}
-    for k, text in enumerate(strings):
-        by_length.setdefault(len(text), []).append(k)
-    for length, group in by_length.items():
-        if not length:
-            continue
-        chars = np.frombuffer("".join(strings[k] for k in group).encode("utf-32-le"), dtype=np.uint32)
-        chars = chars.astype(np.uint64).reshape(len(group), length)
-        with np.errstate(over="ignore"):
-            hashes[group] = (chars * powers(CHAR_BASE, length - 1)[::-1][None, :]).sum(axis=1, dtype=np.uint64)
+    if not lengths.sum():
+        return hashes
+    chars = np.frombuffer("".join(strings).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    starts = np.cumsum(lengths) - lengths
+    # each character's power of B: the characters after it in its string
+    after = np.repeat(starts + lengths - 1, lengths) - np.arange(len(chars))
+    with np.errstate(over="ignore"):
+        terms = chars * powers(CHAR_BASE, int(lengths.max()))[after]
+        filled = lengths > 0
+        hashes[filled] = np.add.reduceat(terms, starts[filled], dtype=np.uint64)
     return hashes
 
 

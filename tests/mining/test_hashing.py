@@ -1,0 +1,9 @@
+from glossary.mining.hashing import string_hash, string_hashes
+
+
+def test_the_numpy_hashes_are_those_of_each_string():
+    """string_hashes (all strings in one pass) equals string_hash (one string, as counting hashes a window)."""
+    strings = ["", "工发组织", "联合国工业发展组织", "COVID-19大流行病", "工发组织", "", "非"]
+    assert string_hashes(strings).tolist() == [string_hash(text) for text in strings]
+    assert string_hash("工发组织") != string_hash("组织工发")
+    assert string_hashes([]).tolist() == []

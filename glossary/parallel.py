@@ -1,4 +1,5 @@
-"""How the work runs: the cycle collector paused while a corpus is built, and work started on the second core."""
+"""How the work runs: the cycle collector paused while a corpus is built, work started on the second core, and
+work mapped over forked processes."""
 
 from __future__ import annotations
 
@@ -20,6 +21,18 @@ def collector_paused():
     finally:
         if enabled:
             gc.enable()
+
+
+def map_forked(function, items, jobs: int):
+    """function(item) for each item, in order: in `jobs` forked processes, which read this process's memory (a
+    corpus, counts built so far) without copying it, or in this process for one job, one item or off Linux."""
+    import multiprocessing
+
+    if jobs <= 1 or len(items) <= 1 or sys.platform != "linux":
+        yield from map(function, items)
+        return
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(items))) as pool:
+        yield from pool.imap(function, items)
 
 
 def run_beside(function, *args, fork: bool = True):

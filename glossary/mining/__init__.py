@@ -1,9 +1,9 @@
 """Term mining: segment a corpus, count its term-shaped n-grams, score them, group their variants.
 
 The modules, each importing only those before it:
+  hashing      the 64-bit string hashes counting, shape tests and the variant relations compare (string_hash)
   segment      jieba word segmentation with POS tags (Segmenter)
   shape        what may start, end or sit inside a term (Lexicon, clauses, is_candidate)
-  hashing      the 64-bit string hashes counting and the variant relations compare (string_hash)
   variants     the surface forms of one concept (group_variants), and the blocking keys counting gives each form
   count        the n-grams of a corpus inside clauses, vectorised, by shard, cached (count_corpus)
   statistics   termhood and association measures, and the ranking (term_statistics, rank)

@@ -25,9 +25,9 @@ def find_contexts(
     for concept, forms in groups.items():
         if not any(forms):
             continue
-        docs = range(len(documents)) if documents_of is None else np.sort(documents_of.get(concept, ())).tolist()
-        for doc_index in docs[:per_term] if documents_of is not None else docs:
-            wanted[doc_index].append(concept)
+        docs = range(len(documents)) if documents_of is None else np.sort(documents_of.get(concept, ()))[:per_term]
+        for doc_index in docs:
+            wanted[int(doc_index)].append(concept)
     # concept -> per document read, its paragraphs' first matches (document, paragraph, start, form), in order
     found: dict[str, list[list]] = defaultdict(list)
     for doc_index in sorted(wanted):

@@ -23,12 +23,12 @@ import math
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from glossary.parallel import collector_paused
+from glossary.parallel import collector_paused, map_forked
 from glossary.mining.segment import Segmenter, Token
 from glossary.mining.shape import (
     CLAUSE_INTERNAL, NUMBER, PUNCTUATION, WORD_FLAGS, Lexicon, general_zipf, is_edge_word, may_start, window_verdicts,
@@ -37,8 +37,8 @@ from glossary.mining.shape import (
 from glossary.mining.hashing import CHAR_BASE, powers, spread_hashes, string_hash
 from glossary.mining.variants import (
     ABBREVIATION_FUNCTION_WORDS, NUMERAL as NUMERAL_CHAR, REORDERED_MIN_CHARS, VARIANT_BASE, WORD_CHOICE_MIN_SHARED,
-    AbbreviationIndex, abbreviation_keys, abbreviation_of, char_masks, char_multiset_hashes, is_subsequence,
-    variant_key, variant_key_hashes, word_choice_keys,
+    AbbreviationIndex, abbreviates, abbreviation_keys, char_masks, char_multiset_hashes, variant_key,
+    variant_key_hashes, word_choice_keys,
 )
 
 TOKEN_BASE = 0x9E3779B97F4A7C15  # a second odd base, for hashes of token sequences (segmentations)
@@ -768,14 +768,15 @@ class _Merger:
         _MERGING.update(merger=self, chosen=chosen, anchors=anchors, kept=kept, run_shard=run_shard)
         try:
             word_choice = []
-            for keys, runs in _each_shard(_read_words, shards, jobs):
+            # forked processes see _MERGING and the shards held in memory without a copy
+            for keys, runs in map_forked(_read_words, shards, jobs):
                 word_choice.append(keys)
                 chosen.runs.update(runs)
             if self.pruning is not None:
                 names = ["".join(chosen.runs[k][0]) for k in np.flatnonzero(anchors).tolist()]
                 _MERGING.update(word_choice=pd.Index(pd.unique(np.concatenate(word_choice))),
                                 abbreviated=AbbreviationIndex(names))
-            collected = self._collect(_each_shard(_collect_shard, shards, jobs), chosen, kept, row_key, shard_of_row)
+            collected = self._collect(map_forked(_collect_shard, shards, jobs), chosen, kept, row_key, shard_of_row)
         finally:
             _MERGING.clear()
         self.parts = []
@@ -865,19 +866,6 @@ class _Merger:
 
 # what the merge's passes over the shards read (set before processes are forked, so they share it)
 _MERGING: dict = {}
-
-
-def _each_shard(function: Callable[[int], Any], shards: range, jobs: int):
-    """function(s) for each shard, in shard order: in `jobs` forked processes, which see _MERGING and the shards
-    held in memory without a copy, or in this process."""
-    import multiprocessing
-    import sys
-
-    if jobs <= 1 or len(shards) <= 1 or sys.platform != "linux":
-        yield from map(function, shards)
-        return
-    with multiprocessing.get_context("fork").Pool(min(jobs, len(shards))) as pool:
-        yield from pool.imap(function, shards)
 
 
 def _read_words(s: int) -> tuple[np.ndarray, dict]:
@@ -993,9 +981,7 @@ def _full_forms(index: AbbreviationIndex, forms: dict, rows: np.ndarray) -> np.n
             tokens = tuple(vocabulary[w] for w in word_ids[row].tolist() if w >= 0)
             full_of[row] = ("".join(tokens), tokens)
         full, tokens = full_of[row]
-        short = index.names[owner]
-        # a short form inside the full one is nested, not abbreviated (abbreviation_of): the cheapest test first
-        result[row] = short not in full and is_subsequence(short, full) and abbreviation_of(short, tokens)
+        result[row] = abbreviates(index.names[owner], full, tokens)
     return result
 
 

@@ -134,11 +134,13 @@ def mine_corpus(
     text_columns = {"term": object, "tokens": object, "pos": object}
     stats = stats.astype(text_columns)
     stats["titled"] = [titles[t] / f for t, f in zip(stats["term"], stats["freq"])]
-    # the share of its occurrences that are a whole line (a heading: 导言, 日期和工作时间), as counting read them
+    # the paragraphs counting read, each distinct one once with its number of copies (documents repeat paragraphs)
+    counted = Counter(p.text for d in documents for p in d.paragraphs if p.kind != "header")
+    # the share of its occurrences that are a whole line (a heading: 导言, 日期和工作时间)
     lines: Counter = Counter()
-    for text, copies in Counter(p.text for d in documents for p in d.paragraphs
-                                if p.kind != "header" and len(p.text) <= 2 * mining.max_term_chars).items():
-        lines[line_name(text)] += copies
+    for text, copies in counted.items():
+        if len(text) <= 2 * mining.max_term_chars:
+            lines[line_name(text)] += copies
     stats["heading"] = [min(lines[t] / f, 1.0) for t, f in zip(stats["term"], stats["freq"])]
     if curated_forms:
         stats = measure_curated_as_plain_text(stats, set(curated_forms), counts)
@@ -159,16 +161,15 @@ def mine_corpus(
                                        distinct_text, user_words) if scan else False
     # the share of its occurrences right before a number (a name cut before the number that ends it: 附件|一), and
     # inside a quoted title, not the whole of it (a piece of the title: “革新联合国：改革方案”)
-    # (each distinct paragraph read once, with its number of copies)
-    counted = Counter(p.text for d in documents for p in d.paragraphs if p.kind != "header") if scan else Counter()
-    numbered = before_numbers(counted, set(stats["term"]), mining.max_term_chars)
+    ranked = set(stats["term"])
+    numbered = before_numbers(counted if scan else {}, ranked, mining.max_term_chars)
     stats["before_number"] = [min(numbered[t] / f, 1.0) for t, f in zip(stats["term"], stats["freq"])]
-    in_titles = inside_titles(counted, set(stats["term"]), mining.max_term_chars)
+    in_titles = inside_titles(counted if scan else {}, ranked, mining.max_term_chars)
     stats["title_piece"] = [min(in_titles[t] / f, 1.0) for t, f in zip(stats["term"], stats["freq"])]
     # an occurrence at the end of a document cut mid-sentence (an excerpt) may be a name cut short: a candidate that
     # recurs only by it (总统行政|令 once, and once where the text stops) is no recurring name
     last_paragraphs = [next((p.text for p in reversed(d.paragraphs) if p.kind != "header"), "") for d in documents]
-    at_cut = cut_ends(last_paragraphs, set(stats["term"]), mining.max_term_chars)
+    at_cut = cut_ends(last_paragraphs, ranked, mining.max_term_chars)
     stats["cut_end"] = [at_cut[t] > 0 and f - at_cut[t] < min_freq for t, f in zip(stats["term"], stats["freq"])]
     symbols = symbol_heads(distinct_texts) if scan else frozenset()
     stats["reference"] = [holds_reference(tokens.split(), symbols) for tokens in stats["tokens"]]

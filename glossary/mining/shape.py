@@ -29,6 +29,7 @@ import numpy as np
 
 from glossary.config import MiningSettings
 from glossary.text import HAN, HAN_CHAR
+from glossary.mining.hashing import CHAR_BASE
 from glossary.mining.segment import Token
 
 # POS tags (jieba / ICTCLAS set) of words that only glue others together: conjunctions, prepositions,
@@ -439,16 +440,20 @@ def characters_between(text: str, contexts: set[tuple[str, str]]) -> dict[tuple[
     if not contexts or len(text) < 2:
         return found
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    by_shape: dict[tuple[int, int], dict[int, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    # contexts by how many neighbours they have on each side (up to EDGE_CHARS), with those neighbours' code points
+    by_shape: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
     for before, after in contexts:
-        shape = (min(len(before), EDGE_CHARS), min(len(after), EDGE_CHARS))
-        key = _edge_hash([ord(c) for c in before[len(before) - shape[0]:]] + [ord(c) for c in after[:shape[1]]])
-        by_shape[shape][key].append((before, after))
+        by_shape[(min(len(before), EDGE_CHARS), min(len(after), EDGE_CHARS))].append((before, after))
     positions = np.arange(len(codes))
-    for (left, right), keyed in by_shape.items():
+    for (left, right), shaped in by_shape.items():
+        edges = np.array([[ord(c) for c in before[len(before) - left:] + after[:right]] for before, after in shaped],
+                         dtype=np.uint64).reshape(len(shaped), left + right)
+        keyed: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for key, context in zip(_edge_hashes(list(edges.T)).tolist(), shaped):
+            keyed[key].append(context)
         inside = positions[left:len(codes) - right]
-        columns = [codes[inside - left + j] for j in range(left)] + [codes[inside + 1 + j] for j in range(right)]
-        hashes = _edge_hash(columns)
+        hashes = _edge_hashes([codes[inside - left + j] for j in range(left)]
+                              + [codes[inside + 1 + j] for j in range(right)])
         matching = pd.Index(np.fromiter(keyed, dtype=np.uint64, count=len(keyed))).get_indexer(hashes) >= 0
         for at, key in zip(inside[matching].tolist(), hashes[matching].tolist()):
             for before, after in keyed[key]:
@@ -460,14 +465,14 @@ def characters_between(text: str, contexts: set[tuple[str, str]]) -> dict[tuple[
 EDGE_CHARS = 3  # the neighbours hashed on each side: enough to make a match of the hash rare
 
 
-def _edge_hash(columns):
-    """A 64-bit hash of a few code points (each a number or, for every position at once, an array)."""
-    value = np.zeros(len(columns[0]), dtype=np.uint64) if columns and isinstance(columns[0], np.ndarray) \
-        else np.uint64(0)
+def _edge_hashes(columns: list[np.ndarray]) -> np.ndarray:
+    """The polynomial hash (hashing.CHAR_BASE) of a few code points, row by row: `columns` are the code points at
+    each place, as arrays of one length."""
+    value = np.zeros(len(columns[0]), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for column in columns:
-            value = value * np.uint64(0x100000001B3) + np.asarray(column, dtype=np.uint64)
-    return value if isinstance(value, np.ndarray) else int(value)
+            value = value * np.uint64(CHAR_BASE) + column.astype(np.uint64)
+    return value
 
 
 NUMERAL_RUN = re.compile(f"[{''.join(sorted(NUMERAL_CHARS))}]+")

@@ -247,6 +247,13 @@ def abbreviation_of(short: str, full_tokens: Sequence[str], function_words: str 
     return False
 
 
+def abbreviates(short: str, full: str, full_tokens: Sequence[str]) -> bool:
+    """Whether `short` abbreviates the form `full` (its words `full_tokens`): the cheapest tests first. A short form
+    inside the full one is nested, not abbreviated; its characters must occur in the full form in order; then
+    abbreviation_of decides."""
+    return short not in full and is_subsequence(short, full) and abbreviation_of(short, full_tokens)
+
+
 def abbreviation_short_keys(shorts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """abbreviation_keys of each short form for every cut (body short[:cut], ending short[cut:]): the
     ending's string hash, the first character, and each later character of the body or 0; the index of the
@@ -461,8 +468,7 @@ def group_variants(
     rows, owners = index.pairs(*full_form_keys([forms[full] for full in fulls]))
     for row, owner in zip(rows.tolist(), owners.tolist()):
         short, full = index.names[owner], fulls[row]
-        # the cheapest tests first: a short form inside the full one is nested, not abbreviated
-        if short not in full and is_subsequence(short, full) and abbreviation_of(short, forms[full]):
+        if abbreviates(short, full, forms[full]):
             link(short, full, "abbreviation")
     for full, short in defined_abbreviations:
         if full in forms and short in forms:

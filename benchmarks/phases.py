@@ -7,8 +7,7 @@ Runs the mining stage in this process on FOLDER (a corpus written by benchmarks/
   - counting, twice on one fresh cache: the first call segments and counts every shard in `jobs` workers and
     merges; the second finds every shard cached and only merges (the merge runs in this process), so counting
     alone is the difference;
-  - mine_corpus on that warm cache, each stage function timed where mine.py calls it (contexts are found in a
-    forked process while the tables are built: their row is the wait for them).
+  - mine_corpus on that warm cache, each stage function timed where mine.py calls it.
 Prints one table: phase, seconds, and where it runs (workers / this process / a forked process beside). The
 phases in this process are the part that more cores do not shorten. Not part of the test suite.
 """
@@ -33,6 +32,7 @@ STAGES = {
     "recurring_variant_forms": "this process",
     "term_statistics": "this process, half beside",
     "group_variants": "this process",
+    "find_contexts": "this process",
     "_concept_table": "this process",
     "_variant_table": "this process",
 }
@@ -51,22 +51,6 @@ def timed_stages(seconds: dict[str, float]) -> None:
                 seconds[_name] = seconds.get(_name, 0.0) + time.perf_counter() - start
 
         setattr(mine, name, wrapper)
-    beside = mine.run_beside
-
-    def run_beside(*args, **kwargs):
-        """Contexts are found beside (a forked process on a large corpus): what counts is the wait for them."""
-        result = beside(*args, **kwargs)
-
-        def waited():
-            start = time.perf_counter()
-            try:
-                return result()
-            finally:
-                seconds["waiting for contexts"] = time.perf_counter() - start
-
-        return waited
-
-    mine.run_beside = run_beside
 
 
 def main() -> None:
@@ -100,7 +84,6 @@ def main() -> None:
     total = time.perf_counter() - start
     # mine_corpus's count on the warm cache is the merge again; its other steps are the stages below
     rows += [(name.strip("_"), seconds.get(name, 0.0), where) for name, where in STAGES.items()]
-    rows.append(("waiting for contexts", seconds.get("waiting for contexts", 0.0), "beside (forked), overlapped"))
     rows.append(("mine_corpus in all, counting cached", total, ""))
     print(f"| phase ({args.folder.name}, --jobs {args.jobs}) | seconds | runs in |")
     print("| --- | --- | --- |")

@@ -1,5 +1,5 @@
-"""How the work runs: the cycle collector paused while a corpus is built, work started on the second core, and
-work mapped over forked processes."""
+"""How the work runs: the cycle collector paused while a corpus is built, memory the work freed given back, work
+started on the second core, and work mapped over forked processes."""
 
 from __future__ import annotations
 
@@ -23,6 +23,21 @@ def collector_paused():
             gc.enable()
 
 
+def release_freed_memory() -> None:
+    """Give the memory this process has freed back to the system. glibc's allocator keeps freed blocks for reuse:
+    after the merge of a 30 MB corpus the process held 1.76 GB of which 0.85 GB was in use (malloc_trim measured
+    it). Kept, those pages count against the machine for the rest of the run, and a process forked from this one
+    starts with them. Does nothing off glibc."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # another C library (musl): nothing to ask
+        pass
+
+
 def map_forked(function, items, jobs: int):
     """function(item) for each item, in order: in `jobs` forked processes, which read this process's memory (a
     corpus, counts built so far) without copying it, or in this process for one job, one item or off Linux."""
@@ -31,6 +46,7 @@ def map_forked(function, items, jobs: int):
     if jobs <= 1 or len(items) <= 1 or sys.platform != "linux":
         yield from map(function, items)
         return
+    release_freed_memory()  # the forked processes start from this one's pages
     with multiprocessing.get_context("fork").Pool(min(jobs, len(items))) as pool:
         yield from pool.imap(function, items)
 
@@ -44,6 +60,7 @@ def run_beside(function, *args, fork: bool = True):
     if not fork or sys.platform != "linux":
         result = function(*args)
         return lambda: result
+    release_freed_memory()  # the forked process starts from this one's pages
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_send_result, args=(sender, function, args), daemon=True)

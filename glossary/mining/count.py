@@ -28,7 +28,7 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from glossary.parallel import collector_paused, map_forked
+from glossary.parallel import collector_paused, map_forked, release_freed_memory
 from glossary.mining.segment import Segmenter, Token
 from glossary.mining.shape import (
     CLAUSE_INTERNAL, NUMBER, PUNCTUATION, WORD_FLAGS, Lexicon, general_zipf, is_edge_word, may_start, window_verdicts,
@@ -47,25 +47,37 @@ DROP, BOUNDARY, WORD = 0, 1, 2  # what a token is to the counting: space, clause
 
 
 class StringCounts(Mapping):
-    """Occurrences of n-grams looked up by their string; only the n-grams the statistics read are held."""
+    """Occurrences of n-grams looked up by their string; only the n-grams the statistics read are held: as two
+    arrays and a hash index over the keys (4.3 million n-grams at 100 MB of text: a dict of them took 470 MB, a
+    lookup costing the same)."""
 
-    def __init__(self, counts: dict[int, int] | None = None):
-        self.by_hash = counts or {}
-
-    def __getitem__(self, text: str) -> int:
-        return self.by_hash.get(string_hash(text), 0)
+    def __init__(self, counts: Mapping[int, int] | None = None, *, keys: np.ndarray | None = None,
+                 occurrences: np.ndarray | None = None):
+        """`counts`: string hash -> occurrences; or the two columns `keys` (distinct hashes) and `occurrences`."""
+        if keys is None:
+            counts = counts or {}
+            keys = np.fromiter(counts.keys(), dtype=np.uint64, count=len(counts))
+            occurrences = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+        self.occurrences = np.asarray(occurrences, dtype=np.int64)
+        self.index = pd.Index(np.asarray(keys, dtype=np.uint64))
 
     def get(self, text: str, default: int = 0) -> int:
-        return self.by_hash.get(string_hash(text), default)
+        try:
+            return int(self.occurrences[self.index.get_loc(string_hash(text))])
+        except KeyError:
+            return default
+
+    def __getitem__(self, text: str) -> int:
+        return self.get(text, 0)
 
     def __contains__(self, text) -> bool:
-        return isinstance(text, str) and string_hash(text) in self.by_hash
+        return isinstance(text, str) and string_hash(text) in self.index
 
     def __iter__(self):
         raise TypeError("n-gram counts are looked up by string, not listed")
 
     def __len__(self) -> int:
-        return len(self.by_hash)
+        return len(self.index)
 
 
 class DocCounter(Mapping):
@@ -94,16 +106,53 @@ class DocCounter(Mapping):
         return zip(self.docs.tolist(), self.counts.tolist())
 
 
+class CandidateValues(Mapping):
+    """One value per candidate of a merged corpus: a list over the candidates' rows, found through `row` (name ->
+    row), which every such table of one Counts shares. A million candidates held in a dict per table took about
+    240 MB each at 100 MB of text; the shared index and a list take a fifth of that. None marks a candidate
+    without a value (not in the mapping)."""
+
+    __slots__ = ("row", "column")
+
+    def __init__(self, row: Mapping[str, int], column: list):
+        self.row, self.column = row, column
+
+    def __getitem__(self, name: str):
+        value = self.column[self.row[name]]
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def get(self, name: str, default=None):
+        k = self.row.get(name)
+        value = None if k is None else self.column[k]
+        return default if value is None else value
+
+    def __contains__(self, name) -> bool:
+        return self.get(name) is not None
+
+    def __iter__(self):
+        return (name for name, value in zip(self.row, self.column) if value is not None)
+
+    def __len__(self) -> int:
+        return len(self.column) - self.column.count(None)
+
+    def items(self):
+        return ((name, value) for name, value in zip(self.row, self.column) if value is not None)
+
+
 class DocumentCounts(MutableMapping):
     """Candidate -> DocCounter for a whole corpus, grouped in a background thread (numpy sorts and gathers without
     the interpreter lock) while mining goes on; `documents(name)`, how many documents use a candidate, never
     waits for it."""
 
-    def __init__(self, names: list[str], codes: np.ndarray, docs: np.ndarray, occurrences: np.ndarray):
+    def __init__(self, names: list[str] | Mapping[str, int], codes: np.ndarray, docs: np.ndarray,
+                 occurrences: np.ndarray):
+        """`names`: the candidates in the order of their codes, or a name -> code mapping to share (a merge's)."""
         import threading
 
-        self._index = {name: k for k, name in enumerate(names)}
-        self._documents = np.bincount(codes, minlength=len(names))
+        self._index = names if isinstance(names, Mapping) else {name: k for k, name in enumerate(names)}
+        self._documents = np.bincount(codes, minlength=len(self._index))
         self._added: dict[str, DocCounter] = {}
         self._grouped: tuple | BaseException | None = None
         self._pending = (codes, docs, occurrences)
@@ -161,21 +210,22 @@ def documents_using(per_doc: Mapping, name: str) -> int:
 
 @dataclass
 class Counts:
-    """What the statistics read, for the whole corpus."""
+    """What the statistics read, for the whole corpus. A merge fills the per-candidate tables with CandidateValues
+    over one shared index; any mapping will do (tests give dicts)."""
 
     ngrams: StringCounts = field(default_factory=StringCounts)  # candidates and their parts -> occurrences
-    segmentation: dict = field(default_factory=dict)  # candidate -> its most frequent tokens
-    pos: dict = field(default_factory=dict)  # candidate -> the POS tags of those tokens
-    per_doc: dict = field(default_factory=dict)  # candidate -> DocCounter
+    segmentation: Mapping = field(default_factory=dict)  # candidate -> its most frequent tokens
+    pos: Mapping = field(default_factory=dict)  # candidate -> the POS tags of those tokens
+    per_doc: Mapping = field(default_factory=dict)  # candidate -> DocCounter
     # candidate -> its occurrences as an n-gram (ngrams[candidate]), gathered by hash at merge time: looking a
     # million candidates up by string would hash each string again in Python
-    frequency: dict = field(default_factory=dict)
-    left_entropy: dict = field(default_factory=dict)  # candidate -> branching entropy of its left neighbours
-    right_entropy: dict = field(default_factory=dict)
-    enumerated: dict = field(default_factory=dict)  # candidate -> occurrences right after 和, 及, 、 …
+    frequency: Mapping = field(default_factory=dict)
+    left_entropy: Mapping = field(default_factory=dict)  # candidate -> branching entropy of its left neighbours
+    right_entropy: Mapping = field(default_factory=dict)
+    enumerated: Mapping = field(default_factory=dict)  # candidate -> occurrences right after 和, 及, 、 …
     # candidate -> its most occurrences next to one same word that may extend a name (shape.extends_name)
-    left_glued: dict = field(default_factory=dict)
-    right_glued: dict = field(default_factory=dict)
+    left_glued: Mapping = field(default_factory=dict)
+    right_glued: Mapping = field(default_factory=dict)
     tokens: int = 0
 
     def occurrences(self, name: str) -> int:
@@ -780,34 +830,50 @@ class _Merger:
         finally:
             _MERGING.clear()
         self.parts = []
+        del rows, row_key, shard_of_row, is_chosen  # every shard's rows: the largest tables of the merge
         counts = Counts(tokens=self.tokens)
         needed = np.concatenate([chosen.keys[kept], *collected.pop("parts")])
         keep_ngram = pd.Index(pd.unique(needed)).get_indexer(ngram_keys) >= 0 if self.pruning else slice(None)
-        counts.ngrams = StringCounts(dict(zip(ngram_keys[keep_ngram].tolist(), ngram_counts[keep_ngram].tolist())))
-        name_of: dict[int, str] = {}
-        for k in np.flatnonzero(kept).tolist():
+        counts.ngrams = StringCounts(keys=ngram_keys[keep_ngram], occurrences=ngram_counts[keep_ngram])
+        # the kept candidates, in the order of their keys: one row each in every table below
+        kept_rows = np.flatnonzero(kept)
+        kept_keys = chosen.keys[kept_rows]
+        row_of_key = pd.Index(kept_keys)
+        words_of, tags_of, names = [], [], []
+        shared: dict = {}  # one object per distinct word and tag sequence: the shards' copies of them are dropped
+        for k in kept_rows.tolist():
             words, tags = chosen.runs[k]
-            name = "".join(words)
-            name_of[int(chosen.keys[k])] = name
-            counts.segmentation[name] = words
-            counts.pos[name] = tags
+            words = tuple([shared.setdefault(word, word) for word in words])
+            words_of.append(words)
+            tags_of.append(shared.setdefault(tags, tags))
+            names.append("".join(words))
+        chosen.runs = {}
+        row = {name: k for k, name in enumerate(names)}
+        counts.segmentation = CandidateValues(row, words_of)
+        counts.pos = CandidateValues(row, tags_of)
+        found = pd.Index(ngram_keys).get_indexer(kept_keys)
+        counts.frequency = CandidateValues(row, np.where(found >= 0, ngram_counts[found], 0).tolist())
+        del ngram_keys, ngram_counts, found
         # documents are disjoint between shards: the tables only need grouping by candidate
-        keys, docs, occurrences = (np.concatenate([t[c] for t in collected["per_doc"]]) for c in range(3))
-        codes, distinct = pd.factorize(keys, sort=False)
-        names = [name_of[key] for key in distinct.tolist()]
-        counts.per_doc = DocumentCounts(names, codes, docs, occurrences)
-        found = pd.Index(ngram_keys).get_indexer(np.asarray(distinct, dtype=np.uint64))
-        counts.frequency = dict(zip(names, np.where(found >= 0, ngram_counts[found], 0).tolist()))
-        for side, target in (("left", counts.left_entropy), ("right", counts.right_entropy)):
-            for key, entropy in _branching_entropies(*_sum_pairs(collected[side])):
-                target[name_of[key]] = entropy
-        for side, target in (("left_glued", counts.left_glued), ("right_glued", counts.right_glued)):
-            keys, _, occurrences = _sum_pairs(collected[side])
-            if len(keys):
-                most = pd.Series(occurrences).groupby(keys, sort=False).max()
-                target.update((name_of[k], n) for k, n in zip(most.index.tolist(), most.tolist()))
-        keys, _, occurrences = _sum_pairs(collected["enumerated"])
-        counts.enumerated = {name_of[k]: n for k, n in zip(keys.tolist(), occurrences.tolist())}
+        per_doc = collected.pop("per_doc")
+        keys, docs, occurrences = (np.concatenate([t[c] for t in per_doc]) for c in range(3))
+        del per_doc
+        counts.per_doc = DocumentCounts(row, row_of_key.get_indexer(keys), docs, occurrences)
+
+        def by_row(keys: np.ndarray, values: np.ndarray) -> list:
+            column = np.full(len(kept_keys), None, dtype=object)
+            column[row_of_key.get_indexer(keys)] = values.tolist()
+            return column.tolist()
+
+        for side, name in (("left", "left_entropy"), ("right", "right_entropy")):
+            setattr(counts, name, CandidateValues(row, by_row(*_branching_entropies(*_sum_pairs(collected.pop(side))))))
+        for side in ("left_glued", "right_glued"):
+            keys, _, occurrences = _sum_pairs(collected.pop(side))
+            most = pd.Series(occurrences).groupby(keys, sort=False).max()
+            setattr(counts, side, CandidateValues(row, by_row(most.index.to_numpy(np.uint64), most.to_numpy())))
+        keys, _, occurrences = _sum_pairs(collected.pop("enumerated"))
+        counts.enumerated = CandidateValues(row, by_row(keys, occurrences))
+        release_freed_memory()  # the merge's tables of every shard's rows are gone: half the process, at 30 MB
         return counts
 
     def _kept_by_summary(self, rows: dict, row_key: np.ndarray, n: int, frequency: np.ndarray):
@@ -1000,12 +1066,12 @@ def _sum_pairs(tables: list[tuple]) -> tuple:
     return keys[first], values[first], np.rint(sums).astype(np.int64)
 
 
-def _branching_entropies(keys: np.ndarray, neighbours: np.ndarray, occurrences: np.ndarray):
-    # Branching entropy (Tanaka-Ishii 2005), as statistics.branching_entropy: each clause edge a neighbour of its own
-    if not len(keys):
-        return
+def _branching_entropies(keys: np.ndarray, neighbours: np.ndarray, occurrences: np.ndarray) -> tuple:
+    """(distinct keys, their entropies). Branching entropy (Tanaka-Ishii 2005), as statistics.branching_entropy:
+    each clause edge a neighbour of its own."""
     frame = pd.DataFrame({"key": keys, "n": occurrences.astype(float), "edge": neighbours == EDGE})
     total = frame.groupby("key", sort=False)["n"].transform("sum")
     p = frame["n"] / total
     frame["h"] = np.where(frame["edge"], p * np.log2(total), -p * np.log2(p))
-    yield from frame.groupby("key", sort=False)["h"].sum().items()
+    entropies = frame.groupby("key", sort=False)["h"].sum()
+    return entropies.index.to_numpy(np.uint64), entropies.to_numpy()

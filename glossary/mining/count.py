@@ -684,7 +684,7 @@ def count_corpus(
     parallel_min_chars: int = 2_000_000,
     shard_chars: int = 300_000,
     pruning: Pruning | None = None,
-    merge_memory_mb: int = 256,
+    merge_memory_mb: int = 64,
     ignored: str = "",
 ) -> Counts:
     """Count every document (`texts`: each document's paragraphs), shard by shard, in `jobs` worker processes.
@@ -788,6 +788,7 @@ class _Merger:
     def result(self, jobs: int = 1) -> Counts:
         """The merged counts; the shards are read again in `jobs` forked processes (one pass for the words of the
         kept candidates and the anchors' word-choice keys, one for the kept rows' tables)."""
+        release_freed_memory()  # what counting freed (the workers' answers): 1.76 -> 1.42 GB at 100 MB of text
         if not self.summaries:  # no documents
             empty = np.zeros(0, dtype=np.int64)
             return Counts(per_doc=DocumentCounts([], empty, empty, empty), tokens=self.tokens)

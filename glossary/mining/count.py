@@ -48,8 +48,8 @@ DROP, BOUNDARY, WORD = 0, 1, 2  # what a token is to the counting: space, clause
 
 class StringCounts(Mapping):
     """Occurrences of n-grams looked up by their string; only the n-grams the statistics read are held: as two
-    arrays and a hash index over the keys (4.3 million n-grams at 100 MB of text: a dict of them took 470 MB, a
-    lookup costing the same)."""
+    arrays and a hash index over the keys (4.3 million n-grams at 100 MB of text: 226 MB, against 400 MB in a dict
+    of Python ints; a lookup costs about the same)."""
 
     def __init__(self, counts: Mapping[int, int] | None = None, *, keys: np.ndarray | None = None,
                  occurrences: np.ndarray | None = None):

@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from glossary.config import load_settings
-from glossary.mining.count import StringCounts, count_corpus, shard_count, shard_of
+from glossary.mining.count import CandidateValues, StringCounts, count_corpus, shard_count, shard_of
 from glossary.mining.hashing import string_hash
 from glossary.mining.shape import Lexicon, clauses
 from glossary.mining.segment import Segmenter, read_user_dict
@@ -38,6 +38,29 @@ def test_string_counts_look_up_by_string():
     counts = StringCounts({string_hash("国家伙伴关系方案"): 4})
     assert counts["国家伙伴关系方案"] == 4 and counts["伙伴关系方案"] == 0
     assert "国家伙伴关系方案" in counts and "方案" not in counts
+
+
+def test_string_counts_from_columns_look_up_the_same():
+    import numpy as np
+
+    keys = np.array([string_hash("国家伙伴关系方案"), string_hash("方案")], dtype=np.uint64)
+    counts = StringCounts(keys=keys, occurrences=np.array([4, 9]))
+    assert counts["国家伙伴关系方案"] == 4 and counts.get("方案") == 9 and counts.get("伙伴", -1) == -1
+    assert len(counts) == 2 and "伙伴" not in counts
+
+
+def test_candidate_values_share_one_index_and_leave_out_the_missing():
+    """Tables over one name -> row index: None is a candidate without a value, absent from that table only."""
+    row = {"国家伙伴关系方案": 0, "国别伙伴关系方案": 1, "工发组织": 2}
+    entropy = CandidateValues(row, [1.5, None, 0.0])
+    frequency = CandidateValues(row, [4, 2, 7])
+    assert entropy["国家伙伴关系方案"] == 1.5 and entropy.get("工发组织") == 0.0
+    assert entropy.get("国别伙伴关系方案", 0.0) == 0.0 and "国别伙伴关系方案" not in entropy
+    with pytest.raises(KeyError):
+        entropy["国别伙伴关系方案"]
+    assert list(entropy) == ["国家伙伴关系方案", "工发组织"] and len(entropy) == 2
+    assert dict(frequency.items()) == {"国家伙伴关系方案": 4, "国别伙伴关系方案": 2, "工发组织": 7}
+    assert frequency.get("包容可持续工业发展") is None
 
 
 def test_counts_match_a_plain_count_of_the_clauses(setup):

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from glossary.config import Settings, default_settings
-from glossary.parallel import collector_paused
+from glossary.parallel import collector_paused, release_freed_memory
 from glossary.model import Document
 from glossary.mining.segment import Segmenter, read_user_dict
 from glossary.mining.shape import (
@@ -229,6 +229,10 @@ def mine_corpus(
     members_of = {concept: groups.members.get(concept, [concept]) for concept in dict.fromkeys(
         groups.canonical.get(form, form) for form in stats["term"])}
     documents_of = {concept: _documents_of_forms(members, per_doc) for concept, members in members_of.items()}
+    # the merged counts (1 GB at 100 MB of text) and the texts' copies are read no more: freed before the contexts
+    # and the tables
+    del counts, corpus_text, distinct_text, distinct_texts, counted, lines
+    release_freed_memory()
     # contexts are read in this process: a process forked beside the tables' building kept a copy of every page
     # the tables touched (1.3 GB at 100 MB of text, the run's peak), to save 4 s
     contexts = find_contexts(documents, members_of, 3, documents_of)

@@ -234,7 +234,7 @@ def mine_corpus(
     del counts, corpus_text, distinct_text, distinct_texts, counted, lines
     release_freed_memory()
     # contexts are read in this process: a process forked beside the tables' building kept a copy of every page
-    # the tables touched (1.3 GB at 100 MB of text, the run's peak), to save 4 s
+    # the tables touched (about 1.2 GB at 100 MB of text, the run's peak), to save 4 s
     contexts = find_contexts(documents, members_of, 3, documents_of)
     terms = _concept_table(stats, groups, freq, documents_of, per_doc, documents)
     variants = _variant_table(groups, freq, per_doc, documents)

@@ -43,6 +43,16 @@ def string_hashes(strings: Sequence[str]) -> np.ndarray:
     return hashes
 
 
+def polynomial_hashes(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """string_hash of rows of code points, for many rows at once: `columns` holds the code points at each place,
+    as arrays of one length (each row the characters of one string)."""
+    value = np.zeros(len(columns[0]), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column in columns:
+            value = value * np.uint64(CHAR_BASE) + column.astype(np.uint64)
+    return value
+
+
 def powers(base: int, n: int) -> np.ndarray:
     """base^0 .. base^n modulo 2^64 (numpy's unsigned arithmetic wraps)."""
     steps = np.full(n + 1, base, dtype=np.uint64)

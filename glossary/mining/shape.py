@@ -29,7 +29,7 @@ import numpy as np
 
 from glossary.config import MiningSettings
 from glossary.text import HAN, HAN_CHAR
-from glossary.mining.hashing import CHAR_BASE
+from glossary.mining.hashing import polynomial_hashes
 from glossary.mining.segment import Token
 
 # POS tags (jieba / ICTCLAS set) of words that only glue others together: conjunctions, prepositions,
@@ -449,10 +449,10 @@ def characters_between(text: str, contexts: set[tuple[str, str]]) -> dict[tuple[
         edges = np.array([[ord(c) for c in before[len(before) - left:] + after[:right]] for before, after in shaped],
                          dtype=np.uint64).reshape(len(shaped), left + right)
         keyed: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for key, context in zip(_edge_hashes(list(edges.T)).tolist(), shaped):
+        for key, context in zip(polynomial_hashes(list(edges.T)).tolist(), shaped):
             keyed[key].append(context)
         inside = positions[left:len(codes) - right]
-        hashes = _edge_hashes([codes[inside - left + j] for j in range(left)]
+        hashes = polynomial_hashes([codes[inside - left + j] for j in range(left)]
                               + [codes[inside + 1 + j] for j in range(right)])
         matching = pd.Index(np.fromiter(keyed, dtype=np.uint64, count=len(keyed))).get_indexer(hashes) >= 0
         for at, key in zip(inside[matching].tolist(), hashes[matching].tolist()):
@@ -463,16 +463,6 @@ def characters_between(text: str, contexts: set[tuple[str, str]]) -> dict[tuple[
 
 
 EDGE_CHARS = 3  # the neighbours hashed on each side: enough to make a match of the hash rare
-
-
-def _edge_hashes(columns: list[np.ndarray]) -> np.ndarray:
-    """The polynomial hash (hashing.CHAR_BASE) of a few code points, row by row: `columns` are the code points at
-    each place, as arrays of one length."""
-    value = np.zeros(len(columns[0]), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for column in columns:
-            value = value * np.uint64(CHAR_BASE) + column.astype(np.uint64)
-    return value
 
 
 NUMERAL_RUN = re.compile(f"[{''.join(sorted(NUMERAL_CHARS))}]+")
@@ -486,11 +476,14 @@ def before_numbers(texts: Iterable[str] | Mapping[str, int], candidates: set[str
     found: Counter = Counter()
     for text, copies in _copies(texts).items():
         for match in NUMERAL_RUN.finditer(text):
-            end = match.start()
-            for start in range(max(end - max_chars, 0), end - 1):
-                if text[start:end] in candidates:
-                    found[text[start:end]] += copies
+            for name in _candidates_ending_at(text, match.start(), candidates, max_chars):
+                found[name] += copies
     return found
+
+
+def _candidates_ending_at(text: str, end: int, candidates: set[str], max_chars: int) -> list[str]:
+    """The `candidates` of two to `max_chars` characters that end at position `end` of `text`."""
+    return [text[start:end] for start in range(max(end - max_chars, 0), end - 1) if text[start:end] in candidates]
 
 
 def _copies(texts: Iterable[str] | Mapping[str, int]) -> Mapping[str, int]:
@@ -508,11 +501,8 @@ def cut_ends(last_paragraphs: Sequence[str], candidates: set[str], max_chars: in
     found: Counter = Counter()
     for text in last_paragraphs:
         text = text.rstrip()
-        if not text or ends_sentence(text):
-            continue
-        for start in range(max(len(text) - max_chars, 0), len(text) - 1):
-            if text[start:] in candidates:
-                found[text[start:]] += 1
+        if text and not ends_sentence(text):
+            found.update(_candidates_ending_at(text, len(text), candidates, max_chars))
     return found
 
 

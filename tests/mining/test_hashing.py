@@ -1,4 +1,4 @@
-from glossary.mining.hashing import string_hash, string_hashes
+from glossary.mining.hashing import polynomial_hashes, string_hash, string_hashes
 
 
 def test_the_numpy_hashes_are_those_of_each_string():
@@ -7,3 +7,12 @@ def test_the_numpy_hashes_are_those_of_each_string():
     assert string_hashes(strings).tolist() == [string_hash(text) for text in strings]
     assert string_hash("工发组织") != string_hash("组织工发")
     assert string_hashes([]).tolist() == []
+
+
+def test_hashes_of_code_point_columns_are_those_of_the_strings():
+    """polynomial_hashes (rows of code points given column by column) equals string_hash of each row's string."""
+    import numpy as np
+
+    strings = ["工发组织", "国别方案", "货易发展"]
+    columns = [np.array([ord(text[k]) for text in strings], dtype=np.uint32) for k in range(4)]
+    assert polynomial_hashes(columns).tolist() == [string_hash(text) for text in strings]

@@ -29,6 +29,7 @@ from glossary.mining.shape import Lexicon
 
 # the stage functions mine_corpus calls, and where each runs with more than one job
 STAGES = {
+    "summarise_paragraphs": "this process",
     "recurring_variant_forms": "this process",
     "term_statistics": "this process, half beside",
     "group_variants": "this process",

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -55,8 +55,62 @@ MINING_MODULES = ("glossary.text", "glossary.mining.segment", "glossary.mining.s
                   "glossary.mining.contexts", "glossary.mining.mine")
 
 
-def _count_titles(texts: Sequence[str]) -> Counter:
-    return Counter(m.group(1) for text in texts if "《" in text for m in TITLE.finditer(text))
+@dataclass
+class ParagraphSummary:
+    """What mining reads of a corpus's paragraphs beside counting, gathered in one pass over its documents, so the
+    paragraphs are never held all at once as strings (650,000 at 100 MB of text)."""
+
+    chars: int  # the paragraph texts joined by newlines
+    titles: Counter  # the quoted titles 《…》 and their occurrences
+    # each distinct paragraph and its copies (documents repeat paragraphs), in order, when their distinct text is
+    # small enough to be scanned for strings (max_scan_chars); None otherwise
+    distinct: Counter | None
+    # the paragraphs counting reads (not headers) and their copies: all of them when `distinct` is kept, the short
+    # ones only otherwise
+    counted: Counter
+    parenthesised: list[str]  # the distinct paragraphs holding a parenthesis (a defined abbreviation)
+
+
+def summarise_paragraphs(documents: Sequence[Document], max_scan_chars: int, short_chars: int) -> ParagraphSummary:
+    """One pass over every paragraph of `documents`; `short_chars`: the longest paragraph `counted` keeps always."""
+    chars, titles = -1, Counter()
+    distinct: Counter | None = Counter()
+    distinct_chars = 0
+    counted: Counter = Counter()
+    parenthesised: dict[str, None] = {}
+    for document in documents:
+        for paragraph in document.paragraphs:
+            text = paragraph.text
+            chars += len(text) + 1
+            if "《" in text:
+                titles.update(m.group(1) for m in TITLE.finditer(text))
+            if "（" in text or "(" in text:
+                parenthesised[text] = None
+            if distinct is not None:
+                if text not in distinct:
+                    distinct_chars += len(text)
+                distinct[text] += 1
+                if distinct_chars > max_scan_chars:  # too large to scan: only the short paragraphs are counted
+                    distinct = None
+                    counted = Counter({t: n for t, n in counted.items() if len(t) <= short_chars})
+            if paragraph.kind != "header" and (distinct is not None or len(text) <= short_chars):
+                counted[text] += 1
+    return ParagraphSummary(max(chars, 0), titles, distinct, counted, list(parenthesised))
+
+
+class _CountedTexts(Sequence):
+    """Each document's paragraphs that counting reads (not its headers), made when asked for."""
+
+    def __init__(self, documents: Sequence[Document]):
+        self.documents = documents
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        return [p.text for p in self.documents[k].paragraphs if p.kind != "header"]
 
 
 @collector_paused()
@@ -92,13 +146,15 @@ def mine_corpus(
             terms, stats, variants, contexts = cached
             return MiningResult(terms, stats, _expanded(variants), contexts, documents)
     segmenter = segmenter or Segmenter(user_words=[*read_user_dict(mining.user_dict), *curated_forms])
-    texts = [p.text for d in documents for p in d.paragraphs]
-    # scans that find strings, not count them, read each distinct paragraph once (documents repeat paragraphs)
-    distinct_texts = list(dict.fromkeys(texts))
+    # the paragraphs as strings only when a step reads them: scans that find strings, not count them, read each
+    # distinct paragraph once (documents repeat paragraphs), in a corpus small enough to scan
+    short = 2 * mining.max_term_chars  # a paragraph this short may be a heading (line_name)
+    paragraphs = summarise_paragraphs(documents, mining.reorder_scan_max_chars, short)
+    scan = paragraphs.distinct is not None
+    distinct_texts = list(paragraphs.distinct or ())
     ignored = mining.variant_ignored_chars
-    scan = sum(map(len, distinct_texts)) <= mining.reorder_scan_max_chars
     counts = count_corpus(
-        [[p.text for p in doc.paragraphs if p.kind != "header"] for doc in documents],
+        _CountedTexts(documents),
         lexicon,
         segmenter,
         mining.max_term_tokens,
@@ -112,12 +168,10 @@ def mine_corpus(
         # only the rare candidates that may still reach the tables are given strings
         pruning=Pruning(min_freq, ignored, tuple(curated_forms), TYPO_MIN_CHARS if scan else None),
     )
-    corpus_text = "\n".join(texts)
     # a second process pays for itself on a large corpus only (as the workers of count_corpus)
-    large = jobs > 1 and len(corpus_text) >= run.parallel_min_chars
-    titles = _count_titles(texts)
-    rare_recurring, typos = recurring_variant_forms(counts, min_freq, ignored, distinct_texts if scan else [],
-                                                    corpus_text)
+    large = jobs > 1 and paragraphs.chars >= run.parallel_min_chars
+    titles = paragraphs.titles
+    rare_recurring, typos = recurring_variant_forms(counts, min_freq, ignored, paragraphs.distinct or {})
     excluded = read_patterns(mining.excluded_candidates)
     stats = term_statistics(counts, len(documents), min_freq, also=rare_recurring, excluded=excluded, beside=large)
     if stats.empty:
@@ -134,12 +188,13 @@ def mine_corpus(
     text_columns = {"term": object, "tokens": object, "pos": object}
     stats = stats.astype(text_columns)
     stats["titled"] = [titles[t] / f for t, f in zip(stats["term"], stats["freq"])]
-    # the paragraphs counting read, each distinct one once with its number of copies (documents repeat paragraphs)
-    counted = Counter(p.text for d in documents for p in d.paragraphs if p.kind != "header")
+    # the paragraphs counting read, each distinct one once with its number of copies (documents repeat paragraphs):
+    # all of them for the scans of a small corpus, the short ones otherwise
+    counted = paragraphs.counted
     # the share of its occurrences that are a whole line (a heading: 导言, 日期和工作时间)
     lines: Counter = Counter()
     for text, copies in counted.items():
-        if len(text) <= 2 * mining.max_term_chars:
+        if len(text) <= short:
             lines[line_name(text)] += copies
     stats["heading"] = [min(lines[t] / f, 1.0) for t, f in zip(stats["term"], stats["freq"])]
     if curated_forms:
@@ -207,13 +262,13 @@ def mine_corpus(
     forms = {form: tokens for form, tokens in counts.segmentation.items() if tokens is not None and form not in fragments}
     freq = dict(counts.frequency.items())  # every candidate's occurrences (fragments too: never looked up)
     # forms that are no candidate n-gram of their own: curated forms jieba splits oddly, reordering typos of names
-    extra = [f for f in curated_forms if f not in forms and f in corpus_text]
-    extra += [f for f in typos if f not in forms and f not in extra]
+    extra = [f for f in dict.fromkeys([*curated_forms, *typos]) if f not in forms]
+    # (the corpus's text joined only when asked: 70 MB at 100 MB)
     document_texts = ["\n".join(p.text for p in doc.paragraphs) for doc in documents] if extra else []
-    for form in extra:
+    for form in [f for f in extra if any(f in text for text in document_texts)]:
         forms[form] = tuple(t.word for t in segmenter.tag(form))
-        freq[form] = corpus_text.count(form)
         in_docs = [text.count(form) for text in document_texts]  # a form holds no newline
+        freq[form] = sum(in_docs)
         counts.per_doc[form] = DocCounter([i for i, n in enumerate(in_docs) if n], [n for n in in_docs if n])
     groups = group_variants(
         forms,
@@ -221,7 +276,7 @@ def mine_corpus(
         anchors=set(stats["term"]),
         ignored=ignored,
         curated=curated,
-        defined_abbreviations=parenthetical_abbreviations(distinct_texts, set(forms)),
+        defined_abbreviations=parenthetical_abbreviations(paragraphs.parenthesised, set(forms)),
     )
     # the documents of the forms the tables show: ranked terms and the members of their groups
     shown = dict.fromkeys([*stats["term"], *(m for members in groups.members.values() for m in members)])
@@ -231,7 +286,7 @@ def mine_corpus(
     documents_of = {concept: _documents_of_forms(members, per_doc) for concept, members in members_of.items()}
     # the merged counts (1 GB at 100 MB of text) and the texts' copies are read no more: freed before the contexts
     # and the tables
-    del counts, corpus_text, distinct_text, distinct_texts, counted, lines
+    del counts, document_texts, distinct_text, distinct_texts, counted, lines, paragraphs
     release_freed_memory()
     # contexts are read in this process: a process forked beside the tables' building kept a copy of every page
     # the tables touched (about 1.2 GB at 100 MB of text, the run's peak), to save 4 s
@@ -266,16 +321,17 @@ TYPO_MIN_CHARS = 8  # a rare name this long is looked for in reordered spellings
 
 
 def recurring_variant_forms(
-    counts: Counts, min_freq: int, ignored: str, texts: Sequence[str], corpus_text: str = ""
+    counts: Counts, min_freq: int, ignored: str, texts: Mapping[str, int] | Sequence[str]
 ) -> tuple[set[str], dict[str, str]]:
     """Candidates rarer than `min_freq` whose concept still recurs, in several forms: 私营部门制造商全球联盟 once
     and 全球私营部门制造商联盟 once make one concept seen twice. Returns those forms, and the reordering typos of
     rare names found in `texts` (strings that are no candidate: 最不发达等国家高代办), their occurrences counted in
-    `corpus_text` (by default the texts joined)."""
+    them (`texts`: each distinct paragraph and its copies, or paragraphs)."""
+    copies = texts if isinstance(texts, Mapping) else Counter(texts)
     rare = [g for g in counts.per_doc if counts.occurrences(g) < min_freq]
-    typos = find_reorderings(texts, [g for g in rare if len(g) >= TYPO_MIN_CHARS]) if texts else {}
-    corpus_text = corpus_text or "\n".join(texts)
-    occurrences = {typo: corpus_text.count(typo) for typo in typos}
+    typos = find_reorderings(list(copies), [g for g in rare if len(g) >= TYPO_MIN_CHARS]) if copies else {}
+    # a typo holds no newline: its occurrences in the paragraphs joined are those in each
+    occurrences = {typo: sum(text.count(typo) * n for text, n in copies.items() if typo in text) for typo in typos}
     recurring: set[str] = set()
     for members in blocks_sharing_hashes([*counts.per_doc, *typos], ignored).values():
         if any(counts.occurrences(m) >= min_freq for m in members):

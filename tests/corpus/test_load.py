@@ -314,6 +314,8 @@ def test_repaired_documents_are_cached_by_content(tmp_path):
     assert len(entries()) == 1
     again = load_corpus([corpus_dir], load_settings(), cache_dir=cache)
     assert [p.text for p in again.documents[0].paragraphs] == [p.text for p in first.documents[0].paragraphs]
+    # read back whole: every field of every paragraph, the running text, the original
+    assert again.documents[0] == first.documents[0] and list(again.documents[0].paragraphs)[5].kind
     settings = load_settings().replace(rejoin_broken_lines=False)  # another setting: another entry, not the cached one
     unjoined = load_corpus([corpus_dir], settings, cache_dir=cache)
     assert len(unjoined.documents[0].paragraphs) > len(first.documents[0].paragraphs)

@@ -177,3 +177,23 @@ def test_a_candidate_recurring_only_by_a_cut_documents_end_is_weighed_down():
     whole = {**excerpts, 2020: [*excerpts[2020][:1], "秘书处提议改进信托基金管理。"]}
     assert not mine_corpus(make_documents(whole), load_settings()).candidates.set_index("term")["cut_end"].any()
 
+
+
+def test_paragraph_summary_reads_each_paragraph_once_and_keeps_the_short_ones_past_the_scan_limit():
+    from collections import Counter
+
+    from glossary.mining.mine import summarise_paragraphs
+
+    texts = ["导言", "《利马宣言》确立了包容可持续工业发展的共同愿景。", "导言", "国际劳工组织（劳工组织）的报告。"]
+    paragraphs = [Paragraph(text, i, None, "header" if i == 0 else "body", i + 1) for i, text in enumerate(texts)]
+    documents = [Document(Path("a.txt"), "\n".join(texts), paragraphs)]
+    whole = summarise_paragraphs(documents, max_scan_chars=1000, short_chars=4)
+    assert whole.chars == len("\n".join(texts)) and whole.titles == Counter({"利马宣言": 1})
+    assert whole.distinct == Counter({"导言": 2, texts[1]: 1, texts[3]: 1})
+    assert list(whole.distinct) == ["导言", texts[1], texts[3]]  # in the order first seen
+    assert whole.counted == Counter({"导言": 1, texts[1]: 1, texts[3]: 1})  # not the header
+    assert whole.parenthesised == [texts[3]]
+    # past the limit: no scan, and only the short paragraphs counted, as if they alone had been
+    cut = summarise_paragraphs(documents, max_scan_chars=10, short_chars=4)
+    assert cut.distinct is None and cut.counted == Counter({"导言": 1})
+    assert cut.chars == whole.chars and cut.parenthesised == whole.parenthesised

@@ -49,6 +49,7 @@ ARRAY_ALIGNMENT = 8
 STRINGS = "strings.txt"  # the strings of the value's long lists of strings, one after another
 SEPARATOR = "\0"
 STRINGS_MIN_CHARS = 256  # a list of strings shorter than this stays in the JSON
+STRINGS_PER_WRITE = 4096  # strings joined and encoded at a time
 INTEGERS_MIN_COUNT = 16  # a list of fewer integers stays in the JSON; longer ones go to one array of their type
 INTEGER_POOLS = {"int64": (-2**63, 2**63), "uint64": (0, 2**64)}  # dtype: the integers it holds (from, up to)
 # Our entries nest a few levels (a dict of documents of columns); anything deeper is not ours.
@@ -114,19 +115,16 @@ def write_entry(path: Path | None, value: Any) -> None:
     if str(cache_dir) in _unwritable:
         return
     try:
-        packer = _Packer()
-        skeleton = packer.skeleton(value)
-    except (TypeError, ValueError, RecursionError) as problem:
-        log.debug("cache entry %s not written: %s", path, problem)
-        return
-    try:
         secret = _secret(cache_dir, create=True)
         if secret is None:
             raise PermissionError(f"{cache_dir / KEY_NAME}: no usable key")
+        # the value is encoded as it is written: a value the format cannot hold leaves no entry behind
         with atomic_path(path, suffix=ENTRY_SUFFIX) as temporary, open(temporary, "w+b") as handle:
             handle.write(MAGIC + bytes(SEAL_BYTES - len(MAGIC)))  # the seal's place, filled once the archive is
-            packer.write_archive(handle, skeleton)
+            _Packer().write_archive(handle, value)
             handle.write(_seal(handle, secret, _identity(path)))
+    except (TypeError, ValueError, RecursionError) as problem:
+        log.debug("cache entry %s not written: %s", path, problem)
     except OSError as problem:
         log.debug("cache folder %s not written: %s", cache_dir, problem)
         _unwritable.add(str(cache_dir))
@@ -262,9 +260,11 @@ class _Packer:
 
     def __init__(self):
         self.arrays: list = []
-        # the pools: "strings" (each chunk a list's strings joined by SEPARATOR), and a list of lists per dtype
+        # the pools: "strings" (written to the archive as they come, joined by SEPARATOR), and a list of lists per
+        # dtype
         self.pools: dict[str, list] = {"strings": [], **{dtype: [] for dtype in INTEGER_POOLS}}
         self.sizes = {pool: 0 for pool in self.pools}  # how many values each pool holds
+        self.strings = None  # the archive's member for the strings, open while the value is encoded
 
     def skeleton(self, value: Any) -> bytes:
         import numpy as np
@@ -288,16 +288,25 @@ class _Packer:
         self.sizes[pool] += len(values)
         return {"$": pool, "i": self.sizes[pool] - len(values), "n": len(values)}
 
-    def write_archive(self, handle, skeleton: bytes) -> None:
+    def pooled_strings(self, values: list[str]) -> dict:
+        """`values` written to the strings member at once, a few thousand at a time: the tables of a large corpus
+        hold hundreds of megabytes of text, which a copy joined and encoded whole would double."""
+        for start in range(0, len(values), STRINGS_PER_WRITE):
+            if self.sizes["strings"] or start:
+                self.strings.write(SEPARATOR.encode())
+            text = SEPARATOR.join(values[start:start + STRINGS_PER_WRITE])
+            self.strings.write(text.encode("utf-8", "surrogatepass"))
+        self.sizes["strings"] += len(values)
+        return {"$": "strings", "i": self.sizes["strings"] - len(values), "n": len(values)}
+
+    def write_archive(self, handle, value: Any) -> None:
+        """The archive of `value`: its strings, its arrays, and the skeleton (JSON) that places them."""
         import numpy as np
 
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
-            archive.writestr(SKELETON, skeleton)
-            with archive.open(STRINGS, "w", force_zip64=True) as member:  # chunk by chunk: no copy of them all
-                for number, chunk in enumerate(self.pools["strings"]):
-                    if number:
-                        member.write(SEPARATOR.encode())
-                    member.write(chunk.encode("utf-8", "surrogatepass"))
+            with archive.open(STRINGS, "w", force_zip64=True) as self.strings:
+                skeleton = self.skeleton(value)
+            self.strings = None
             with archive.open(ARRAYS, "w", force_zip64=True) as member:
                 written = 0
                 for array in self.arrays:
@@ -306,6 +315,7 @@ class _Packer:
                     member.write(bytes(padding))
                     member.write(data)
                     written += padding + len(data)
+            archive.writestr(SKELETON, skeleton)
 
     def array(self, array) -> int:
         if array.dtype.kind not in ARRAY_KINDS:
@@ -346,10 +356,9 @@ class _Packer:
     def encode_list(self, values: list, depth: int) -> Any:
         types = set(map(type, values))
         if types == {str}:
-            joined = SEPARATOR.join(values)
             # worth it for long texts; a string holding the separator itself keeps the list in the JSON
-            if len(joined) >= STRINGS_MIN_CHARS and joined.count(SEPARATOR) == len(values) - 1:
-                return self.pooled("strings", values, joined)
+            if sum(map(len, values)) >= STRINGS_MIN_CHARS and not any(SEPARATOR in value for value in values):
+                return self.pooled_strings(values)
         elif types == {int} and len(values) >= INTEGERS_MIN_COUNT:
             low, high = min(values), max(values)
             for dtype, (least, beyond) in INTEGER_POOLS.items():

@@ -11,6 +11,7 @@ import dataclasses
 import os
 import pickle
 import shutil
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -228,7 +229,8 @@ def test_a_deeply_nested_entry_is_redone(tmp_path):
 def _write_sealed(path: Path, secret: bytes, skeleton: bytes) -> None:
     with open(path, "w+b") as handle:
         handle.write(cache.MAGIC + bytes(cache.SEAL_BYTES - len(cache.MAGIC)))
-        cache._Packer().write_archive(handle, skeleton)
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:  # an archive of the skeleton alone
+            archive.writestr(cache.SKELETON, skeleton)
         handle.write(cache._seal(handle, secret, cache._identity(path)))
 
 
@@ -363,3 +365,15 @@ def test_a_key_that_is_not_a_plain_file_is_no_key(tmp_path):
         replace()
         cache._secrets.clear()
         assert read_entry(path) is None  # no exception, no wait
+
+
+def test_long_lists_of_strings_written_in_pieces_read_back_whole(tmp_path):
+    """Strings are written to the archive a few thousand at a time, as they are encoded: lists longer than a piece,
+    one after another, and a frame's text column come back as they were."""
+    many = [f"第{k}段：包容和可持续的工业发展" for k in range(cache.STRINGS_PER_WRITE * 2 + 3)]
+    frame = pd.DataFrame({"sentence": many[::-1], "n": np.arange(len(many))})
+    value = {"first": many, "second": many[: cache.STRINGS_PER_WRITE], "frame": frame, "short": ["a", "b"]}
+    found = read_entry(stored(tmp_path, value))
+    assert found["first"] == many and found["second"] == many[: cache.STRINGS_PER_WRITE]
+    assert found["short"] == ["a", "b"]
+    frames_equal(found["frame"], frame)

@@ -717,8 +717,12 @@ def count_corpus(
     ignored = pruning.ignored if pruning is not None else ignored
     fingerprint = repr((segmenter.fingerprint, lexicon.fingerprint, max_tokens, max_chars, ignored,
                         code_fingerprint(*COUNTING_MODULES)))
-    content = [hashlib.sha256("\0".join(t).encode("utf-8")).hexdigest() for t in texts]
-    shards = shard_count(sum(len(p) for t in texts for p in t), shard_chars)
+    # each document's paragraphs read once here (a corpus's texts may be made when asked for: mine's are)
+    content, sizes = [], []
+    for paragraphs in texts:
+        content.append(hashlib.sha256("\0".join(paragraphs).encode("utf-8")).hexdigest())
+        sizes.append(sum(map(len, paragraphs)))
+    shards = shard_count(sum(sizes), shard_chars)
     members: list[list[int]] = [[] for _ in range(shards)]
     for index in sorted(range(len(texts)), key=lambda k: (content[k], k)):
         members[shard_of(content[index], shards)].append(index)
@@ -726,7 +730,7 @@ def count_corpus(
     paths = [entry_path(cache_dir, "counts", cache_key(fingerprint, *(content[k] for k in m))) for m in members]
     missing = [s for s, path in enumerate(paths) if path is None or not path.is_file()]
     setup = (tuple(segmenter.user_words), segmenter.engine, lexicon, max_tokens, max_chars, ignored)
-    work = sum(len(p) for s in missing for k in members[s] for p in texts[k])
+    work = sum(sizes[k] for s in missing for k in members[s])
     # worker processes pay a start-up (dictionaries, word frequencies) that only a large corpus repays
     parallel = jobs > 1 and len(missing) > 1 and work >= parallel_min_chars
 
@@ -755,11 +759,14 @@ def count_corpus(
             if progress:
                 progress(len(members[s]))
     # the merge reads the shards again: in the workers' number of processes when the corpus is large, cached or not
-    large = jobs > 1 and len(members) > 1 and sum(len(p) for t in texts for p in t) >= parallel_min_chars
+    large = jobs > 1 and len(members) > 1 and sum(sizes) >= parallel_min_chars
     return merged.result(jobs if large else 1)
 
 
-SUMMARY = ("key", "sequence", "occurrences", "variant", "multiset", "chars", "parenthesised")
+# the columns of a shard's forms the merge keeps as shards arrive, and their types there (a shard's own are wider):
+# the largest thing a merge holds, a row per shard and distinct candidate sequence
+SUMMARY = {"key": np.uint64, "sequence": np.uint64, "occurrences": np.int32, "variant": np.uint64,
+           "multiset": np.uint64, "chars": np.int16, "parenthesised": bool}
 WINDOW_TABLES = ("per_doc", "left", "right", "left_glued", "right_glued", "enumerated")
 NEIGHBOUR_TABLES = ("left", "right", "left_glued", "right_glued")
 
@@ -789,7 +796,7 @@ class _Merger:
         self.ngrams.append((keys.copy(), np.zeros(len(keys), dtype=np.uint64), occurrences.copy()))
         if len(self.ngrams) >= 32:
             self.ngrams = [_sum_pairs(self.ngrams)]
-        self.summaries.append({name: part.forms[name].copy() for name in SUMMARY})
+        self.summaries.append({name: part.forms[name].astype(SUMMARY[name]) for name in SUMMARY})
         self.documents.append(np.asarray(documents, dtype=np.int64))
         if isinstance(part, ShardSummary):  # the rest is in the cache, read back when the merge needs it
             self.parts.append(path)
@@ -851,8 +858,6 @@ class _Merger:
             if self.pruning is not None:
                 names = ["".join(chosen.runs[k][0]) for k in np.flatnonzero(anchors).tolist()]
                 word_choice = pd.Index(pd.unique(np.concatenate(word_choice)))
-                # its hash table built here, once, for the forked processes to share, not once in each
-                word_choice.get_indexer(word_choice[:1])
                 _MERGING.update(word_choice=word_choice, abbreviated=AbbreviationIndex(names))
             # in this process: forked readers would keep the pages this process writes as their tables arrive (at
             # 100 MB of text, the run's peak: 2.8 GB with two readers, 2.3 GB here, 6 s slower)
@@ -879,9 +884,11 @@ class _Merger:
         row = {name: k for k, name in enumerate(names)}
         counts.segmentation = CandidateValues(row, words_of)
         counts.pos = CandidateValues(row, tags_of)
-        found = pd.Index(ngram_keys).get_indexer(kept_keys)
-        counts.frequency = CandidateValues(row, np.where(found >= 0, ngram_counts[found], 0).tolist())
-        del ngram_keys, ngram_counts, found
+        del ngram_keys, ngram_counts
+        # the kept candidates are among the n-grams kept: looked up there, not in a hash table of every n-gram
+        found = counts.ngrams.index.get_indexer(kept_keys)
+        counts.frequency = CandidateValues(row, np.where(found >= 0, counts.ngrams.occurrences[found], 0).tolist())
+        del found
         # documents are disjoint between shards: the tables only need grouping by candidate
         per_doc = collected.pop("per_doc")
         keys, docs, occurrences = (np.concatenate([t[c] for t in per_doc]) for c in range(3))

@@ -395,7 +395,8 @@ def _forms_by_year(members, per_doc, year_code: np.ndarray, year_of_code: np.nda
     """For each concept (its forms `members`), '2018: 包容和可持续的工业发展 ×12; 2020: 包容及可持续工业发展 ×3': the
     drift a terminologist looks for. Documents without a date count as 'undated'; in a year, the commonest form
     first (ties: in the order of the members). Concepts a block at a time, each block in one grouping of its forms'
-    document counts (all at once, the 180,000 concepts of a 100 MB corpus took 400 MB more while they were read)."""
+    document counts: all at once, building the concept table of a 100 MB corpus (180,000 concepts) rose 627 MB above
+    its start, a block at a time 346 MB."""
     return [text for start in range(0, len(members), CONCEPTS_PER_BLOCK)
             for text in _forms_by_year_of_block(members[start:start + CONCEPTS_PER_BLOCK], per_doc, year_code,
                                                 year_of_code)]

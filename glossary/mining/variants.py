@@ -408,9 +408,9 @@ class _UnionFind:
 def _slot_groups(forms: dict[str, tuple[str, ...]], anchors: set[str], firsts: set, lasts: set):
     """(place, forms) for each slot word_choice may fill: forms of as many words, the same but at that place, where a
     word of one length stands. A slot is known by a hash of (words, place, length, the words before, after), held
-    in an array: a dict keyed by those tuples took 500 MB for the 700,000 forms of a 100 MB corpus. Slots in the
-    order first seen, each slot's forms in the order of `forms`; a slot of one form is left out (it pairs nothing).
-    Two slots sharing a hash (about 10^-7 for millions) only offer word_choice a pair it then tests."""
+    in an array: with a dict keyed by those tuples, grouping the 700,000 forms of a 100 MB corpus rose 483 MB above
+    its start, with this 249 MB. Slots in the order first seen, each slot's forms in the order of `forms`; a slot of
+    one form is left out (it pairs nothing). Two slots sharing a hash (about 10^-7 for millions) only offer word_choice a pair it then tests."""
     from array import array
 
     names = list(forms)

@@ -38,7 +38,7 @@ class Paragraph:
 class Paragraphs(Sequence):
     """A document's paragraphs held as its running text and one column per field, each Paragraph made when it is
     read. A corpus holds these for as long as it is mined: the documents of a 100 MB corpus (650,000 paragraphs)
-    took 430 MB as Paragraph objects with strings of their own, 250 MB this way (resident size, read from the
+    took 370 MB as Paragraph objects with strings of their own, 250 MB this way (resident size, read from the
     cache)."""
 
     def __init__(self, text: str, lengths: Sequence[int], index: Sequence[int], number: Sequence[str | None],

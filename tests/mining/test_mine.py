@@ -192,8 +192,8 @@ def test_paragraph_summary_reads_each_paragraph_once_and_keeps_the_short_ones_pa
     assert whole.distinct == Counter({"导言": 2, texts[1]: 1, texts[3]: 1})
     assert list(whole.distinct) == ["导言", texts[1], texts[3]]  # in the order first seen
     assert whole.counted == Counter({"导言": 1, texts[1]: 1, texts[3]: 1})  # not the header
-    assert whole.parenthesised == [texts[3]]
-    # past the limit: no scan, and only the short paragraphs counted, as if they alone had been
+    assert whole.lines == Counter({"导言": 1})  # a short paragraph (not the header) by the name it gives a line
+    # past the limit: no scan, and no paragraph kept; the lines as before
     cut = summarise_paragraphs(documents, max_scan_chars=10, short_chars=4)
-    assert cut.distinct is None and cut.counted == Counter({"导言": 1})
-    assert cut.chars == whole.chars and cut.parenthesised == whole.parenthesised
+    assert cut.distinct is None and not cut.counted and cut.lines == whole.lines
+    assert cut.chars == whole.chars

@@ -746,7 +746,7 @@ def count_corpus(
 
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
                                                            initargs=setup))
-            counted = pool.map(_summarised_in_worker, tasks)
+            counted = _submitted_ahead(pool, _summarised_in_worker, tasks, 2 * jobs)
         else:
             counted = map(_count_in_worker, tasks)
         counted, fresh = iter(counted), set(missing)
@@ -761,6 +761,21 @@ def count_corpus(
     # the merge reads the shards again: in the workers' number of processes when the corpus is large, cached or not
     large = jobs > 1 and len(members) > 1 and sum(sizes) >= parallel_min_chars
     return merged.result(jobs if large else 1)
+
+
+def _submitted_ahead(pool, function, tasks, ahead: int):
+    """function(task) for each task, in order, in `pool`, with at most `ahead` tasks submitted and not yet answered:
+    Executor.map submits every task at once, which made every shard's paragraph texts at once (the corpus's text
+    as strings, held until counting ended)."""
+    from collections import deque
+
+    pending: deque = deque()
+    for task in tasks:
+        pending.append(pool.submit(function, task))
+        if len(pending) > ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 # the columns of a shard's forms the merge keeps as shards arrive, and their types there (a shard's own are wider):

@@ -746,7 +746,8 @@ def count_corpus(
 
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
                                                            initargs=setup))
-            counted = _submitted_ahead(pool, _summarised_in_worker, tasks, 2 * jobs)
+            # sixteen shards' texts are a few megabytes: enough ahead that no worker waits while this process sums
+            counted = _submitted_ahead(pool, _summarised_in_worker, tasks, 8 * jobs)
         else:
             counted = map(_count_in_worker, tasks)
         counted, fresh = iter(counted), set(missing)

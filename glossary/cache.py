@@ -260,10 +260,9 @@ class _Packer:
 
     def __init__(self):
         self.arrays: list = []
-        # the pools: "strings" (written to the archive as they come, joined by SEPARATOR), and a list of lists per
-        # dtype
-        self.pools: dict[str, list] = {"strings": [], **{dtype: [] for dtype in INTEGER_POOLS}}
-        self.sizes = {pool: 0 for pool in self.pools}  # how many values each pool holds
+        # the integer pools, a list of lists per dtype; strings go to the archive as they come (pooled_strings)
+        self.pools: dict[str, list] = {dtype: [] for dtype in INTEGER_POOLS}
+        self.sizes = {pool: 0 for pool in ("strings", *self.pools)}  # how many values each pool holds
         self.strings = None  # the archive's member for the strings, open while the value is encoded
 
     def skeleton(self, value: Any) -> bytes:

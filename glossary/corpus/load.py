@@ -20,7 +20,6 @@ import csv
 import hashlib
 import logging
 import re
-import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -552,11 +551,7 @@ def _columns(paragraphs: list[Paragraph]) -> tuple[list, ...]:
 
 
 def _rows(columns) -> list[Paragraph]:
-    if not isinstance(columns, tuple):
-        return columns
-    # a kind read back is a string of its own per paragraph: one shared object each (30 MB at 100 MB of text)
-    text, index, number, kind, line, label = columns
-    return [Paragraph(*fields) for fields in zip(text, index, number, map(sys.intern, kind), line, label)]
+    return [Paragraph(*fields) for fields in zip(*columns)] if isinstance(columns, tuple) else columns
 
 
 def load_document(path: str | Path, settings: Settings | None = None, boilerplate_lines: frozenset[str] = frozenset()) -> Document:

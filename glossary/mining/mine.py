@@ -119,9 +119,7 @@ class _CountedTexts(Sequence):
     def __len__(self) -> int:
         return len(self.documents)
 
-    def __getitem__(self, k):
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
+    def __getitem__(self, k: int) -> list[str]:
         return [p.text for p in self.documents[k].paragraphs if p.kind != "header"]
 
 

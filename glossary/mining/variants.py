@@ -410,7 +410,8 @@ def _slot_groups(forms: dict[str, tuple[str, ...]], anchors: set[str], firsts: s
     word of one length stands. A slot is known by a hash of (words, place, length, the words before, after), held
     in an array: with a dict keyed by those tuples, grouping the 700,000 forms of a 100 MB corpus rose 483 MB above
     its start, with this 249 MB. Slots in the order first seen, each slot's forms in the order of `forms`; a slot of
-    one form is left out (it pairs nothing). Two slots sharing a hash (about 10^-7 for millions) only offer word_choice a pair it then tests."""
+    one form is left out (it pairs nothing). Two slots sharing a hash (about 10^-7 for millions) only offer
+    word_choice a pair it then tests."""
     from array import array
 
     names = list(forms)
@@ -427,10 +428,10 @@ def _slot_groups(forms: dict[str, tuple[str, ...]], anchors: set[str], firsts: s
     shared = np.flatnonzero(np.bincount(codes)[codes] > 1) if len(codes) else np.zeros(0, dtype=np.int64)
     shared = shared[np.argsort(codes[shared], kind="stable")]
     owners, places = np.frombuffer(owners, dtype=np.int64)[shared], np.frombuffer(places, dtype=np.int64)[shared]
-    bounds = np.flatnonzero(np.diff(codes[shared])) + 1 if len(shared) else shared
-    for start, end in zip(np.concatenate([[0], bounds]).tolist(), np.concatenate([bounds, [len(shared)]]).tolist()):
-        if end > start:
-            yield int(places[start]), [names[k] for k in owners[start:end].tolist()]
+    bounds = np.flatnonzero(np.diff(codes[shared])) + 1
+    for slot_owners, slot_places in zip(np.split(owners, bounds), np.split(places, bounds)):
+        if len(slot_owners):
+            yield int(slot_places[0]), [names[k] for k in slot_owners.tolist()]
 
 
 def group_variants(

@@ -510,7 +510,7 @@ def _build_remotely(source: Source, settings, boilerplate_lines: frozenset[str])
 
 def _portable(document: Document) -> Document:
     """The document without what `_restored` rebuilds from its source, for a worker's answer and the cache entry:
-    the original text is most of a pickled document. Paragraphs travel as columns (one list per field): pickling
+    the original text is most of a pickled document. Paragraphs travel as columns (Paragraphs.columns): pickling
     hundreds of thousands of objects one by one is the slow part; their texts as their lengths in the running
     text, so reading them back makes no string per paragraph (read back as texts and joined, the documents of a
     100 MB corpus took 340 MB, as lengths 250 MB: freed among the objects that stay, the strings' memory stays)."""
@@ -518,8 +518,7 @@ def _portable(document: Document) -> Document:
 
     paragraphs = Paragraphs.of(document.text, document.paragraphs)
     if isinstance(paragraphs, Paragraphs):
-        columns = (paragraphs.lengths(), list(paragraphs.index), paragraphs.number, paragraphs.kind,
-                   list(paragraphs.line), paragraphs.label)
+        columns = paragraphs.columns()
     else:  # paragraphs that are not the running text (never from build_document): with their texts
         columns = _columns(document.paragraphs)
     return dataclasses.replace(document, raw_text="", paragraphs=columns, footnotes=_columns(document.footnotes))
@@ -527,11 +526,13 @@ def _portable(document: Document) -> Document:
 
 def _restored(document: Document, source: Source) -> Document:
     """A `_portable` document made whole again, at the path of `source` (the same bytes may sit at another)."""
+    import numpy as np
+
     document.path = source.path
     document.raw_text = source.text
     if isinstance(document.paragraphs, tuple):  # columns
         first, *fields = document.paragraphs
-        if all(type(value) is int for value in first):  # lengths in the running text
+        if isinstance(first, np.ndarray):  # lengths in the running text
             document.paragraphs = Paragraphs(document.text, first, *fields)
         else:
             document.paragraphs = _rows(document.paragraphs)

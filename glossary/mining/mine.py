@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -44,9 +45,17 @@ from glossary.mining.contexts import CONTEXT_COLUMNS, find_contexts
 class MiningResult:
     terms: pd.DataFrame  # one row per concept (variant group), best first
     candidates: pd.DataFrame  # one row per ranked surface form, with every statistic
-    variants: pd.DataFrame  # form, concept, document, year, count: which document uses which form
+    # the variant table as built and cached: its repeated strings as categories (see `variants`)
+    compact_variants: pd.DataFrame
     contexts: pd.DataFrame  # concept, form, document, paragraph, sentence
     documents: Sequence[Document]
+
+    @cached_property
+    def variants(self) -> pd.DataFrame:
+        """term, form, relation, document, year, count: which document uses which form, with plain columns, made
+        when first read (a row per form and document: at 100 MB of text 5 million rows, whose string columns took
+        160 MB more than their categories, and `glossary mine` never reads them)."""
+        return _expanded(self.compact_variants)
 
 
 # the modules whose code shapes a mining result: a change to any of them misses the cache
@@ -154,7 +163,7 @@ def mine_corpus(
         cached = read_entry(result_path, (pd.DataFrame,) * 4)  # terms, statistics, variants, contexts
         if cached is not None:
             terms, stats, variants, contexts = cached
-            return MiningResult(terms, stats, _expanded(variants), contexts, documents)
+            return MiningResult(terms, stats, variants, contexts, documents)
     segmenter = segmenter or Segmenter(user_words=[*read_user_dict(mining.user_dict), *curated_forms])
     # the paragraphs as strings only when a step reads them: scans that find strings, not count them, read each
     # distinct paragraph once (documents repeat paragraphs), in a corpus small enough to scan
@@ -206,6 +215,11 @@ def mine_corpus(
     stats["heading"] = [min(lines[t] / f, 1.0) for t, f in zip(stats["term"], stats["freq"])]
     if curated_forms:
         stats = measure_curated_as_plain_text(stats, set(curated_forms), counts)
+    # of the merged counts, only the candidates' words, occurrences and documents are read from here on: the n-gram
+    # counts, tags and neighbour statistics go (the n-gram counts alone took 226 MB at 100 MB of text)
+    counts = Counts(segmentation=counts.segmentation, frequency=counts.frequency, per_doc=counts.per_doc,
+                    tokens=counts.tokens)
+    release_freed_memory()
     stats["joins_terms"] = joins_terms(stats, mining.phrase_part_min_independence, mining.phrase_max_dice)
     # a light noun heading a phrase (活动|情况, 南南合作|模式) says what is said about a concept, not which one
     stats["light_head"] = [
@@ -266,16 +280,17 @@ def mine_corpus(
     stats = stats.astype({column: "str" for column in text_columns})
 
     # a fragment (可持续的工业发展, always inside 包容和可持续的工业发展) is no form of a concept of its own
-    forms = {form: tokens for form, tokens in counts.segmentation.items() if tokens is not None and form not in fragments}
-    freq = dict(counts.frequency.items())  # every candidate's occurrences (fragments too: never looked up)
+    # (views of the merged counts, not copies: dicts of every candidate took 200 MB at 100 MB of text)
+    forms = _Overlay(counts.segmentation, hidden=fragments)
+    freq = _Overlay(counts.frequency)  # every candidate's occurrences (fragments too: never looked up)
     # forms that are no candidate n-gram of their own: curated forms jieba splits oddly, reordering typos of names
     extra = [f for f in dict.fromkeys([*curated_forms, *typos]) if f not in forms]
     # (the corpus's text joined only when asked: 70 MB at 100 MB)
     document_texts = ["\n".join(p.text for p in doc.paragraphs) for doc in documents] if extra else []
     for form in [f for f in extra if any(f in text for text in document_texts)]:
-        forms[form] = tuple(t.word for t in segmenter.tag(form))
+        forms.added[form] = tuple(t.word for t in segmenter.tag(form))
         in_docs = [text.count(form) for text in document_texts]  # a form holds no newline
-        freq[form] = sum(in_docs)
+        freq.added[form] = sum(in_docs)
         counts.per_doc[form] = DocCounter([i for i, n in enumerate(in_docs) if n], [n for n in in_docs if n])
     groups = group_variants(
         forms,
@@ -313,7 +328,34 @@ def mine_corpus(
     for table in (terms, contexts, variants):
         table["term"] = _with_titles(table["term"], titled)
     write_entry(result_path, (terms, stats, variants, contexts))
-    return MiningResult(terms, stats, _expanded(variants), contexts, list(documents))
+    return MiningResult(terms, stats, variants, contexts, list(documents))
+
+
+class _Overlay(Mapping):
+    """A read-only view of `base` without its keys in `hidden` (and those whose value is None), with `added` on top
+    (its new keys last, as a dict's)."""
+
+    def __init__(self, base: Mapping, hidden: frozenset | set = frozenset()):
+        self.base, self.hidden, self.added = base, hidden, {}
+
+    def __getitem__(self, key):
+        if key in self.added:
+            return self.added[key]
+        if key in self.hidden:
+            raise KeyError(key)
+        value = self.base[key]
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __iter__(self):
+        added, hidden = self.added, self.hidden
+        yield from (key for key, value in self.base.items() if value is not None and key not in hidden)
+        # (an added key the base shows keeps its place, as a dict's assignment)
+        yield from (key for key in added if key in hidden or key not in self.base)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def measure_curated_as_plain_text(stats: pd.DataFrame, curated: set[str], counts: Counts) -> pd.DataFrame:
@@ -410,7 +452,7 @@ def _forms_by_year(members, per_doc, year_code: np.ndarray, year_of_code: np.nda
                                                 year_of_code)]
 
 
-CONCEPTS_PER_BLOCK = 20_000
+CONCEPTS_PER_BLOCK = 5_000
 
 
 def _forms_by_year_of_block(members, per_doc, year_code: np.ndarray, year_of_code: np.ndarray) -> list[str]:
@@ -428,17 +470,22 @@ def _forms_by_year_of_block(members, per_doc, year_code: np.ndarray, year_of_cod
     lengths = [len(counter.docs) for counter in counters]
     docs = np.concatenate([counter.docs for counter in counters])
     counts = np.concatenate([counter.counts for counter in counters])
-    owners, places = np.repeat(owners, lengths), np.repeat(places, lengths)
-    frame = pd.DataFrame({"concept": owners, "year": year_code[docs], "place": places, "n": counts})
-    frame = frame.groupby(["concept", "year", "place"], sort=False)["n"].sum().reset_index()
+    # each (concept, year, form) as one integer: summed by one hash table, not a grouping by three columns (which
+    # rose 330 MB above its start at 100 MB of text)
+    places_per_concept = max(len(forms) for forms in members)
+    key = (np.repeat(np.asarray(owners, dtype=np.int64), lengths) * len(year_of_code) + year_code[docs]) \
+        * places_per_concept + np.repeat(np.asarray(places, dtype=np.int64), lengths)
+    codes, keys = pd.factorize(key, sort=False)
+    n = np.bincount(codes, weights=counts, minlength=len(keys)).astype(np.int64)
+    keys, place = np.divmod(keys, places_per_concept)
+    concepts, year = np.divmod(keys, len(year_of_code))
     names = [str(year) if year else "undated" for year in year_of_code.tolist()]
     # years in the order of their names as text ('undated' last), forms by count
     rank = np.argsort(np.argsort(np.array(names, dtype=object), kind="stable"), kind="stable")
-    year, place, n = (frame[column].to_numpy() for column in ("year", "place", "n"))
-    order = np.lexsort((place, -n, rank[year], frame["concept"].to_numpy()))
+    order = np.lexsort((place, -n, rank[year], concepts))
     parts: dict[int, list[str]] = defaultdict(list)
     current, entries = None, []
-    for concept, label, place, n in zip(frame["concept"].to_numpy()[order].tolist(),
+    for concept, label, place, n in zip(concepts[order].tolist(),
                                         [names[y] for y in year[order].tolist()], place[order].tolist(),
                                         n[order].tolist()):
         if (concept, label) != current:
@@ -464,29 +511,38 @@ def _variant_table(groups, freq, per_doc, documents) -> pd.DataFrame:
     # built from arrays: a large corpus has a row for every form in every document that uses it
     names = np.array([doc.name for doc in documents], dtype=object)
     years = np.array([doc.year for doc in documents], dtype=object)
-    labels, docs, counts = [], [], []
+    labels, counters = [], []
     for concept, members in groups.members.items():
         for member in members:
             counter = per_doc.get(member)
             if counter:
                 relation = "canonical" if member == concept else groups.relation.get(member, "variant")
                 labels.append((concept, member, relation, len(counter)))
-                order = np.argsort(counter.docs, kind="stable")
-                docs.append(counter.docs[order])
-                counts.append(counter.counts[order])
+                counters.append(counter)
     if not labels:
         return pd.DataFrame(columns=VARIANT_COLUMNS)
-    # the repeated strings as categories: no string is hashed or copied per row
-    rows = np.repeat(np.arange(len(labels)), [label[3] for label in labels])
-    docs = np.concatenate(docs)
-    columns = {}
-    for k, name in enumerate(("term", "form", "relation")):
-        codes, categories = pd.factorize(np.array([label[k] for label in labels], dtype=object))
-        columns[name] = pd.Categorical.from_codes(codes[rows], categories)
-    codes, categories = pd.factorize(names)
-    columns.update(document=pd.Categorical.from_codes(codes[docs], categories), year=years[docs],
-                   count=np.concatenate(counts))
-    return pd.DataFrame(columns, columns=VARIANT_COLUMNS)
+    # the repeated values as categories: no string is hashed or copied per row; each form's documents in order,
+    # written in place (a list of each form's arrays, then joined, held them twice: 5 million rows at 100 MB)
+    lengths = [label[3] for label in labels]
+    rows = np.repeat(np.arange(len(labels), dtype=np.int32), lengths)
+    docs, counts = np.empty(len(rows), dtype=np.int32), np.empty(len(rows), dtype=np.int64)
+    start = 0
+    for counter, length in zip(counters, lengths):
+        order = np.argsort(counter.docs, kind="stable")
+        docs[start:start + length], counts[start:start + length] = counter.docs[order], counter.counts[order]
+        start += length
+    columns = {name: _categorical(np.array([label[k] for label in labels], dtype=object), rows)
+               for k, name in enumerate(("term", "form", "relation"))}
+    columns.update(document=_categorical(names, docs), year=_categorical(years, docs), count=counts)
+    return pd.DataFrame(columns, columns=VARIANT_COLUMNS, copy=False)
+
+
+def _categorical(values: np.ndarray, rows: np.ndarray) -> pd.Categorical:
+    """values[rows] as a categorical (None: missing), its codes made in the narrowest integer type: pandas narrows
+    int64 codes by copying them (40 MB a column for the 5 million rows of a 100 MB corpus's variant table)."""
+    codes, categories = pd.factorize(values)
+    dtype = np.int8 if len(categories) < 1 << 7 else np.int16 if len(categories) < 1 << 15 else np.int32
+    return pd.Categorical.from_codes(codes.astype(dtype)[rows], categories)
 
 
 VARIANT_COLUMNS = ["term", "form", "relation", "document", "year", "count"]
@@ -497,8 +553,12 @@ def _expanded(variants: pd.DataFrame) -> pd.DataFrame:
     """The variant table with plain string columns, as users read it (it is built and cached with categories)."""
     expanded = variants.copy(deep=False)  # the other columns shared, not copied (a row per form and document)
     for column in _REPEATED:
-        if isinstance(variants[column].dtype, pd.CategoricalDtype):
+        if column in variants and isinstance(variants[column].dtype, pd.CategoricalDtype):
             expanded[column] = variants[column].astype(variants[column].cat.categories.dtype)
+    if "year" in variants and isinstance(variants["year"].dtype, pd.CategoricalDtype):
+        # a year, or None for an undated document (not NaN): as the documents give it
+        years = variants["year"].cat
+        expanded["year"] = np.array([*years.categories.tolist(), None], dtype=object)[years.codes.to_numpy()]
     return expanded
 
 

@@ -34,7 +34,7 @@ from glossary.mining.shape import (
     CLAUSE_INTERNAL, NUMBER, PUNCTUATION, WORD_FLAGS, Lexicon, general_zipf, is_edge_word, may_start, window_verdicts,
     word_flags,
 )
-from glossary.mining.hashing import CHAR_BASE, powers, spread_hashes, string_hash
+from glossary.mining.hashing import CHAR_BASE, powers, sorted_positions, spread_hashes, string_hash
 from glossary.mining.variants import (
     ABBREVIATION_FUNCTION_WORDS, NUMERAL as NUMERAL_CHAR, REORDERED_MIN_CHARS, VARIANT_BASE, WORD_CHOICE_MIN_SHARED,
     AbbreviationIndex, abbreviates, abbreviation_keys, char_masks, char_multiset_hashes, variant_key,
@@ -809,9 +809,9 @@ class _Merger:
         keys, occurrences = part.ngrams
         # copies: a shard read from the cache holds its arrays as views of one buffer, which a view kept here would
         # keep whole (the summaries of a 100 MB corpus held its 2.3 GB of shards)
-        self.ngrams.append((keys.copy(), np.zeros(len(keys), dtype=np.uint64), occurrences.copy()))
+        self.ngrams.append((keys.copy(), np.zeros(len(keys), dtype=np.uint8), occurrences.copy()))
         if len(self.ngrams) >= 32:
-            self.ngrams = [_sum_pairs(self.ngrams)]
+            self.ngrams = [_sum_pairs(self.ngrams, MERGE_PARTITIONS)]
         self.summaries.append({name: part.forms[name].astype(SUMMARY[name]) for name in SUMMARY})
         self.documents.append(np.asarray(documents, dtype=np.int64))
         if isinstance(part, ShardSummary):  # the rest is in the cache, read back when the merge needs it
@@ -838,21 +838,24 @@ class _Merger:
         if not self.summaries:  # no documents
             empty = np.zeros(0, dtype=np.int64)
             return Counts(per_doc=DocumentCounts([], empty, empty, empty), tokens=self.tokens)
-        ngram_keys, _, ngram_counts = _sum_pairs(self.ngrams)
+        ngram_keys, _, ngram_counts = _sum_pairs(self.ngrams, MERGE_PARTITIONS)
+        del _  # (no value is paired with an n-gram: 50 MB of zeros at 100 MB of text)
         self.ngrams = []
         rows = {name: np.concatenate([summary[name] for summary in self.summaries]) for name in SUMMARY}
         shard_of_row = np.repeat(np.arange(len(self.summaries)), [len(summary["key"]) for summary in self.summaries])
         self.summaries = []
         # a candidate's segmentation: the token sequence it is most often cut into (ties: the smaller hash)
-        keys, sequences, occurrences = _sum_pairs([(rows["key"], rows["sequence"], rows["occurrences"])])
+        keys, sequences, occurrences = _sum_pairs([(rows["key"], rows["sequence"], rows["occurrences"])],
+                                                  MERGE_PARTITIONS)
         order = np.lexsort((sequences, -occurrences, keys))
         keys, sequences = keys[order], sequences[order]
         firsts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
         chosen = _Chosen(keys[firsts], sequences[firsts])
         n = len(chosen.keys)
-        row_key = chosen.index.get_indexer(rows["key"])
-        found = pd.Index(ngram_keys).get_indexer(chosen.keys)
-        frequency = np.where(found >= 0, ngram_counts[found], 0)
+        row_key = chosen.rows(rows["key"])
+        frequency = np.zeros(n, dtype=np.int64)
+        found = chosen.rows(ngram_keys)
+        frequency[found[found >= 0]] = ngram_counts[found >= 0]
         if self.pruning is None:
             anchors, kept = None, np.ones(n, dtype=bool)
         else:
@@ -882,7 +885,6 @@ class _Merger:
             _MERGING.clear()
         self.parts = []
         del row_key, shard_of_row  # a row per shard and candidate form: the largest arrays of the merge
-        chosen.index = None  # every shard has been read: the keys of 4.2 million candidates at 100 MB, 170 MB
         counts = Counts(tokens=self.tokens)
         needed = np.concatenate([chosen.keys[kept], *collected.pop("parts")])
         keep_ngram = pd.Index(pd.unique(needed)).get_indexer(ngram_keys) >= 0 if self.pruning else slice(None)
@@ -890,7 +892,6 @@ class _Merger:
         # the kept candidates, in the order of their keys: one row each in every table below
         kept_rows = np.flatnonzero(kept)
         kept_keys = chosen.keys[kept_rows]
-        row_of_key = pd.Index(kept_keys)
         words_of, tags_of, names = [], [], []
         for k in kept_rows.tolist():
             words, tags = chosen.runs.pop(k)
@@ -909,10 +910,10 @@ class _Merger:
         per_doc = collected.pop("per_doc")
         keys, docs, occurrences = (np.concatenate([t[c] for t in per_doc]) for c in range(3))
         del per_doc
-        counts.per_doc = DocumentCounts(row, row_of_key.get_indexer(keys), docs, occurrences)
+        counts.per_doc = DocumentCounts(row, sorted_positions(kept_keys, keys), docs, occurrences)
 
         def by_row(keys: np.ndarray, values: np.ndarray) -> list:
-            rows = row_of_key.get_indexer(keys)
+            rows = sorted_positions(kept_keys, keys)
             if (rows < 0).any():  # every table holds kept candidates only: anything else is a merge gone wrong
                 raise RuntimeError("a merged table holds a candidate that was not kept")
             column = np.full(len(kept_keys), None, dtype=object)
@@ -920,12 +921,14 @@ class _Merger:
             return column.tolist()
 
         for side, name in (("left", "left_entropy"), ("right", "right_entropy")):
-            setattr(counts, name, CandidateValues(row, by_row(*_branching_entropies(*_sum_pairs(collected.pop(side))))))
+            summed = _sum_pairs(collected.pop(side), MERGE_PARTITIONS)
+            setattr(counts, name, CandidateValues(row, by_row(*_branching_entropies(*summed, MERGE_PARTITIONS))))
+            del summed
         for side in ("left_glued", "right_glued"):
-            keys, _, occurrences = _sum_pairs(collected.pop(side))
+            keys, _, occurrences = _sum_pairs(collected.pop(side), MERGE_PARTITIONS)
             most = pd.Series(occurrences).groupby(keys, sort=False).max()
             setattr(counts, side, CandidateValues(row, by_row(most.index.to_numpy(np.uint64), most.to_numpy())))
-        keys, _, occurrences = _sum_pairs(collected.pop("enumerated"))
+        keys, _, occurrences = _sum_pairs(collected.pop("enumerated"), MERGE_PARTITIONS)
         counts.enumerated = CandidateValues(row, by_row(keys, occurrences))
         release_freed_memory()  # the merge's tables of every shard's rows are gone: half the process, at 30 MB
         return counts
@@ -977,7 +980,7 @@ class _Merger:
             only = np.zeros(len(kept), dtype=bool)
             only[late[late % len(self.parts) == s] // len(self.parts)] = True
             part = self._part(s)
-            rows = chosen.index.get_indexer(part.forms["key"])
+            rows = chosen.rows(part.forms["key"])
             tables, runs = _take(part, self.documents[s], rows, only[rows], only[rows], chosen, self.pruning is not None)
             chosen.add_runs(runs)
             _gather(collected, tables)
@@ -994,7 +997,7 @@ def _read_words(s: int) -> tuple[np.ndarray, dict]:
     merging = _MERGING
     chosen, anchors, kept = merging["chosen"], merging["anchors"], merging["kept"]
     forms = merging["merger"]._part(s).forms
-    rows = chosen.index.get_indexer(forms["key"])
+    rows = chosen.rows(forms["key"])
     keys = np.zeros(0, dtype=np.uint64)
     if anchors is not None:
         keys = pd.unique(forms["word_choice"][anchors[rows][forms["word_choice_row"]]])
@@ -1008,7 +1011,7 @@ def _collect_shard(s: int) -> tuple[np.ndarray, dict, dict]:
     merger, chosen, kept = merging["merger"], merging["chosen"], merging["kept"]
     part = merger._part(s)
     forms = part.forms
-    rows = chosen.index.get_indexer(forms["key"])
+    rows = chosen.rows(forms["key"])
     taken = kept[rows]
     joining = np.zeros(0, dtype=np.int64)
     if merger.pruning is not None:
@@ -1054,7 +1057,7 @@ def _gather(collected: dict, tables: dict) -> None:
         collected[name].append(tables[name])
     for name in (*NEIGHBOUR_TABLES, "enumerated"):
         if len(collected[name]) >= 32:
-            collected[name] = [_sum_pairs(collected[name])]
+            collected[name] = [_sum_pairs(collected[name], MERGE_PARTITIONS)]
 
 
 def _size(part: ShardCounts) -> int:
@@ -1069,10 +1072,14 @@ class _Chosen:
     """Each candidate's chosen segmentation (key -> token-sequence hash), and its words and tags once read."""
 
     def __init__(self, keys: np.ndarray, sequences: np.ndarray):
+        """`keys` ascending (distinct), `sequences` theirs."""
         self.keys, self.sequences = keys, sequences
-        self.index = pd.Index(keys)
         self.runs: dict[int, tuple] = {}
         self.shared: dict = {}  # one object per distinct word and tag sequence, whichever shard sent it
+
+    def rows(self, keys: np.ndarray) -> np.ndarray:
+        """Each key's candidate (its place in `keys`), or -1."""
+        return sorted_positions(self.keys, keys)
 
     def add_runs(self, runs: dict[int, tuple]) -> None:
         """Keep runs read from a shard (candidate -> (words, tags)), their words and tag sequences shared: each
@@ -1113,24 +1120,44 @@ def _full_forms(index: AbbreviationIndex, forms: dict, rows: np.ndarray) -> np.n
     return result
 
 
-def _sum_pairs(tables: list[tuple]) -> tuple:
+def _sum_pairs(tables: list[tuple], partitions: int = 1) -> tuple:
     """Concatenate (key, value, occurrences) tables and sum the occurrences of each distinct (key, value), in order
-    of first appearance. Pairs are told apart by one hash of both: a hash table over one column, not a sort."""
+    of first appearance. Pairs are told apart by one hash of both: a hash table over one column, not a sort.
+    With `partitions`, a share of the keys at a time (keys are hashes: their low bits share them out evenly), so
+    the hash table and its codes take that share of the memory; the pairs of a key keep their order, the keys come
+    a share after another (the merge's tables are read by key; at 100 MB of text they hold millions of rows)."""
     keys = np.concatenate([t[0] for t in tables]) if tables else np.zeros(0, dtype=np.uint64)
     if not len(keys):
         return keys.astype(np.uint64), np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     values = np.concatenate([t[1] for t in tables])
+    occurrences = np.concatenate([t[2] for t in tables])
+    if partitions > 1:
+        share = keys % np.uint64(partitions)
+        sums = [_sum_pairs([(keys[taken], values[taken], occurrences[taken])])
+                for taken in (share == p for p in range(partitions))]
+        return tuple(np.concatenate([summed[c] for summed in sums]) for c in range(3))
     with np.errstate(over="ignore"):
         pairs = keys.astype(np.uint64) * np.uint64(TOKEN_BASE) + values.astype(np.uint64)
     codes, distinct = pd.factorize(pairs, sort=False)
-    sums = np.bincount(codes, weights=np.concatenate([t[2] for t in tables]), minlength=len(distinct))
+    del pairs
+    sums = np.bincount(codes, weights=occurrences, minlength=len(distinct))
     first = _first_positions(codes, len(distinct))
     return keys[first], values[first], np.rint(sums).astype(np.int64)
 
 
-def _branching_entropies(keys: np.ndarray, neighbours: np.ndarray, occurrences: np.ndarray) -> tuple:
+# shares of the keys the merge sums its largest tables in (_sum_pairs)
+MERGE_PARTITIONS = 4
+
+
+def _branching_entropies(keys: np.ndarray, neighbours: np.ndarray, occurrences: np.ndarray,
+                         partitions: int = 1) -> tuple:
     """(distinct keys, their entropies). Branching entropy (Tanaka-Ishii 2005), as statistics.branching_entropy:
-    each clause edge a neighbour of its own."""
+    each clause edge a neighbour of its own. With `partitions`, a share of the keys at a time (as _sum_pairs)."""
+    if partitions > 1:
+        share = keys % np.uint64(partitions)
+        found = [_branching_entropies(keys[taken], neighbours[taken], occurrences[taken])
+                 for taken in (share == p for p in range(partitions))]
+        return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
     frame = pd.DataFrame({"key": keys, "n": occurrences.astype(float), "edge": neighbours == EDGE})
     total = frame.groupby("key", sort=False)["n"].transform("sum")
     p = frame["n"] / total

@@ -69,3 +69,23 @@ def spread_hashes(codes: np.ndarray) -> np.ndarray:
         x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
         return x ^ (x >> np.uint64(31))
+
+
+def searched(sorted_keys: np.ndarray, values: np.ndarray, side: str = "left") -> np.ndarray:
+    """np.searchsorted(sorted_keys, values, side), the values searched in their order: hashes come in random order,
+    and a binary search for each misses the cache at every step (12 million values among 4.2 million keys: 7.8 s;
+    sorted first, 2.7 s)."""
+    order = np.argsort(values)
+    places = np.empty(len(values), dtype=np.int64)
+    places[order] = np.searchsorted(sorted_keys, values[order], side)
+    return places
+
+
+def sorted_positions(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """For each of `keys`, its place in `sorted_keys` (ascending, distinct), or -1: a binary search, where a hash
+    table over the 4.2 million candidates of a 100 MB corpus took 170 MB for as long as it was kept."""
+    if not len(sorted_keys):
+        return np.full(len(keys), -1, dtype=np.int64)
+    at = searched(sorted_keys, keys)
+    at[at == len(sorted_keys)] = 0
+    return np.where(sorted_keys[at] == keys, at, -1)

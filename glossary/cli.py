@@ -182,13 +182,14 @@ def cli_settings():
     return load_settings(Path.cwd())
 
 
-def _load(paths: Optional[List[Path]], skip_bad: bool, jobs: int = 1):
+def _load(paths: Optional[List[Path]], skip_bad: bool, jobs: int = 1, keep_raw: bool = True):
     from glossary.config import SEEDS_DIR, cache_root
     from glossary.corpus.load import load_corpus
 
     settings = cli_settings()
     corpus = load_corpus(
-        list(paths) if paths else [SEEDS_DIR], settings=settings, skip_bad=skip_bad, cache_dir=cache_root(), jobs=jobs
+        list(paths) if paths else [SEEDS_DIR], settings=settings, skip_bad=skip_bad, cache_dir=cache_root(), jobs=jobs,
+        keep_raw=keep_raw,
     )
     for problem in corpus.skipped:
         typer.echo(f"skipped: {problem}", err=True)
@@ -304,7 +305,7 @@ def mine(
     if fmt == "xlsx" and out is None:
         raise InputError(None, "--format xlsx needs --out FILE")
     check_output_file(out)
-    corpus, settings = _load(paths, skip_bad, jobs)
+    corpus, settings = _load(paths, skip_bad, jobs, keep_raw=False)  # mining never reads the original texts
     curated = []
     if terms_file is not None:
         from glossary.formats.terms import curated_forms, read_terms

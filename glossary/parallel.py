@@ -1,5 +1,5 @@
-"""How the work runs: the cycle collector paused while a corpus is built, memory the work freed given back, work
-started on the second core, and work mapped over forked processes."""
+"""How the work runs: the cycle collector paused while a corpus is built, memory the work freed given back, and
+work mapped over forked processes."""
 
 from __future__ import annotations
 
@@ -49,39 +49,3 @@ def map_forked(function, items, jobs: int):
     release_freed_memory()  # the forked processes start from this one's pages
     with multiprocessing.get_context("fork").Pool(min(jobs, len(items))) as pool:
         yield from pool.imap(function, items)
-
-
-def run_beside(function, *args, fork: bool = True):
-    """Start function(*args) in a forked process, which reads this process's memory (a corpus) without copying
-    it, and return a callable that waits for its result. The second core then works while this one goes on.
-    Without fork (not Linux, or fork=False) the function runs at once, in this process."""
-    import multiprocessing
-
-    if not fork or sys.platform != "linux":
-        result = function(*args)
-        return lambda: result
-    release_freed_memory()  # the forked process starts from this one's pages
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_send_result, args=(sender, function, args), daemon=True)
-    process.start()
-    sender.close()
-
-    def wait():
-        try:
-            ok, value = receiver.recv()
-        except EOFError:  # the process died without a word (killed): do the work here
-            ok, value = True, function(*args)
-        process.join()
-        if not ok:
-            raise value
-        return value
-
-    return wait
-
-
-def _send_result(sender, function, args) -> None:
-    try:
-        sender.send((True, function(*args)))
-    except BaseException as error:  # noqa: BLE001  (handed to the parent, which raises it)
-        sender.send((False, error))

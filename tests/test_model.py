@@ -39,3 +39,14 @@ def test_a_document_holding_paragraphs_compactly_equals_one_holding_the_list():
     listed = Document(Path("a.txt"), TEXT, PARAGRAPHS)
     held = Document(Path("a.txt"), TEXT, Paragraphs.of(TEXT, PARAGRAPHS))
     assert held == listed
+
+
+def test_paragraphs_rebuilt_from_their_columns_are_the_same():
+    """columns() (what the cache and the repair workers send) makes the same paragraphs again."""
+    import numpy as np
+
+    held = Paragraphs.of(TEXT, PARAGRAPHS)
+    lengths, index, number, kind, line, label = held.columns()
+    assert all(isinstance(column, np.ndarray) for column in (lengths, index, kind, line))
+    assert list(Paragraphs(TEXT, lengths, index, number, kind, line, label)) == PARAGRAPHS
+    assert len(held.kinds) == len({p.kind for p in PARAGRAPHS})  # one string per kind

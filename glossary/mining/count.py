@@ -809,9 +809,11 @@ class _Merger:
         keys, occurrences = part.ngrams
         # copies: a shard read from the cache holds its arrays as views of one buffer, which a view kept here would
         # keep whole (the summaries of a 100 MB corpus held its 2.3 GB of shards)
-        self.ngrams.append((keys.copy(), np.zeros(len(keys), dtype=np.uint8), occurrences.copy()))
-        if len(self.ngrams) >= 32:
-            self.ngrams = [_sum_pairs(self.ngrams, MERGE_PARTITIONS)]
+        if len(self.ngrams) >= 32:  # summed before the next shard joins: the last ones are summed by result(), once
+            # the counting workers are gone (summed here, the last sum came while they still held their memory)
+            keys_so_far, values, summed = _sum_pairs(self.ngrams, MERGE_PARTITIONS)
+            self.ngrams = [(keys_so_far, values, summed.astype(np.int32))]
+        self.ngrams.append((keys.copy(), np.zeros(len(keys), dtype=np.uint8), occurrences.astype(np.int32)))
         self.summaries.append({name: part.forms[name].astype(SUMMARY[name]) for name in SUMMARY})
         self.documents.append(np.asarray(documents, dtype=np.int64))
         if isinstance(part, ShardSummary):  # the rest is in the cache, read back when the merge needs it
@@ -889,6 +891,7 @@ class _Merger:
         needed = np.concatenate([chosen.keys[kept], *collected.pop("parts")])
         keep_ngram = pd.Index(pd.unique(needed)).get_indexer(ngram_keys) >= 0 if self.pruning else slice(None)
         counts.ngrams = StringCounts(keys=ngram_keys[keep_ngram], occurrences=ngram_counts[keep_ngram])
+        del ngram_keys, ngram_counts, needed, keep_ngram  # every n-gram's count: 190 MB at 100 MB of text
         # the kept candidates, in the order of their keys: one row each in every table below
         kept_rows = np.flatnonzero(kept)
         kept_keys = chosen.keys[kept_rows]
@@ -901,7 +904,6 @@ class _Merger:
         row = {name: k for k, name in enumerate(names)}
         counts.segmentation = CandidateValues(row, words_of)
         counts.pos = CandidateValues(row, tags_of)
-        del ngram_keys, ngram_counts
         # the kept candidates are among the n-grams kept: looked up there, not in a hash table of every n-gram
         found = counts.ngrams.index.get_indexer(kept_keys)
         counts.frequency = CandidateValues(row, np.where(found >= 0, counts.ngrams.occurrences[found], 0).tolist())

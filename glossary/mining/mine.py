@@ -187,12 +187,10 @@ def mine_corpus(
         # only the rare candidates that may still reach the tables are given strings
         pruning=Pruning(min_freq, ignored, tuple(curated_forms), TYPO_MIN_CHARS if scan else None),
     )
-    # a second process pays for itself on a large corpus only (as the workers of count_corpus)
-    large = jobs > 1 and paragraphs.chars >= run.parallel_min_chars
     titles = paragraphs.titles
     rare_recurring, typos = recurring_variant_forms(counts, min_freq, ignored, paragraphs.distinct or {})
     excluded = read_patterns(mining.excluded_candidates)
-    stats = term_statistics(counts, len(documents), min_freq, also=rare_recurring, excluded=excluded, beside=large)
+    stats = term_statistics(counts, len(documents), min_freq, also=rare_recurring, excluded=excluded)
     if stats.empty:
         # too little text for any recurring candidate: empty tables, with their columns
         return MiningResult(
@@ -310,17 +308,18 @@ def mine_corpus(
     # the merged counts (1 GB at 100 MB of text), every candidate's form and count, and the texts' copies are read
     # no more: freed before the contexts and the tables
     freq = {form: freq[form] for form in shown if form in freq}
-    del counts, forms, fragments, document_texts, distinct_text, distinct_texts, counted, lines, paragraphs
+    del counts, forms, fragments, document_texts, distinct_text, distinct_texts, counted, lines, paragraphs, shown, \
+        ranked, rare_recurring
     release_freed_memory()
-    # contexts are read in this process: a process forked beside the tables' building kept a copy of every page
-    # the tables touched (about 1.2 GB at 100 MB of text, the run's peak), to save 4 s
-    contexts = find_contexts(documents, members_of, 3, documents_of)
     terms = _concept_table(stats, groups, freq, documents_of, per_doc, documents)
     variants = _variant_table(groups, freq, per_doc, documents)
-    # what built the tables: freed before they are written and expanded (at 100 MB of text the run's peak came
-    # there, 2.2 GB)
-    del groups, freq, per_doc, documents_of, members_of
+    # what built the tables is freed before the contexts are read (the contexts table is the largest: 250 MB at
+    # 100 MB of text); contexts are read in this process: a process forked beside the tables' building kept a copy
+    # of every page the tables touched (about 1.2 GB at 100 MB of text, the run's peak), to save 4 s
+    del groups, freq, per_doc
     release_freed_memory()
+    contexts = find_contexts(documents, members_of, 3, documents_of)
+    del documents_of, members_of
     first_context = contexts.drop_duplicates("term").set_index("term")["sentence"] if len(contexts) else {}
     terms["example"] = [first_context.get(t, "") for t in terms["term"]]
     # a name mostly written as a title keeps its brackets: 《多哈行动纲领》
@@ -412,9 +411,14 @@ def _concept_table(stats, groups, freq, documents_of, per_doc, documents) -> pd.
     year_code, year_of_code = pd.factorize(np.array([doc.year or 0 for doc in documents], dtype=np.int64), sort=True)
     year_of_code = np.asarray(year_of_code)
     doc_ids = [documents_of[concept] for concept in concepts]
-    owner = np.repeat(np.arange(len(concepts)), [len(ids) for ids in doc_ids])
-    years = year_of_code[year_code[np.concatenate(doc_ids)]] if len(owner) else np.zeros(0, dtype=np.int64)
-    dated = pd.Series(years[years > 0]).groupby(owner[years > 0]).agg(["min", "max"]).reindex(range(len(concepts)))
+    first_year, last_year = [], []
+    for block in _blocks([len(ids) for ids in doc_ids]):
+        ids = doc_ids[block]
+        owner = np.repeat(np.arange(len(ids)), [len(one) for one in ids])
+        years = year_of_code[year_code[np.concatenate(ids)]] if len(owner) else np.zeros(0, dtype=np.int64)
+        dated = pd.Series(years[years > 0]).groupby(owner[years > 0]).agg(["min", "max"]).reindex(range(len(ids)))
+        first_year.append(dated["min"].to_numpy(dtype=float))
+        last_year.append(dated["max"].to_numpy(dtype=float))
     table = pd.DataFrame({
         "term": concepts,
         "freq": [sum(freq.get(m, 0) for m in forms) for forms in members],
@@ -423,8 +427,8 @@ def _concept_table(stats, groups, freq, documents_of, per_doc, documents) -> pd.
         "variants": ["|".join(m for m in forms if m != concept) for concept, forms in zip(concepts, members)],
         "tokens": [tokens_of.get(concept, tokens_of[terms[i]]) for concept, i in zip(concepts, best)],
         "example": "",
-        "first_year": dated["min"].astype("Int64").to_numpy(),
-        "last_year": dated["max"].astype("Int64").to_numpy(),
+        "first_year": pd.array(np.concatenate(first_year or [EMPTY]), dtype="Float64").astype("Int64"),
+        "last_year": pd.array(np.concatenate(last_year or [EMPTY]), dtype="Float64").astype("Int64"),
         "forms_by_year": _forms_by_year(members, per_doc, year_code, year_of_code),
         **{column: ranked[column].to_numpy() for column in SCORE_COLUMNS},
     }, columns=[*TERM_COLUMNS, "first_year", "last_year", "forms_by_year", *SCORE_COLUMNS])
@@ -444,15 +448,27 @@ SCORE_COLUMNS = ("cvalue", "independence", "dice", "pmi", "llr", "left_entropy",
 def _forms_by_year(members, per_doc, year_code: np.ndarray, year_of_code: np.ndarray) -> list[str]:
     """For each concept (its forms `members`), '2018: 包容和可持续的工业发展 ×12; 2020: 包容及可持续工业发展 ×3': the
     drift a terminologist looks for. Documents without a date count as 'undated'; in a year, the commonest form
-    first (ties: in the order of the members). Concepts a block at a time, each block in one grouping of its forms'
-    document counts: all at once, building the concept table of a 100 MB corpus (180,000 concepts) rose 627 MB above
-    its start, a block at a time 346 MB."""
-    return [text for start in range(0, len(members), CONCEPTS_PER_BLOCK)
-            for text in _forms_by_year_of_block(members[start:start + CONCEPTS_PER_BLOCK], per_doc, year_code,
-                                                year_of_code)]
+    first (ties: in the order of the members). Concepts a block at a time (_blocks), each block in one grouping of
+    its forms' document counts: all at once, building the concept table of a 100 MB corpus (180,000 concepts) rose
+    627 MB above its start."""
+    sizes = [sum(len(counter) for counter in map(per_doc.get, forms) if counter) for forms in members]
+    return [text for block in _blocks(sizes)
+            for text in _forms_by_year_of_block(members[block], per_doc, year_code, year_of_code)]
 
 
-CONCEPTS_PER_BLOCK = 5_000
+def _blocks(sizes: Sequence[int], limit: int = 1_000_000) -> list[slice]:
+    """Consecutive slices of items of `sizes` (rows each makes), each making at most `limit` rows (or one item): the
+    concept table's groupings a block at a time, so they hold a few arrays of `limit` rows, whatever the corpus (the
+    first concepts, the commonest, use the most documents)."""
+    blocks, start, rows = [], 0, 0
+    for k, size in enumerate(sizes):
+        if rows and rows + size > limit:
+            blocks.append(slice(start, k))
+            start, rows = k, 0
+        rows += size
+    if start < len(sizes):
+        blocks.append(slice(start, len(sizes)))
+    return blocks
 
 
 def _forms_by_year_of_block(members, per_doc, year_code: np.ndarray, year_of_code: np.ndarray) -> list[str]:

@@ -320,3 +320,13 @@ def test_repaired_documents_are_cached_by_content(tmp_path):
     unjoined = load_corpus([corpus_dir], settings, cache_dir=cache)
     assert len(unjoined.documents[0].paragraphs) > len(first.documents[0].paragraphs)
     assert len(entries()) == 2
+
+
+def test_a_corpus_loaded_without_its_original_texts_gives_the_same_documents(tmp_path, settings):
+    """keep_raw=False (mining) lets the original texts go once the documents are repaired, and nothing else."""
+    (tmp_path / "a.txt").write_text(EXCERPT, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TRADITIONAL, encoding="utf-8")
+    kept = list(load_corpus([tmp_path], settings).documents)
+    lean = list(load_corpus([tmp_path], settings, keep_raw=False).documents)
+    assert [d.raw_text for d in kept] == [EXCERPT, TRADITIONAL] and [d.raw_text for d in lean] == ["", ""]
+    assert [(d.text, list(d.paragraphs), d.title) for d in lean] == [(d.text, list(d.paragraphs), d.title) for d in kept]

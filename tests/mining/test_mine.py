@@ -62,6 +62,16 @@ def test_drift_is_recorded_by_year(mined):
     assert rows[["document", "year", "count"]].values.tolist() == [["2018.txt", 2018, 1]]
 
 
+def test_the_variant_table_is_read_with_plain_columns_and_held_with_categories(mined):
+    import pandas as pd
+
+    compact, plain = mined.compact_variants, mined.variants
+    assert all(isinstance(compact[c].dtype, pd.CategoricalDtype) for c in ("term", "form", "document", "year"))
+    assert not any(isinstance(dtype, pd.CategoricalDtype) for dtype in plain.dtypes)
+    assert plain.astype(str).equals(compact.astype(str)) and mined.variants is plain  # made once
+    assert {type(year) for year in plain["year"]} == {int}
+
+
 def test_ranking_prefers_terms_to_fragments_and_generic_words(mined):
     ranked = mined.terms["term"].tolist()
     for term in ("中等收入国家", "国家伙伴关系方案", "私营部门", "技术转让"):

@@ -841,7 +841,7 @@ class _Merger:
             empty = np.zeros(0, dtype=np.int64)
             return Counts(per_doc=DocumentCounts([], empty, empty, empty), tokens=self.tokens)
         ngram_keys, _, ngram_counts = _sum_pairs(self.ngrams, MERGE_PARTITIONS)
-        del _  # (no value is paired with an n-gram: 50 MB of zeros at 100 MB of text)
+        del _  # (no value is paired with an n-gram)
         self.ngrams = []
         rows = {name: np.concatenate([summary[name] for summary in self.summaries]) for name in SUMMARY}
         shard_of_row = np.repeat(np.arange(len(self.summaries)), [len(summary["key"]) for summary in self.summaries])
@@ -891,7 +891,7 @@ class _Merger:
         needed = np.concatenate([chosen.keys[kept], *collected.pop("parts")])
         keep_ngram = pd.Index(pd.unique(needed)).get_indexer(ngram_keys) >= 0 if self.pruning else slice(None)
         counts.ngrams = StringCounts(keys=ngram_keys[keep_ngram], occurrences=ngram_counts[keep_ngram])
-        del ngram_keys, ngram_counts, needed, keep_ngram  # every n-gram's count: 190 MB at 100 MB of text
+        del ngram_keys, ngram_counts, needed, keep_ngram  # every n-gram's count: 100 MB at 100 MB of text
         # the kept candidates, in the order of their keys: one row each in every table below
         kept_rows = np.flatnonzero(kept)
         kept_keys = chosen.keys[kept_rows]

@@ -7,6 +7,7 @@ but the error type, so any stage may depend on it.
 from __future__ import annotations
 
 import sys
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +90,8 @@ class Paragraphs(Sequence):
 
     def lengths(self) -> list[int]:
         """Each paragraph's length in characters."""
-        return self.columns()[0].tolist()
+        starts = self.starts
+        return [starts[k + 1] - starts[k] - 1 for k in range(len(self))]
 
     def _paragraph(self, k: int) -> Paragraph:
         return Paragraph(self.text[self.starts[k]: self.starts[k + 1] - 1], self.index[k], self.number[k],
@@ -112,11 +114,9 @@ class Paragraphs(Sequence):
         return f"Paragraphs({len(self)} paragraphs, {len(self.text)} characters)"
 
 
-def _packed(column) -> "array":
+def _packed(column) -> array:
     """A column of integers as an array of 64-bit ones; from a numpy array through its bytes, with no Python int made
     per value."""
-    from array import array
-
     import numpy as np
 
     packed = array("q")

@@ -411,6 +411,7 @@ def _concept_table(stats, groups, freq, documents_of, per_doc, documents) -> pd.
     year_code, year_of_code = pd.factorize(np.array([doc.year or 0 for doc in documents], dtype=np.int64), sort=True)
     year_of_code = np.asarray(year_of_code)
     doc_ids = [documents_of[concept] for concept in concepts]
+    # nullable integers: a concept seen only in undated documents has no year, and the others stay 2016, not 2016.0
     first_year, last_year = [], []
     for block in _blocks([len(ids) for ids in doc_ids]):
         ids = doc_ids[block]
@@ -419,7 +420,7 @@ def _concept_table(stats, groups, freq, documents_of, per_doc, documents) -> pd.
         dated = pd.Series(years[years > 0]).groupby(owner[years > 0]).agg(["min", "max"]).reindex(range(len(ids)))
         first_year.append(dated["min"].to_numpy(dtype=float))
         last_year.append(dated["max"].to_numpy(dtype=float))
-    table = pd.DataFrame({
+    return pd.DataFrame({
         "term": concepts,
         "freq": [sum(freq.get(m, 0) for m in forms) for forms in members],
         "docs": [len(ids) for ids in doc_ids],
@@ -432,8 +433,6 @@ def _concept_table(stats, groups, freq, documents_of, per_doc, documents) -> pd.
         "forms_by_year": _forms_by_year(members, per_doc, year_code, year_of_code),
         **{column: ranked[column].to_numpy() for column in SCORE_COLUMNS},
     }, columns=[*TERM_COLUMNS, "first_year", "last_year", "forms_by_year", *SCORE_COLUMNS])
-    # nullable integers: a concept seen only in undated documents has no year, and the others stay 2016, not 2016.0
-    return table.astype({"first_year": "Int64", "last_year": "Int64"})
 
 
 # the statistics behind a concept's score, and the shape factors statistics.rank weighs it by (a share of its

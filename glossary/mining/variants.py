@@ -294,15 +294,15 @@ class AbbreviationIndex:
 
     def __init__(self, names: list[str]):
         # a short form of n characters has n(n-1)/2 keys: the index holds them and their owners only, 12 bytes a key
-        # (the names of a 100 MB corpus, 17 million keys: with each key's hash and mask, and a hash table of the
-        # keys, the merge's peak)
+        # (with each key's hash and mask, and a hash table of the keys, building it for a 100 MB corpus raised the
+        # merging process by 850 MB)
         keys, owners, cuts = abbreviation_short_keys(names)
         low = np.uint64((1 << self.CUT_BITS) - 1)
         keys &= ~low
         keys |= np.minimum(cuts, int(low)).astype(np.uint64)
         del cuts
         order = np.argsort(keys, kind="stable")
-        self.keyed, self.owners = keys[order], owners[order].astype(np.int32)
+        self.keyed, self.owners = keys[order], owners[order]
         del keys, owners, order
         self.names, self.low = names, low
         # the short forms' own hashes and character masks, read through `owners`

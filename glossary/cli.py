@@ -297,7 +297,7 @@ def mine(
 ):
     """Rank the recurring multiword Chinese terms of a corpus, variants grouped."""
     from glossary.config import cache_root
-    from glossary.mining.mine import SCORE_COLUMNS, mine_corpus
+    from glossary.mining.mine import SCORE_COLUMNS, mine_corpus, raised_min_freq_note
     from glossary.formats.tables import emit
 
     fmt = fmt or default_format("table", "tsv")
@@ -318,6 +318,10 @@ def mine(
             corpus.documents, settings, curated=curated, min_freq=min_freq, cache_dir=cache_root(), jobs=jobs,
             progress=advance,
         )
+    note = raised_min_freq_note(result, min_freq if min_freq is not None else settings.mining.min_freq,
+                                settings.mining)
+    if note:
+        typer.echo(f"note: {note}", err=True)
     terms = result.terms if top <= 0 else result.terms.head(top)
     if all_columns and fmt == "table":  # the statistics before the long text columns, which a terminal cuts first
         rest = [c for c in terms.columns if c not in MINE_TABLE_COLUMNS and c not in SCORE_COLUMNS]
@@ -542,6 +546,8 @@ def build(
     result = build_glossary(paths, terms, out_dir, cli_settings(), skip_bad=skip_bad, cache_dir=cache_root())
     for problem in result.skipped:
         typer.echo(f"skipped: {problem}", err=True)
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
     typer.echo(result.summary())
     typer.echo(str(result.path))
 

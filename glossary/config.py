@@ -80,6 +80,7 @@ class MiningSettings:
     excluded_candidates: Path
     light_heads: Path
     min_freq: int
+    max_candidates: int
     max_term_tokens: int
     max_term_chars: int
     single_word_max_zipf: float

@@ -268,6 +268,23 @@ def test_mine_leaves_the_year_of_an_undated_term_empty(tmp_path):
     assert years["蓝色经济伙伴关系"] == ["", ""] and years["工发组织"] == ["2024", "2024"]
 
 
+def test_mine_says_when_max_candidates_raised_the_least_occurrences(tmp_path, monkeypatch):
+    """A corpus with more candidates than the settings' max_candidates is mined for the most frequent only, and the
+    user is told which least occurrences was used: every term listed reaches it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.glossary]\nmax_candidates = 40\n", encoding="utf-8")
+    result = run("mine", SEED_000, "--format", "tsv", "--top", "0")
+    assert result.exit_code == 0, result.output
+    note = re.search(r"max_candidates\): only those seen (\d+) times or more were mined", result.stderr)
+    assert note, result.stderr
+    freqs = [int(row.split("\t")[1]) for row in result.stdout.splitlines()[1:]]
+    assert freqs and min(freqs) >= int(note.group(1)) > 2
+    monkeypatch.chdir(SEED_000.parent)  # the default bound: nothing left out
+    unbounded = run("mine", SEED_000, "--format", "tsv", "--top", "0")
+    assert "max_candidates" not in unbounded.stderr
+    assert len(unbounded.stdout.splitlines()) > len(result.stdout.splitlines())
+
+
 def test_mine_all_columns_in_a_table():
     result = CliRunner(env={"COLUMNS": "120"}).invoke(app, ["mine", str(SEED_000), "--format", "table", "--top",
                                                             "5", "--all-columns"])

@@ -488,10 +488,11 @@ def build_document(source: Source, settings: CorpusSettings | None = None, boile
     meta = read_metadata(result.paragraphs, result.header_size, load_organs(str(settings.organs)))
     body = [p.text for p in result.paragraphs if p.kind != "header"]
     cited = [s for s in find_symbols("\n".join(body + [f.text for f in result.footnotes])) if s != meta["symbol"]]
+    text = result.text  # joined once: the paragraphs hold the document's own string, not a second copy
     return Document(
         path=source.path,
-        text=result.text,
-        paragraphs=Paragraphs.of(result.text, result.paragraphs),
+        text=text,
+        paragraphs=Paragraphs.of(text, result.paragraphs),
         footnotes=result.footnotes,
         boilerplate=result.boilerplate,
         raw_text=source.text,

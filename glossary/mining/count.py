@@ -227,6 +227,9 @@ class Counts:
     left_glued: Mapping = field(default_factory=dict)
     right_glued: Mapping = field(default_factory=dict)
     tokens: int = 0
+    # the least occurrences a candidate was kept for: above the pruning's min_freq when its max_candidates bound it
+    # (infinite when the curated forms alone were more)
+    frequency_floor: float = 0
 
     def occurrences(self, name: str) -> int:
         """ngrams[name], from `frequency` when the name is a candidate."""
@@ -681,12 +684,14 @@ class Pruning:
       - it fills a word-choice slot of a kept candidate, or ends in a head a kept candidate may abbreviate;
       - it stands beside a parenthesis (a document defining an abbreviation: 国际劳工组织（劳工组织）);
       - it is a curated form or shares a curated form's variant key;
-      - it is `long_rare_chars` characters or longer (the reordering-typo scan reads those; None: no scan)."""
+      - it is `long_rare_chars` characters or longer (the reordering-typo scan reads those; None: no scan).
+    When more than `max_candidates` would be kept, the least occurrences is raised instead (frequency_floor)."""
 
     min_freq: int
     ignored: str
     curated: tuple[str, ...] = ()
     long_rare_chars: int | None = None
+    max_candidates: int | None = None  # see frequency_floor
 
 
 @collector_paused()
@@ -803,6 +808,7 @@ class _Merger:
         self.summaries: list[dict] = []
         self.parts: list = []  # per shard: its ShardCounts, or the cache entry to read it from
         self.documents: list[np.ndarray] = []
+        self.floor = pruning.min_freq if pruning is not None else 0
 
     def add(self, part: ShardCounts | ShardSummary, documents: list[int], path: Path | None = None) -> None:
         self.tokens += part.tokens
@@ -843,8 +849,10 @@ class _Merger:
         ngram_keys, _, ngram_counts = _sum_pairs(self.ngrams, MERGE_PARTITIONS)
         del _  # (no value is paired with an n-gram)
         self.ngrams = []
-        rows = {name: np.concatenate([summary[name] for summary in self.summaries]) for name in SUMMARY}
         shard_of_row = np.repeat(np.arange(len(self.summaries)), [len(summary["key"]) for summary in self.summaries])
+        # a column at a time, each shard's copy let go once joined: the summaries and their join are not held whole
+        # at once (a row per shard and distinct candidate sequence: the merge's largest table)
+        rows = {name: np.concatenate([summary.pop(name) for summary in self.summaries]) for name in SUMMARY}
         self.summaries = []
         # a candidate's segmentation: the token sequence it is most often cut into (ties: the smaller hash)
         keys, sequences, occurrences = _sum_pairs([(rows["key"], rows["sequence"], rows["occurrences"])],
@@ -887,7 +895,7 @@ class _Merger:
             _MERGING.clear()
         self.parts = []
         del row_key, shard_of_row  # a row per shard and candidate form: the largest arrays of the merge
-        counts = Counts(tokens=self.tokens)
+        counts = Counts(tokens=self.tokens, frequency_floor=self.floor)
         needed = np.concatenate([chosen.keys[kept], *collected.pop("parts")])
         keep_ngram = pd.Index(pd.unique(needed)).get_indexer(ngram_keys) >= 0 if self.pruning else slice(None)
         counts.ngrams = StringCounts(keys=ngram_keys[keep_ngram], occurrences=ngram_counts[keep_ngram])
@@ -957,6 +965,17 @@ class _Merger:
         kept = anchors | parenthesised
         if pruning.long_rare_chars is not None:
             kept |= chars >= pruning.long_rare_chars
+        self.floor = pruning.min_freq
+        if pruning.max_candidates and kept.sum() > pruning.max_candidates:
+            # each candidate's occurrences as the rules above count them: its own, or its group's when it shares a
+            # variant key or a multiset (rare forms recurring together), curated ones always
+            level = frequency.astype(np.float64)
+            for shares, key in ((shares_variant, variant), (shares_multiset, multiset)):
+                group = pd.Series(frequency[shares]).groupby(key[shares]).transform("sum").to_numpy()
+                level[shares] = np.maximum(level[shares], group)
+            level[is_curated] = np.inf
+            self.floor = frequency_floor(level, pruning.min_freq, pruning.max_candidates)
+            anchors = kept = level >= self.floor
         return anchors, kept
 
     def _collect(self, results, chosen: "_Chosen", kept: np.ndarray, row_key: np.ndarray,
@@ -987,6 +1006,16 @@ class _Merger:
             chosen.add_runs(runs)
             _gather(collected, tables)
         return collected
+
+
+def frequency_floor(level: np.ndarray, min_freq: int, limit: int) -> int | float:
+    """The least occurrences (at least `min_freq`) that at most `limit` of the candidates reach, each counted at
+    `level`: one more than the `limit`+1-th highest level (infinite when it is infinite: more curated forms than
+    `limit`)."""
+    if len(level) <= limit:
+        return min_freq
+    highest = float(-np.partition(-level, limit)[limit])
+    return max(min_freq, int(highest) + 1) if math.isfinite(highest) else math.inf
 
 
 # what the merge's passes over the shards read (set before processes are forked, so they share it)

@@ -14,6 +14,8 @@ The pipeline, each step a named function:
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,7 +25,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from glossary.config import Settings, default_settings
+from glossary.config import MiningSettings, Settings, default_settings
 from glossary.parallel import collector_paused, release_freed_memory
 from glossary.model import Document
 from glossary.mining.segment import Segmenter, read_user_dict
@@ -49,6 +51,9 @@ class MiningResult:
     compact_variants: pd.DataFrame
     contexts: pd.DataFrame  # concept, form, document, paragraph, sentence
     documents: Sequence[Document]
+    # the least occurrences of a ranked candidate: the min_freq asked for, or more when the corpus had more candidates
+    # than the settings' max_candidates (Counts.frequency_floor)
+    min_freq: float = 0
 
     @cached_property
     def variants(self) -> pd.DataFrame:
@@ -56,6 +61,16 @@ class MiningResult:
         when first read (a row per form and document: at 100 MB of text 5 million rows, whose four string columns
         are 160 MB of pointers more than their category codes, and `glossary mine` never reads them)."""
         return _expanded(self.compact_variants)
+
+
+def raised_min_freq_note(result: MiningResult, asked: int, settings: MiningSettings) -> str | None:
+    """What a user is told when the corpus had more candidates than settings.max_candidates, so that rarer ones
+    were left out (None when nothing was)."""
+    if result.min_freq <= asked:
+        return None
+    kept = "only curated forms" if math.isinf(result.min_freq) else f"only those seen {result.min_freq} times or more"
+    return (f"the corpus has more than {settings.max_candidates:,} candidate terms (max_candidates): {kept} were "
+            f"mined, not those seen {asked} times or more")
 
 
 # the modules whose code shapes a mining result: a change to any of them misses the cache
@@ -160,10 +175,11 @@ def mine_corpus(
         result_path = entry_path(cache_dir, "mining", cache_key(
             code_fingerprint(*MINING_MODULES), settings_fingerprint(settings), curated, min_freq, *known_as,
         ))
-        cached = read_entry(result_path, (pd.DataFrame,) * 4)  # terms, statistics, variants, contexts
+        # terms, statistics, variants, contexts, the least occurrences used
+        cached = read_entry(result_path, (*(pd.DataFrame,) * 4, numbers.Real))
         if cached is not None:
-            terms, stats, variants, contexts = cached
-            return MiningResult(terms, stats, variants, contexts, documents)
+            terms, stats, variants, contexts, used = cached
+            return MiningResult(terms, stats, variants, contexts, documents, used)
     segmenter = segmenter or Segmenter(user_words=[*read_user_dict(mining.user_dict), *curated_forms])
     # the paragraphs as strings only when a step reads them: scans that find strings, not count them, read each
     # distinct paragraph once (documents repeat paragraphs), in a corpus small enough to scan
@@ -185,8 +201,10 @@ def mine_corpus(
         shard_chars=run.shard_chars,
         merge_memory_mb=run.merge_memory_mb,
         # only the rare candidates that may still reach the tables are given strings
-        pruning=Pruning(min_freq, ignored, tuple(curated_forms), TYPO_MIN_CHARS if scan else None),
+        pruning=Pruning(min_freq, ignored, tuple(curated_forms), TYPO_MIN_CHARS if scan else None,
+                        mining.max_candidates or None),
     )
+    min_freq = max(min_freq, counts.frequency_floor)  # raised when the corpus had too many candidates to keep
     titles = paragraphs.titles
     rare_recurring, typos = recurring_variant_forms(counts, min_freq, ignored, paragraphs.distinct or {})
     excluded = read_patterns(mining.excluded_candidates)
@@ -199,6 +217,7 @@ def mine_corpus(
             pd.DataFrame(columns=VARIANT_COLUMNS),
             pd.DataFrame(columns=CONTEXT_COLUMNS),
             list(documents),
+            min_freq,
         )
     # the factors below read the text columns row by row: as plain objects, not pandas strings (whose every element
     # is fetched through Python), the table is read ten times faster; they are strings again once it is ranked
@@ -326,8 +345,8 @@ def mine_corpus(
     titled = {t: f"《{t}》" for t, share in zip(stats["term"], stats["titled"]) if share >= 0.5}
     for table in (terms, contexts, variants):
         table["term"] = _with_titles(table["term"], titled)
-    write_entry(result_path, (terms, stats, variants, contexts))
-    return MiningResult(terms, stats, variants, contexts, list(documents))
+    write_entry(result_path, (terms, stats, variants, contexts, min_freq))
+    return MiningResult(terms, stats, variants, contexts, list(documents), min_freq)
 
 
 class _Overlay(Mapping):

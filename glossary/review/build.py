@@ -800,7 +800,7 @@ def _root_label(root: Path) -> str:
 
 
 def about_table(version: int, created: str, documents: Sequence, terms_path: Path | None, previous: Path | None,
-                settings, skipped: Sequence = (), root: Path | None = None) -> pd.DataFrame:
+                settings, skipped: Sequence = (), root: Path | None = None, notes: Sequence[str] = ()) -> pd.DataFrame:
     """Everything needed to reproduce this version: inputs with checksums, tool version, settings. Paths are shown
     relative to the corpus root (`root`, by default the folder the documents share), the previous version by its
     name (it sits beside this one)."""
@@ -817,6 +817,7 @@ def about_table(version: int, created: str, documents: Sequence, terms_path: Pat
          sha256_of(terms_path) if terms_path and Path(terms_path).is_file() else ""),
         ("build", "corpus root", _root_label(root), "input paths are relative to it"),
         ("build", "documents", len(documents), ""),
+        *(("build", "note", note, "") for note in notes),
     ]
     for doc in documents:
         rows.append(("input", shown_path(doc.path, root), doc.sha256,
@@ -862,6 +863,7 @@ class BuildResult:
     changes: pd.DataFrame  # the Changes sheet written (empty for v1)
     previous: Path | None = None
     skipped: list = field(default_factory=list)  # unreadable inputs passed over (skip_bad=True)
+    notes: list[str] = field(default_factory=list)  # what the user should know of how it was built
 
     def summary(self) -> str:
         counts = self.rows["status"].value_counts().to_dict() if len(self.rows) else {}
@@ -897,7 +899,7 @@ def build_glossary(
     `cache_dir`: where segmentations are cached between runs (the CLI passes config.cache_root()).
     """
     from glossary.corpus.load import load_corpus
-    from glossary.mining.mine import mine_corpus
+    from glossary.mining.mine import mine_corpus, raised_min_freq_note
 
     settings = settings or default_settings()
     out_dir = Path(out_dir)
@@ -927,6 +929,7 @@ def build_glossary(
     alignment = align_terms(terms, documents, settings, mining=mining) if len(terms) else pd.DataFrame()
     covered = (covered_forms(alignment) if len(alignment) else set()) | {f for forms in curated for f in forms}
     drafts = draft_english(mining, covered, settings)
+    notes = [note] if (note := raised_min_freq_note(mining, settings.mining.min_freq, settings.mining)) else []
     proposal = propose_rows(mining, alignment, terms, drafts,
                             max_mined=settings.review.build_max_candidates or None)
     root = corpus_root(list(paths) if paths else [SEEDS_DIR])
@@ -962,10 +965,10 @@ def build_glossary(
             "Contexts": contexts_table(rows, mining),
             "Changes": changes,
             "About": about_table(version, created, documents, terms_path, previous_path, settings, corpus.skipped,
-                                 root),
+                                 root, notes),
         }
         try:
             write_glossary_workbook(target, sheets, statistics, published, add_charts if charts else None)
         except OSError as error:  # a full or read-only disk: the writer left no temporary file, no version changed
             raise InputError(target, f"cannot write: {os_problem(error)}") from None
-    return BuildResult(target, version, rows, changes, previous_path, list(corpus.skipped))
+    return BuildResult(target, version, rows, changes, previous_path, list(corpus.skipped), notes)

@@ -330,3 +330,14 @@ def test_a_corpus_loaded_without_its_original_texts_gives_the_same_documents(tmp
     lean = list(load_corpus([tmp_path], settings, keep_raw=False).documents)
     assert [d.raw_text for d in kept] == [EXCERPT, TRADITIONAL] and [d.raw_text for d in lean] == ["", ""]
     assert [(d.text, list(d.paragraphs), d.title) for d in lean] == [(d.text, list(d.paragraphs), d.title) for d in kept]
+
+
+def test_a_repaired_documents_paragraphs_hold_its_own_text(tmp_path, settings):
+    """The paragraphs read their texts from the document's running text, not from a second copy of it (a corpus's
+    text held twice while it is mined), whether repaired here, in workers or read back from the cache."""
+    (tmp_path / "a.txt").write_text(EXCERPT, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TRADITIONAL, encoding="utf-8")
+    cache = tmp_path / "cache"
+    for documents in (load_corpus([tmp_path], settings).documents, load_corpus([tmp_path], settings,
+                      cache_dir=cache).documents, load_corpus([tmp_path], settings, cache_dir=cache).documents):
+        assert all(document.paragraphs.text is document.text for document in documents)

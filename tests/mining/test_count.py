@@ -275,3 +275,37 @@ def test_a_merge_reading_shards_back_from_the_cache_keeps_the_same_counts(setup,
         assert read_back.occurrences(name) == held.occurrences(name)
         assert dict(read_back.per_doc[name].items()) == dict(held.per_doc[name].items())
         assert read_back.right_entropy.get(name) == held.right_entropy.get(name)
+
+
+def test_the_frequency_floor_keeps_at_most_the_limit():
+    """frequency_floor: the least occurrences at most `limit` candidates reach; never below min_freq; curated forms
+    (an infinite level) always reach it."""
+    import math
+
+    import numpy as np
+
+    from glossary.mining.count import frequency_floor
+
+    level = np.array([9, 5, 5, 3, 2, 2, 1], dtype=float)
+    assert frequency_floor(level, 2, 10) == 2  # fewer candidates than the limit
+    assert frequency_floor(level, 2, 3) == 4 and (level >= 4).sum() == 3
+    assert frequency_floor(level, 2, 2) == 6 and (level >= 6).sum() == 1  # the ties at 5 would make three
+    assert frequency_floor(level, 7, 4) == 7
+    assert frequency_floor(np.array([math.inf] * 3 + [4.0]), 2, 2) == math.inf
+
+
+def test_a_merge_past_max_candidates_raises_the_least_occurrences(setup):
+    """With more candidates than Pruning.max_candidates, the merge keeps those seen often enough, as many as the
+    bound allows, with the counts they have without it, and says what least occurrences it used: the rare name
+    and its variants go, the frequent name stays."""
+    from glossary.mining.count import Pruning
+
+    free = count(setup, PRUNED, pruning=Pruning(2, "和及与的、"))
+    assert free.frequency_floor == 2
+    bounded = count(setup, PRUNED, pruning=Pruning(2, "和及与的、", max_candidates=3))
+    assert bounded.frequency_floor == 3 and 0 < len(bounded.per_doc) <= 3
+    assert "伙伴关系方案" in bounded.per_doc  # three times
+    assert "国家伙伴关系方案" not in bounded.per_doc and "国别伙伴关系方案" not in bounded.per_doc  # twice, once
+    for name in bounded.per_doc:
+        assert bounded.occurrences(name) == free.occurrences(name) >= bounded.frequency_floor, name
+        assert dict(bounded.per_doc[name].items()) == dict(free.per_doc[name].items())

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import tempfile
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -742,31 +743,47 @@ def count_corpus(
     def recount(s: int) -> ShardCounts:
         return _count_in_worker(([texts[k] for k in members[s]], paths[s]))
 
-    merged = _Merger(pruning, recount, merge_memory_mb * 1_000_000)
-    _start_worker(*setup)
-    with contextlib.ExitStack() as stack:
-        tasks = (([texts[k] for k in members[s]], paths[s]) for s in missing)
-        if parallel:
-            from concurrent.futures import ProcessPoolExecutor
+    with contextlib.ExitStack() as merging:
+        spill = _Spill(_ranges_for(len(members)))
+        if spill.ranges > 1:  # set aside on disk (in the cache's folder when there is one), removed when done
+            spill.folder = Path(merging.enter_context(tempfile.TemporaryDirectory(prefix="glossary-merge-",
+                                                                                  dir=cache_dir)))
+        merged = _Merger(pruning, recount, merge_memory_mb * 1_000_000, spill)
+        _start_worker(*setup)
+        with contextlib.ExitStack() as counting:
+            tasks = (([texts[k] for k in members[s]], paths[s]) for s in missing)
+            if parallel:
+                from concurrent.futures import ProcessPoolExecutor
 
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
-                                                           initargs=setup))
-            # sixteen shards' texts are a few megabytes: enough ahead that no worker waits while this process sums
-            counted = _submitted_ahead(pool, _summarised_in_worker, tasks, 8 * jobs)
-        else:
-            counted = map(_count_in_worker, tasks)
-        counted, fresh = iter(counted), set(missing)
-        # merged in shard order as they come, so few shards' tables wait in memory
-        for s in range(len(members)):
-            part = next(counted) if s in fresh else read_entry(paths[s], ShardCounts)
-            if part is None:  # a cache entry damaged since it was looked at
-                part = recount(s)
-            merged.add(part, members[s], paths[s])
-            if progress:
-                progress(len(members[s]))
-    # the merge reads the shards again: in the workers' number of processes when the corpus is large, cached or not
-    large = jobs > 1 and len(members) > 1 and sum(sizes) >= parallel_min_chars
-    return merged.result(jobs if large else 1)
+                pool = counting.enter_context(ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+                                                                  initargs=setup))
+                # sixteen shards' texts are a few megabytes: enough ahead that no worker waits while this process
+                # sums
+                counted = _submitted_ahead(pool, _summarised_in_worker, tasks, 8 * jobs)
+            else:
+                counted = map(_count_in_worker, tasks)
+            counted, fresh = iter(counted), set(missing)
+            # merged in shard order as they come, so few shards' tables wait in memory
+            for s in range(len(members)):
+                part = next(counted) if s in fresh else read_entry(paths[s], ShardCounts)
+                if part is None:  # a cache entry damaged since it was looked at
+                    part = recount(s)
+                merged.add(part, members[s], paths[s])
+                if progress:
+                    progress(len(members[s]))
+        # the merge reads the shards again: in the workers' number of processes when the corpus is large, cached or
+        # not (the workers are gone by now)
+        large = jobs > 1 and len(members) > 1 and sum(sizes) >= parallel_min_chars
+        return merged.result(jobs if large else 1)
+
+
+# shards per range of keys the merge sets their tables aside in (_Spill)
+SHARDS_PER_RANGE = 32
+
+
+def _ranges_for(shards: int) -> int:
+    """A power of two: one range for up to 2 * SHARDS_PER_RANGE - 1 shards, two from twice that, and so on."""
+    return 1 << max(0, (shards // SHARDS_PER_RANGE).bit_length() - 1)
 
 
 def _submitted_ahead(pool, function, tasks, ahead: int):
@@ -792,20 +809,76 @@ WINDOW_TABLES = ("per_doc", "left", "right", "left_glued", "right_glued", "enume
 NEIGHBOUR_TABLES = ("left", "right", "left_glued", "right_glued")
 
 
+class _Spill:
+    """Tables (numpy record arrays with a "key" field) added a shard at a time and read back a range of keys at a
+    time, each range's rows in the order they came: held in memory, or with a `folder`, appended to a file per
+    table and range there, so that the merge holds one range's rows, not every shard's."""
+
+    def __init__(self, ranges: int = 1, folder: Path | None = None):
+        self.ranges = ranges  # a power of two: a key's range is its top bits
+        self.folder = folder
+        self.held: dict[tuple[str, int], list[np.ndarray]] = {}
+
+    def add(self, name: str, table: np.ndarray) -> None:
+        if self.ranges == 1:
+            starts, bounds = table, np.array([0, len(table)])
+        else:
+            shift = np.uint64(64 - (self.ranges.bit_length() - 1))
+            ranges = (table["key"] >> shift).astype(np.intp)
+            order = np.argsort(ranges, kind="stable")
+            starts, bounds = table[order], np.searchsorted(ranges[order], np.arange(self.ranges + 1))
+        for r in range(self.ranges):
+            part = starts[bounds[r]:bounds[r + 1]]
+            if not len(part):
+                continue
+            if self.folder is None:
+                self.held.setdefault((name, r), []).append(part)
+            else:
+                with open(self.folder / f"{name}.{r}", "ab") as file:
+                    part.tofile(file)
+
+    def take(self, name: str, r: int, dtype: np.dtype) -> np.ndarray:
+        """Range `r`'s rows of table `name`, let go of here (a range is read once)."""
+        if self.folder is None:
+            parts = self.held.pop((name, r), [])
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+        path = self.folder / f"{name}.{r}"
+        if not path.is_file():
+            return np.zeros(0, dtype=dtype)
+        rows = np.fromfile(path, dtype=dtype)
+        path.unlink()
+        return rows
+
+
+# the rows the merge sets aside: a shard's n-gram counts, and one row per shard and distinct candidate sequence
+NGRAM_ROW = np.dtype([("key", np.uint64), ("occurrences", np.int32)])
+SUMMARY_ROW = np.dtype([*SUMMARY.items(), ("shard", np.int32)])
+SHARD_ROW = np.dtype([("key", np.uint64), ("shard", np.int32)])
+
+
+def _records(dtype: np.dtype, **columns) -> np.ndarray:
+    table = np.empty(len(next(iter(columns.values()))), dtype=dtype)
+    for name, column in columns.items():
+        table[name] = column
+    return table
+
+
 class _Merger:
     """Sums shards' tables into one Counts. The n-gram counts and a summary of each shard's candidate forms are
     kept as shards arrive; with pruning, shards are held up to `memory_bytes` and the rest, which the cache holds,
     are read back from disk when needed (twice: for the anchors' keys, then for the kept rows), and only the kept
     candidates' rows are taken from them (Pruning)."""
 
-    def __init__(self, pruning: Pruning | None, recount: Callable[[int], ShardCounts], memory_bytes: int = 0):
+    def __init__(self, pruning: Pruning | None, recount: Callable[[int], ShardCounts], memory_bytes: int = 0,
+                 spill: _Spill | None = None):
         self.pruning = pruning
         self.recount = recount
         self.memory_bytes = memory_bytes  # shards held in memory up to this size; later ones are read back
         self.held = 0
         self.tokens = 0
-        self.ngrams: list[tuple] = []
-        self.summaries: list[dict] = []
+        # each shard's n-gram counts and summary rows, set aside by range of keys until result() sums them (held
+        # whole and summed as they came, at 1 GB of text they took most of the merge's 12 GB)
+        self.spill = spill or _Spill()
         self.parts: list = []  # per shard: its ShardCounts, or the cache entry to read it from
         self.documents: list[np.ndarray] = []
         self.floor = pruning.min_freq if pruning is not None else 0
@@ -815,12 +888,9 @@ class _Merger:
         keys, occurrences = part.ngrams
         # copies: a shard read from the cache holds its arrays as views of one buffer, which a view kept here would
         # keep whole (the summaries of a 100 MB corpus held its 2.3 GB of shards)
-        if len(self.ngrams) >= 32:  # summed before the next shard joins: the last ones are summed by result(), once
-            # the counting workers are gone (summed here, the last sum came while they still held their memory)
-            keys_so_far, values, summed = _sum_pairs(self.ngrams, MERGE_PARTITIONS)
-            self.ngrams = [(keys_so_far, values, summed.astype(np.int32))]
-        self.ngrams.append((keys.copy(), np.zeros(len(keys), dtype=np.uint8), occurrences.astype(np.int32)))
-        self.summaries.append({name: part.forms[name].astype(SUMMARY[name]) for name in SUMMARY})
+        self.spill.add("ngrams", _records(NGRAM_ROW, key=keys, occurrences=occurrences))
+        shard = np.full(len(part.forms["key"]), len(self.parts), dtype=np.int32)
+        self.spill.add("summary", _records(SUMMARY_ROW, shard=shard, **{name: part.forms[name] for name in SUMMARY}))
         self.documents.append(np.asarray(documents, dtype=np.int64))
         if isinstance(part, ShardSummary):  # the rest is in the cache, read back when the merge needs it
             self.parts.append(path)
@@ -843,39 +913,20 @@ class _Merger:
         """The merged counts; the shards are read again: in `jobs` forked processes for the words of the kept
         candidates and the anchors' word-choice keys, then in this process for the kept rows' tables."""
         release_freed_memory()  # what counting freed (the workers' answers): 1.76 -> 1.42 GB at 100 MB of text
-        if not self.summaries:  # no documents
+        if not self.parts:  # no documents
             empty = np.zeros(0, dtype=np.int64)
             return Counts(per_doc=DocumentCounts([], empty, empty, empty), tokens=self.tokens)
-        ngram_keys, _, ngram_counts = _sum_pairs(self.ngrams, MERGE_PARTITIONS)
-        del _  # (no value is paired with an n-gram)
-        self.ngrams = []
-        shard_of_row = np.repeat(np.arange(len(self.summaries)), [len(summary["key"]) for summary in self.summaries])
-        # a column at a time, each shard's copy let go once joined: the summaries and their join are not held whole
-        # at once (a row per shard and distinct candidate sequence: the merge's largest table)
-        rows = {name: np.concatenate([summary.pop(name) for summary in self.summaries]) for name in SUMMARY}
-        self.summaries = []
-        # a candidate's segmentation: the token sequence it is most often cut into (ties: the smaller hash)
-        keys, sequences, occurrences = _sum_pairs([(rows["key"], rows["sequence"], rows["occurrences"])],
-                                                  MERGE_PARTITIONS)
-        order = np.lexsort((sequences, -occurrences, keys))
-        keys, sequences = keys[order], sequences[order]
-        firsts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
-        chosen = _Chosen(keys[firsts], sequences[firsts])
-        n = len(chosen.keys)
-        row_key = chosen.rows(rows["key"])
-        frequency = np.zeros(n, dtype=np.int64)
-        found = chosen.rows(ngram_keys)
-        frequency[found[found >= 0]] = ngram_counts[found >= 0]
+        # every candidate, a range of keys at a time: its keys ascending, its chosen sequence and what pruning reads
+        found = [self._candidates_in(r) for r in range(self.spill.ranges)]
+        candidates = {name: np.concatenate([f[name] for f in found]) for name in found[0]}
+        del found
+        chosen = _Chosen(candidates.pop("key"), candidates.pop("sequence"))
+        run_shard = candidates.pop("run_shard")
         if self.pruning is None:
-            anchors, kept = None, np.ones(n, dtype=bool)
+            anchors, kept = None, np.ones(len(chosen.keys), dtype=bool)
         else:
-            anchors, kept = self._kept_by_summary(rows, row_key, n, frequency)
-        # each candidate's words are read from the first shard holding its chosen sequence
-        is_chosen = rows["sequence"] == chosen.sequences[row_key]
-        positions = _first_positions(row_key[is_chosen], n)
-        run_shard = np.where(np.bincount(row_key[is_chosen], minlength=n) > 0, shard_of_row[is_chosen][positions], -1)
-        # the summary's columns and the sorted pairs are done with: gone before the passes fork (300 MB at 100 MB)
-        del rows, keys, sequences, occurrences, order, firsts, found, frequency, is_chosen, positions
+            anchors, kept = self._kept_by_summary(chosen.keys, **candidates)
+        del candidates
         shards = range(len(self.parts))
         _MERGING.update(merger=self, chosen=chosen, anchors=anchors, kept=kept, run_shard=run_shard)
         try:
@@ -890,16 +941,21 @@ class _Merger:
                 _MERGING.update(word_choice=word_choice, abbreviated=AbbreviationIndex(names))
             # in this process: forked readers would keep the pages this process writes as their tables arrive (at
             # 100 MB of text, the run's peak: 2.8 GB with two readers, 2.3 GB here, 6 s slower)
-            collected = self._collect(map(_collect_shard, shards), chosen, kept, row_key, shard_of_row)
+            collected = self._collect(map(_collect_shard, shards), chosen, kept)
         finally:
             _MERGING.clear()
         self.parts = []
-        del row_key, shard_of_row  # a row per shard and candidate form: the largest arrays of the merge
         counts = Counts(tokens=self.tokens, frequency_floor=self.floor)
-        needed = np.concatenate([chosen.keys[kept], *collected.pop("parts")])
-        keep_ngram = pd.Index(pd.unique(needed)).get_indexer(ngram_keys) >= 0 if self.pruning else slice(None)
-        counts.ngrams = StringCounts(keys=ngram_keys[keep_ngram], occurrences=ngram_counts[keep_ngram])
-        del ngram_keys, ngram_counts, needed, keep_ngram  # every n-gram's count: 100 MB at 100 MB of text
+        # of every n-gram's count (100 MB at 100 MB of text), those of the kept candidates and their parts
+        needed = pd.Index(pd.unique(np.concatenate([chosen.keys[kept], *collected.pop("parts")])))
+        kept_ngrams = []
+        for r in range(self.spill.ranges):
+            summed = self.spill.take("summed", r, NGRAM_ROW)
+            kept_ngrams.append(summed[needed.get_indexer(summed["key"]) >= 0] if self.pruning else summed)
+        del needed
+        kept_ngrams = np.concatenate(kept_ngrams)
+        counts.ngrams = StringCounts(keys=kept_ngrams["key"], occurrences=kept_ngrams["occurrences"])
+        del kept_ngrams
         # the kept candidates, in the order of their keys: one row each in every table below
         kept_rows = np.flatnonzero(kept)
         kept_keys = chosen.keys[kept_rows]
@@ -943,14 +999,53 @@ class _Merger:
         release_freed_memory()  # the merge's tables of every shard's rows are gone: half the process, at 30 MB
         return counts
 
-    def _kept_by_summary(self, rows: dict, row_key: np.ndarray, n: int, frequency: np.ndarray):
+    def _candidates_in(self, r: int) -> dict[str, np.ndarray]:
+        """The candidates of range `r` of the keys, from the shards' summary rows: their keys (ascending) and
+        chosen sequences (the token sequence a candidate is most often cut into; ties: the smaller hash), their
+        occurrences as n-grams, what pruning reads of them, and the first shard holding each one's chosen sequence
+        (its words are read there). Sets aside the range's summed n-gram counts ("summed") and the shards of the
+        candidates found in several rows ("shards": a rare candidate joining the kept in one shard is taken from
+        the others too)."""
+        spill = self.spill
+        ngrams = spill.take("ngrams", r, NGRAM_ROW)
+        ngram_keys, _, ngram_counts = _sum_pairs([(ngrams["key"], np.zeros(len(ngrams), dtype=np.uint8),
+                                                   ngrams["occurrences"])], MERGE_PARTITIONS)
+        del ngrams, _
+        spill.add("summed", _records(NGRAM_ROW, key=ngram_keys, occurrences=ngram_counts))
+        rows = spill.take("summary", r, SUMMARY_ROW)
+        keys, sequences, occurrences = _sum_pairs([(rows["key"], rows["sequence"], rows["occurrences"])],
+                                                  MERGE_PARTITIONS)
+        order = np.lexsort((sequences, -occurrences, keys))
+        keys, sequences = keys[order], sequences[order]
+        firsts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+        keys, sequences = keys[firsts], sequences[firsts]
+        del occurrences, order, firsts
+        n = len(keys)
+        row_key = sorted_positions(keys, rows["key"])
+        frequency = np.zeros(n, dtype=np.int64)
+        found = sorted_positions(keys, ngram_keys)
+        frequency[found[found >= 0]] = ngram_counts[found >= 0]
+        del ngram_keys, ngram_counts, found
+        found = {"key": keys, "sequence": sequences, "frequency": frequency}
+        for name in ("variant", "multiset", "chars"):  # a function of the candidate's string: the same in each row
+            found[name] = np.zeros(n, dtype=SUMMARY[name])
+            found[name][row_key] = rows[name]
+        found["parenthesised"] = np.bincount(row_key, weights=rows["parenthesised"], minlength=n) > 0
+        is_chosen = rows["sequence"] == sequences[row_key]
+        positions = _first_positions(row_key[is_chosen], n)
+        found["run_shard"] = np.where(np.bincount(row_key[is_chosen], minlength=n) > 0,
+                                      rows["shard"][is_chosen][positions], -1)
+        several = np.bincount(row_key, minlength=n)[row_key] > 1
+        spill.add("shards", _records(SHARD_ROW, key=rows["key"][several], shard=rows["shard"][several]))
+        return found
+
+    def _kept_by_summary(self, keys: np.ndarray, frequency: np.ndarray, variant: np.ndarray, multiset: np.ndarray,
+                         chars: np.ndarray, parenthesised: np.ndarray):
         """The candidates kept before any shard is read again: the frequent, those sharing a variant key or a
         character multiset with another, curated ones (`anchors`: all that may be ranked), and those beside a
         parenthesis or long enough for the typo scan (`kept`)."""
         pruning = self.pruning
-        variant, multiset, chars = (np.zeros(n, dtype=rows[name].dtype) for name in ("variant", "multiset", "chars"))
-        variant[row_key], multiset[row_key], chars[row_key] = rows["variant"], rows["multiset"], rows["chars"]
-        parenthesised = np.bincount(row_key, weights=rows["parenthesised"], minlength=n) > 0
+        n = len(keys)
         shares_variant = pd.Series(variant).duplicated(keep=False).to_numpy()
         long_enough = np.flatnonzero(chars >= REORDERED_MIN_CHARS)
         shares_multiset = np.zeros(n, dtype=bool)
@@ -960,7 +1055,7 @@ class _Merger:
         is_curated = np.zeros(n, dtype=bool)
         if curated:
             is_curated = np.isin(variant, variant_key_hashes(curated, pruning.ignored))
-            is_curated[row_key[curated_keys.get_indexer(rows["key"]) >= 0]] = True
+            is_curated[curated_keys.get_indexer(keys) >= 0] = True
         anchors = (frequency >= pruning.min_freq) | shares_variant | shares_multiset | is_curated
         kept = anchors | parenthesised
         if pruning.long_rare_chars is not None:
@@ -978,8 +1073,7 @@ class _Merger:
             anchors = kept = level >= self.floor
         return anchors, kept
 
-    def _collect(self, results, chosen: "_Chosen", kept: np.ndarray, row_key: np.ndarray,
-                 shard_of_row: np.ndarray) -> dict:
+    def _collect(self, results, chosen: "_Chosen", kept: np.ndarray) -> dict:
         """Gathers the shards' _collect_shard results: the kept candidates' tables, and the rare candidates that
         joined them in some shard (kept from now on). A joined candidate with rows in a shard that did not join it
         has those rows taken afterwards (with min_freq 2 a rare candidate lives in one shard, so this is rare)."""
@@ -993,9 +1087,15 @@ class _Merger:
         joined = np.zeros(len(kept), dtype=bool)
         joined[joined_where // len(self.parts)] = True
         kept |= joined
-        # the rows of joined candidates in shards that did not join them
-        late_rows = np.flatnonzero(joined[row_key])
-        pairs = row_key[late_rows] * len(self.parts) + shard_of_row[late_rows]
+        # the rows of joined candidates in shards that did not join them (a candidate with one row is in the shard
+        # that joined it: only those with several were set aside)
+        pairs = []
+        for r in range(self.spill.ranges):
+            shards = self.spill.take("shards", r, SHARD_ROW)
+            candidate = chosen.rows(shards["key"])
+            late_rows = np.flatnonzero(joined[candidate])
+            pairs.append(candidate[late_rows] * len(self.parts) + shards["shard"][late_rows].astype(np.int64))
+        pairs = np.concatenate(pairs)
         late = pd.unique(pairs[~np.isin(pairs, joined_where)])
         for s in np.unique(late % len(self.parts)).tolist():
             only = np.zeros(len(kept), dtype=bool)

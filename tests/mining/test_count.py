@@ -309,3 +309,37 @@ def test_a_merge_past_max_candidates_raises_the_least_occurrences(setup):
     for name in bounded.per_doc:
         assert bounded.occurrences(name) == free.occurrences(name) >= bounded.frequency_floor, name
         assert dict(bounded.per_doc[name].items()) == dict(free.per_doc[name].items())
+
+
+def test_a_merge_setting_its_tables_aside_by_range_keeps_the_same_counts(setup, tmp_path, monkeypatch):
+    """A corpus of many shards has its shards' n-gram counts and summaries set aside on disk, a range of keys a
+    file, and merged a range at a time: the same counts as one range held in memory; the files are gone after."""
+    from glossary.mining import count as counting
+    from glossary.mining.count import Pruning
+
+    documents = [[paragraph] for document in PRUNED + DOCUMENTS for paragraph in document]
+    pruning = Pruning(2, "和及与的、")
+    held = count(setup, documents, pruning=pruning, shard_chars=20)
+    monkeypatch.setattr(counting, "SHARDS_PER_RANGE", 1)  # as many ranges as a power of two of shards allows
+    files = []
+
+    class Watched(counting._Spill):
+        def take(self, name, r, dtype):
+            files.extend(self.folder.iterdir())
+            return super().take(name, r, dtype)
+
+    monkeypatch.setattr(counting, "_Spill", Watched)
+    ranges = count(setup, documents, pruning=pruning, shard_chars=20, cache_dir=tmp_path)
+    assert {file.name for file in files} >= {"ngrams.7", "summary.7", "summed.0", "shards.0"}
+    assert not list(tmp_path.glob("glossary-merge-*"))
+    assert list(ranges.per_doc) == list(held.per_doc) and "国别伙伴关系方案" in held.per_doc
+    for name in held.per_doc:
+        assert ranges.occurrences(name) == held.occurrences(name)
+        assert ranges.segmentation[name] == held.segmentation[name] and ranges.pos[name] == held.pos[name]
+        assert dict(ranges.per_doc[name].items()) == dict(held.per_doc[name].items())
+        assert ranges.left_entropy.get(name) == held.left_entropy.get(name)
+        assert ranges.right_glued.get(name) == held.right_glued.get(name)
+        tokens = held.segmentation[name]
+        for split in range(1, len(tokens)):  # the parts association reads
+            for part in ("".join(tokens[:split]), "".join(tokens[split:])):
+                assert ranges.ngrams[part] == held.ngrams[part], part

@@ -331,9 +331,13 @@ def test_a_merge_setting_its_tables_aside_by_range_keeps_the_same_counts(setup, 
     monkeypatch.setattr(counting, "_Spill", Watched)
     ranges = count(setup, documents, pruning=pruning, shard_chars=20, cache_dir=tmp_path)
     assert {file.name for file in files} >= {"ngrams.7", "summary.7", "summed.0", "shards.0"}
+    # the ranges read in two forked processes
+    forked = count(setup, documents, pruning=pruning, shard_chars=20, cache_dir=tmp_path, jobs=2, parallel_min_chars=0)
     assert not list(tmp_path.glob("glossary-merge-*"))
-    assert list(ranges.per_doc) == list(held.per_doc) and "国别伙伴关系方案" in held.per_doc
+    assert list(ranges.per_doc) == list(held.per_doc) == list(forked.per_doc) and "国别伙伴关系方案" in held.per_doc
     for name in held.per_doc:
+        assert forked.occurrences(name) == held.occurrences(name) and forked.pos[name] == held.pos[name]
+        assert dict(forked.per_doc[name].items()) == dict(held.per_doc[name].items())
         assert ranges.occurrences(name) == held.occurrences(name)
         assert ranges.segmentation[name] == held.segmentation[name] and ranges.pos[name] == held.pos[name]
         assert dict(ranges.per_doc[name].items()) == dict(held.per_doc[name].items())

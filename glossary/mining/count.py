@@ -891,7 +891,8 @@ class _Merger:
         self.spill.add("ngrams", _records(NGRAM_ROW, key=keys, occurrences=occurrences))
         shard = np.full(len(part.forms["key"]), len(self.parts), dtype=np.int32)
         self.spill.add("summary", _records(SUMMARY_ROW, shard=shard, **{name: part.forms[name] for name in SUMMARY}))
-        self.documents.append(np.asarray(documents, dtype=np.int64))
+        # 32-bit: each kept candidate's row per document carries one (at 10 MB of text, 794,000 rows)
+        self.documents.append(np.asarray(documents, dtype=np.int32))
         if isinstance(part, ShardSummary):  # the rest is in the cache, read back when the merge needs it
             self.parts.append(path)
             return

@@ -746,8 +746,9 @@ def count_corpus(
     with contextlib.ExitStack() as merging:
         spill = _Spill(_ranges_for(len(members)))
         if spill.ranges > 1:  # set aside on disk (in the cache's folder when there is one), removed when done
+            beside = cache_dir if cache_dir is not None and cache_dir.is_dir() else None  # else the system's
             spill.folder = Path(merging.enter_context(tempfile.TemporaryDirectory(prefix="glossary-merge-",
-                                                                                  dir=cache_dir)))
+                                                                                  dir=beside)))
         merged = _Merger(pruning, recount, merge_memory_mb * 1_000_000, spill)
         _start_worker(*setup)
         with contextlib.ExitStack() as counting:
@@ -865,7 +866,7 @@ def _records(dtype: np.dtype, **columns) -> np.ndarray:
 
 class _Merger:
     """Sums shards' tables into one Counts. The n-gram counts and a summary of each shard's candidate forms are
-    kept as shards arrive; with pruning, shards are held up to `memory_bytes` and the rest, which the cache holds,
+    set aside by range of keys as shards arrive (_Spill); with pruning, shards are held up to `memory_bytes` and the rest, which the cache holds,
     are read back from disk when needed (twice: for the anchors' keys, then for the kept rows), and only the kept
     candidates' rows are taken from them (Pruning)."""
 
@@ -886,8 +887,8 @@ class _Merger:
     def add(self, part: ShardCounts | ShardSummary, documents: list[int], path: Path | None = None) -> None:
         self.tokens += part.tokens
         keys, occurrences = part.ngrams
-        # copies: a shard read from the cache holds its arrays as views of one buffer, which a view kept here would
-        # keep whole (the summaries of a 100 MB corpus held its 2.3 GB of shards)
+        # copied into records: a shard read from the cache holds its arrays as views of one buffer, which a view
+        # kept here would keep whole (the summaries of a 100 MB corpus held its 2.3 GB of shards)
         self.spill.add("ngrams", _records(NGRAM_ROW, key=keys, occurrences=occurrences))
         shard = np.full(len(part.forms["key"]), len(self.parts), dtype=np.int32)
         self.spill.add("summary", _records(SUMMARY_ROW, shard=shard, **{name: part.forms[name] for name in SUMMARY}))
@@ -921,8 +922,9 @@ class _Merger:
         # the ranges are independent, each read by one of `jobs` forked processes (set aside on disk, each range is
         # a file of its own)
         _MERGING.update(merger=self)
-        try:
-            found = list(map_forked(_candidates_of_range, range(self.spill.ranges), jobs))
+        try:  # (ranges held in memory are read here: what a forked process takes from them stays in the parent)
+            found = list(map_forked(_candidates_of_range, range(self.spill.ranges),
+                                    jobs if self.spill.folder is not None else 1))
         finally:
             _MERGING.clear()
         # a column at a time, each range's let go once joined (at 1 GB of text: 35 million candidates, 51 bytes each)

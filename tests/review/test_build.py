@@ -568,3 +568,16 @@ def test_cli_errors_exit_2(tmp_path, corpus):
     assert result.exit_code == 2 and "missing.csv" in result.stderr
     result = runner.invoke(app, ["diff", str(tmp_path / "nothing.xlsx"), str(tmp_path)])
     assert result.exit_code == 2 and "nothing.xlsx" in result.stderr
+
+
+def test_a_build_bounded_by_max_candidates_says_so_in_its_about_sheet(corpus, settings, tmp_path):
+    """A corpus with more candidates than max_candidates: the build tells the user which least occurrences it
+    mined with (BuildResult.notes, printed by the CLI) and records it in the About sheet, for the reviewers."""
+    folder, terms = corpus
+    result = build_glossary([folder], terms, tmp_path / "out", settings.replace(max_candidates=40))
+    assert len(result.notes) == 1 and "max_candidates" in result.notes[0]
+    about = pd.read_excel(result.path, sheet_name="About", dtype=str)
+    assert about.loc[about["name"] == "note", "value"].tolist() == result.notes
+    mined = result.rows[result.rows["method"].isin(["draft", "mined"])]
+    floor = int(re.search(r"seen (\d+) times or more were mined", result.notes[0]).group(1))
+    assert floor > 2 and len(mined) and pd.to_numeric(mined["freq"]).min() >= floor

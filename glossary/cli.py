@@ -318,8 +318,7 @@ def mine(
             corpus.documents, settings, curated=curated, min_freq=min_freq, cache_dir=cache_root(), jobs=jobs,
             progress=advance,
         )
-    note = raised_min_freq_note(result, min_freq if min_freq is not None else settings.mining.min_freq,
-                                settings.mining)
+    note = raised_min_freq_note(result, settings.mining, min_freq)
     if note:
         typer.echo(f"note: {note}", err=True)
     terms = result.terms if top <= 0 else result.terms.head(top)

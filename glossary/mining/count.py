@@ -1070,7 +1070,6 @@ class _Merger:
         kept = anchors | parenthesised
         if pruning.long_rare_chars is not None:
             kept |= chars >= pruning.long_rare_chars
-        self.floor = pruning.min_freq
         if pruning.max_candidates and kept.sum() > pruning.max_candidates:
             # each candidate's occurrences as the rules above count them: its own, or its group's when it shares a
             # variant key or a multiset (rare forms recurring together), curated ones always

@@ -63,9 +63,10 @@ class MiningResult:
         return _expanded(self.compact_variants)
 
 
-def raised_min_freq_note(result: MiningResult, asked: int, settings: MiningSettings) -> str | None:
+def raised_min_freq_note(result: MiningResult, settings: MiningSettings, asked: int | None = None) -> str | None:
     """What a user is told when the corpus had more candidates than settings.max_candidates, so that rarer ones
-    were left out (None when nothing was)."""
+    were left out (None when nothing was). `asked`: the min_freq mining was given, settings.min_freq by default."""
+    asked = settings.min_freq if asked is None else asked
     if result.min_freq <= asked:
         return None
     kept = "only curated forms" if math.isinf(result.min_freq) else f"only those seen {result.min_freq} times or more"

@@ -929,7 +929,7 @@ def build_glossary(
     alignment = align_terms(terms, documents, settings, mining=mining) if len(terms) else pd.DataFrame()
     covered = (covered_forms(alignment) if len(alignment) else set()) | {f for forms in curated for f in forms}
     drafts = draft_english(mining, covered, settings)
-    notes = [note] if (note := raised_min_freq_note(mining, settings.mining.min_freq, settings.mining)) else []
+    notes = [note] if (note := raised_min_freq_note(mining, settings.mining)) else []
     proposal = propose_rows(mining, alignment, terms, drafts,
                             max_mined=settings.review.build_max_candidates or None)
     root = corpus_root(list(paths) if paths else [SEEDS_DIR])

@@ -49,3 +49,20 @@ def map_forked(function, items, jobs: int):
     release_freed_memory()  # the forked processes start from this one's pages
     with multiprocessing.get_context("fork").Pool(min(jobs, len(items))) as pool:
         yield from pool.imap(function, items)
+
+
+@contextlib.contextmanager
+def mapped_beside(function, items, processes: int):
+    """function(item) for each item, in order, computed in `processes` forked processes while this one goes on with
+    other work, read from the iterator this yields; in this process, as they are read, for no process, one item
+    or off Linux. The items are sent to the processes (pickled): a process reading this one's objects would write
+    their reference counts and copy the pages they lie in."""
+    import multiprocessing
+
+    items = list(items)
+    if processes < 1 or len(items) <= 1 or sys.platform != "linux":
+        yield map(function, items)
+        return
+    release_freed_memory()
+    with multiprocessing.get_context("fork").Pool(min(processes, len(items))) as pool:
+        yield pool.imap(function, items)

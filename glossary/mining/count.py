@@ -35,7 +35,7 @@ from glossary.mining.shape import (
     CLAUSE_INTERNAL, NUMBER, PUNCTUATION, WORD_FLAGS, Lexicon, general_zipf, is_edge_word, may_start, window_verdicts,
     word_flags,
 )
-from glossary.mining.hashing import CHAR_BASE, powers, sorted_positions, spread_hashes, string_hash
+from glossary.mining.hashing import CHAR_BASE, powers, sorted_positions, spread_hashes, string_hash, string_hashes
 from glossary.mining.variants import (
     ABBREVIATION_FUNCTION_WORDS, NUMERAL as NUMERAL_CHAR, REORDERED_MIN_CHARS, VARIANT_BASE, WORD_CHOICE_MIN_SHARED,
     AbbreviationIndex, abbreviates, abbreviation_keys, char_masks, char_multiset_hashes, variant_key,
@@ -70,6 +70,12 @@ class StringCounts(Mapping):
 
     def __getitem__(self, text: str) -> int:
         return self.get(text, 0)
+
+    def many(self, texts: Sequence[str]) -> np.ndarray:
+        """The occurrences of each text (0 when not held), hashed and looked up all at once: one at a time, a
+        lookup hashes its string in Python (the statistics of a 100 MB corpus ask 1.3 million)."""
+        found = self.index.get_indexer(string_hashes(texts))
+        return np.where(found >= 0, self.occurrences[found], 0)
 
     def __contains__(self, text) -> bool:
         return isinstance(text, str) and string_hash(text) in self.index

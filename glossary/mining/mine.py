@@ -209,7 +209,7 @@ def mine_corpus(
     titles = paragraphs.titles
     rare_recurring, typos = recurring_variant_forms(counts, min_freq, ignored, paragraphs.distinct or {})
     excluded = read_patterns(mining.excluded_candidates)
-    stats = term_statistics(counts, len(documents), min_freq, also=rare_recurring, excluded=excluded)
+    stats = term_statistics(counts, len(documents), min_freq, also=rare_recurring, excluded=excluded, jobs=jobs)
     if stats.empty:
         # too little text for any recurring candidate: empty tables, with their columns
         return MiningResult(

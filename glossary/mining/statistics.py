@@ -14,12 +14,14 @@ import math
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
-from typing import Iterable, Sequence
+from itertools import chain
+from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from glossary.mining.count import Counts, documents_using
+from glossary.mining.count import Counts, StringCounts, documents_using
 from glossary.mining.shape import PROPER_NOUN_POS, general_zipf
+from glossary.parallel import mapped_beside
 
 def c_value(length: int, freq: int, nesting_freqs: Sequence[int]) -> float:
     """C-value: Frantzi, Ananiadou & Mima 2000; with log2(|a|+1) so one-word terms score (Barrón-Cedeño et al. 2009).
@@ -78,16 +80,42 @@ def weakest_split(tokens: tuple[str, ...], ngrams: Counter, total: int) -> tuple
         return 1.0, 0.0, 0.0
     joint = ngrams["".join(tokens)]
     splits = [(ngrams["".join(tokens[:k])], ngrams["".join(tokens[k:])]) for k in range(1, len(tokens))]
+    return _association_at_weakest(joint, splits, total)
+
+
+def weakest_splits(segmentations: Sequence[tuple[str, ...]], ngrams: Mapping[str, int],
+                   total: int) -> list[tuple[float, float, float]]:
+    """weakest_split of each token sequence, the occurrences of every part looked up at once (StringCounts.many)."""
+    parts: list[str] = []
+    for tokens in segmentations:
+        if len(tokens) > 1:
+            parts.append("".join(tokens))
+            for k in range(1, len(tokens)):
+                parts += ("".join(tokens[:k]), "".join(tokens[k:]))
+    found = ngrams.many(parts).tolist() if isinstance(ngrams, StringCounts) else [ngrams[part] for part in parts]
+    associations, at = [], 0
+    for tokens in segmentations:
+        if len(tokens) < 2:
+            associations.append((1.0, 0.0, 0.0))
+            continue
+        end = at + 2 * len(tokens) - 1
+        associations.append(_association_at_weakest(found[at], list(zip(found[at + 1:end:2], found[at + 2:end:2])),
+                                                    total))
+        at = end
+    return associations
+
+
+def _association_at_weakest(joint: int, splits: list[tuple[int, int]], total: int) -> tuple[float, float, float]:
     left, right = min(splits, key=lambda parts: dice(joint, *parts))  # the first of the weakest
     return dice(joint, left, right), pmi(joint, left, right, total), log_likelihood(joint, left, right, total)
 
 
-def domain_specificity(term: str, freq: int, total_tokens: int) -> float:
+def domain_specificity(term: str, freq: int, total_tokens: int, general: float | None = None) -> float:
     """Weirdness ratio: Ahmad, Gillam & Tostevin 1999.
     log10 of corpus frequency over general-language frequency. For a multiword candidate, wordfreq's own estimate
     of the whole string (it penalises each inferred boundary, as a compound is rarer than its parts); for one word,
-    that word's frequency."""
-    general = max(general_frequency(term), 1e-9)
+    that word's frequency. `general`: that estimate, when already looked up (general_frequency)."""
+    general = max(general_frequency(term) if general is None else general, 1e-9)
     corpus = freq / max(total_tokens, 1)
     return math.log10(corpus / general)
 
@@ -98,6 +126,10 @@ def general_frequency(text: str) -> float:
     from wordfreq import word_frequency
 
     return word_frequency(text, "zh")
+
+
+def general_frequencies_of(texts: Sequence[str]) -> list[float]:
+    return [general_frequency(text) for text in texts]
 
 
 def nesting_index(segmented: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
@@ -113,55 +145,72 @@ def nesting_index(segmented: dict[str, tuple[str, ...]]) -> dict[str, list[str]]
 
 def term_statistics(
     counts: Counts, n_docs: int, min_freq: int, also: Iterable[str] = (), excluded: Sequence[re.Pattern] = (),
+    *, jobs: int = 1,
 ) -> pd.DataFrame:
     """One row per candidate seen at least `min_freq` times (and per form in `also`), with every statistic the
     ranking uses. Candidates matching an `excluded` pattern (document furniture: 总干事的报告) are dropped first,
     so they neither rank nor make their parts (总干事) look like fragments. Fragments have no specificity (NaN).
-    In this process: a process forked to compute half the rows came to hold 579 MB of its own at 100 MB of text
-    (reading a Python object writes its reference count, so the pages it read were copied), the run's peak."""
+    With more than one job, the general-language frequencies are read in jobs - 1 forked processes beside."""
     kept = [gram for gram in counts.per_doc if counts.occurrences(gram) >= min_freq] + [g for g in also if g in counts.per_doc]
     kept = [gram for gram in kept if not any(pattern.search(gram) for pattern in excluded)]
     nested_in = nesting_index({gram: counts.segmentation[gram] for gram in kept})
-    return pd.DataFrame(_statistics_rows(kept, counts, nested_in, n_docs), columns=list(STATISTICS_COLUMNS))
+    return pd.DataFrame(_statistics_rows(kept, counts, nested_in, n_docs, jobs), columns=list(STATISTICS_COLUMNS))
 
 
-def _statistics_rows(grams: Sequence[str], counts: Counts, nested_in: dict, n_docs: int) -> dict[str, list]:
+# candidates sent at a time to a process reading their general frequencies
+GENERAL_CHUNK = 10_000
+
+
+def _statistics_rows(grams: Sequence[str], counts: Counts, nested_in: dict, n_docs: int,
+                     jobs: int = 1) -> dict[str, list]:
     """The statistics of `grams`, as one list per column: a dict per row took 464 bytes more a candidate
-    (sys.getsizeof), all held until the table was made."""
+    (sys.getsizeof), all held until the table was made. In this process but for the general frequencies: a
+    process forked to compute half the rows came to hold 579 MB of its own at 100 MB of text (reading a Python
+    object writes its reference count, so the pages it read were copied); one sent the strings alone reads
+    wordfreq's tables only (wordfreq segments each string again: at 100 MB of text, 9 of the 20 seconds here)."""
     total = max(counts.tokens, 1)
-    columns: dict[str, list] = {name: [] for name in STATISTICS_COLUMNS}
-    appenders = [columns[name].append for name in STATISTICS_COLUMNS]
-    for gram in grams:
-        freq = counts.occurrences(gram)
-        containing = [counts.occurrences(g) for g in set(nested_in.get(gram, ()))]
-        docs = documents_using(counts.per_doc, gram)
-        tokens = counts.segmentation[gram]
-        dice_, pmi_, llr = weakest_split(tokens, counts.ngrams, total)
-        row = (
-            gram,
-            " ".join(tokens),
-            " ".join(counts.pos[gram]),
-            len(tokens),
-            freq,
-            docs,
-            docs / max(n_docs, 1),
-            c_value(len(tokens), freq, containing),
-            sum(containing) / len(containing) if containing else float("nan"),
-            independence(freq, containing),
-            dice_,
-            pmi_,
-            llr,
-            counts.left_entropy.get(gram, 0.0),
-            counts.enumerated.get(gram, 0) / freq,
-            # the share of its occurrences next to one same word that may extend the name, on its more bound side
-            min(max(counts.left_glued.get(gram, 0), counts.right_glued.get(gram, 0)) / freq, 1.0),
-            min(general_zipf(w) for w in tokens),
-            counts.right_entropy.get(gram, 0.0),
-            # a fragment (never outside a longer candidate) never scores: its general frequency is not looked up
-            domain_specificity(gram, freq, total) if freq > max(containing, default=0) else float("nan"),
-        )
-        for append, value in zip(appenders, row):
-            append(value)
+    frequencies = [counts.occurrences(gram) for gram in grams]
+    containing = [[counts.occurrences(g) for g in set(nested_in.get(gram, ()))] for gram in grams]
+    # a fragment (never outside a longer candidate) never scores: its general frequency is not looked up
+    ranked = [gram for gram, freq, inside in zip(grams, frequencies, containing) if freq > max(inside, default=0)]
+    if jobs > 1 and ranked:
+        general_frequency(ranked[0])  # wordfreq's tables loaded here, before forking, for the processes to share
+    chunks = [ranked[k:k + GENERAL_CHUNK] for k in range(0, len(ranked), GENERAL_CHUNK)]
+    with mapped_beside(general_frequencies_of, chunks, jobs - 1) as general:
+        columns: dict[str, list] = {name: [] for name in STATISTICS_COLUMNS}
+        appenders = [columns[name].append for name in STATISTICS_COLUMNS[:-1]]
+        segmentations = [counts.segmentation[gram] for gram in grams]
+        associations = weakest_splits(segmentations, counts.ngrams, total)
+        for gram, freq, inside, tokens, (dice_, pmi_, llr) in zip(grams, frequencies, containing, segmentations,
+                                                                   associations):
+            docs = documents_using(counts.per_doc, gram)
+            row = (
+                gram,
+                " ".join(tokens),
+                " ".join(counts.pos[gram]),
+                len(tokens),
+                freq,
+                docs,
+                docs / max(n_docs, 1),
+                c_value(len(tokens), freq, inside),
+                sum(inside) / len(inside) if inside else float("nan"),
+                independence(freq, inside),
+                dice_,
+                pmi_,
+                llr,
+                counts.left_entropy.get(gram, 0.0),
+                counts.enumerated.get(gram, 0) / freq,
+                # the share of its occurrences next to one same word that may extend the name, on its more bound side
+                min(max(counts.left_glued.get(gram, 0), counts.right_glued.get(gram, 0)) / freq, 1.0),
+                min(general_zipf(w) for w in tokens),
+                counts.right_entropy.get(gram, 0.0),
+            )
+            for append, value in zip(appenders, row):
+                append(value)
+        generals = chain.from_iterable(general)
+        columns["specificity"] = [
+            domain_specificity(gram, freq, total, next(generals)) if freq > max(inside, default=0) else float("nan")
+            for gram, freq, inside in zip(grams, frequencies, containing)]
     return columns
 
 

@@ -49,6 +49,12 @@ def test_string_counts_from_columns_look_up_the_same():
     assert len(counts) == 2 and "伙伴" not in counts
 
 
+def test_string_counts_look_up_many_strings_at_once_as_one_at_a_time():
+    counts = StringCounts({string_hash("国家伙伴关系方案"): 4, string_hash("方案"): 9})
+    texts = ["方案", "伙伴", "国家伙伴关系方案", "", "方案"]
+    assert counts.many(texts).tolist() == [counts[text] for text in texts] == [9, 0, 4, 0, 9]
+
+
 def test_candidate_values_share_one_index_and_leave_out_the_missing():
     """Tables over one name -> row index: None is a candidate without a value, absent from that table only."""
     row = {"国家伙伴关系方案": 0, "国别伙伴关系方案": 1, "工发组织": 2}

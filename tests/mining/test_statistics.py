@@ -5,8 +5,11 @@ from collections import Counter
 import pandas as pd
 import pytest
 
+from glossary.mining.count import StringCounts
+from glossary.mining.hashing import string_hash
 from glossary.mining.statistics import (
     branching_entropy, c_value, dice, generic_heads, generic_kinds, independence, log_likelihood, rank,
+    weakest_split, weakest_splits,
 )
 
 
@@ -17,6 +20,39 @@ def test_statistics_formulas():
     assert branching_entropy(Counter({"a": 1, "b": 1})) == pytest.approx(1.0)
     assert dice(5, 10, 10) == 0.5
     assert log_likelihood(10, 10, 10, 1000) > log_likelihood(1, 10, 10, 1000)
+
+
+def test_weakest_splits_look_up_all_parts_at_once_as_weakest_split_does_one_term():
+    """The counts of every part read in one pass (StringCounts.many) give each term the split weakest_split finds:
+    国家|伙伴关系|方案 is weakest after 国家 (国别 competes with it), and of equal splits the first is taken."""
+    ngrams = Counter({"国家伙伴关系方案": 4, "国家": 50, "伙伴关系方案": 5, "国家伙伴关系": 4, "方案": 30,
+                      "工发组织": 9, "工发": 9, "组织": 9, "南南合作": 3})
+    segmentations = [("国家", "伙伴关系", "方案"), ("工发", "组织"), ("南南合作",), ("南南", "合作")]
+    expected = [weakest_split(tokens, ngrams, 1000) for tokens in segmentations]
+    assert weakest_splits(segmentations, ngrams, 1000) == expected
+    hashed = StringCounts({string_hash(text): n for text, n in ngrams.items()})
+    assert weakest_splits(segmentations, hashed, 1000) == expected
+    assert expected[0][0] == dice(4, 50, 5) and expected[2] == (1.0, 0.0, 0.0)
+
+
+def test_term_statistics_are_the_same_with_general_frequencies_read_beside(monkeypatch):
+    """With two jobs the general frequencies are read in a forked process, a chunk at a time: the same table."""
+    import glossary.mining.statistics as statistics
+    from glossary.config import load_settings
+    from glossary.mining.count import count_corpus
+    from glossary.mining.segment import Segmenter, read_user_dict
+    from glossary.mining.shape import Lexicon
+
+    settings = load_settings()
+    documents = [["工发组织将通过国别伙伴关系方案支持中等收入国家。", "国家伙伴关系方案仍然是工发组织的重点。"],
+                 ["工发组织支持中等收入国家的国家伙伴关系方案和南南合作。", "南南合作与三角合作是工发组织的方案。"]]
+    counts = count_corpus(documents, Lexicon.from_settings(settings.mining),
+                          Segmenter(user_words=read_user_dict(settings.mining.user_dict)), 8, 24)
+    alone = statistics.term_statistics(counts, 2, 2)
+    monkeypatch.setattr(statistics, "GENERAL_CHUNK", 2)  # several chunks, so a process is forked
+    beside = statistics.term_statistics(counts, 2, 2, jobs=2)
+    assert len(alone) > 4 and alone["specificity"].notna().sum() > 2
+    pd.testing.assert_frame_equal(alone, beside)
 
 
 def test_rank_weighs_shape_factors_as_configured():

@@ -9,7 +9,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from glossary.model import Document
+from glossary.model import Document, Paragraphs
 
 
 def find_contexts(
@@ -32,10 +32,13 @@ def find_contexts(
     found: dict[str, list[list]] = defaultdict(list)
     for doc_index in sorted(wanted):
         doc = documents[doc_index]
-        text = "\n".join(p.text for p in doc.paragraphs)
-        starts = [0]
-        for paragraph in doc.paragraphs[:-1]:
-            starts.append(starts[-1] + len(paragraph.text) + 1)
+        if isinstance(doc.paragraphs, Paragraphs):  # they hold their joined text and where each begins
+            text, starts = doc.paragraphs.text, doc.paragraphs.starts[:-1].tolist()
+        else:
+            text = "\n".join(p.text for p in doc.paragraphs)
+            starts = [0]
+            for paragraph in doc.paragraphs[:-1]:
+                starts.append(starts[-1] + len(paragraph.text) + 1)
         for concept in wanted[doc_index]:
             seen = found[concept]
             if documents_of is None and len(seen) >= per_term:

@@ -812,7 +812,6 @@ def _submitted_ahead(pool, function, tasks, ahead: int):
 # the largest thing a merge holds, a row per shard and distinct candidate sequence
 SUMMARY = {"key": np.uint64, "sequence": np.uint64, "occurrences": np.int32, "variant": np.uint64,
            "multiset": np.uint64, "chars": np.int16, "parenthesised": bool}
-WINDOW_TABLES = ("per_doc", "left", "right", "left_glued", "right_glued", "enumerated")
 NEIGHBOUR_TABLES = ("left", "right", "left_glued", "right_glued")
 
 
@@ -826,12 +825,17 @@ class _Spill:
         self.folder = folder
         self.held: dict[tuple[str, int], list[np.ndarray]] = {}
 
+    def range_of(self, keys: np.ndarray) -> np.ndarray:
+        """Each key's range: its top bits."""
+        if self.ranges == 1:
+            return np.zeros(len(keys), dtype=np.intp)
+        return (keys >> np.uint64(64 - (self.ranges.bit_length() - 1))).astype(np.intp)
+
     def add(self, name: str, table: np.ndarray) -> None:
         if self.ranges == 1:
             starts, bounds = table, np.array([0, len(table)])
         else:
-            shift = np.uint64(64 - (self.ranges.bit_length() - 1))
-            ranges = (table["key"] >> shift).astype(np.intp)
+            ranges = self.range_of(table["key"])
             order = np.argsort(ranges, kind="stable")
             starts, bounds = table[order], np.searchsorted(ranges[order], np.arange(self.ranges + 1))
         for r in range(self.ranges):
@@ -861,6 +865,10 @@ class _Spill:
 NGRAM_ROW = np.dtype([("key", np.uint64), ("occurrences", np.int32)])
 SUMMARY_ROW = np.dtype([*SUMMARY.items(), ("shard", np.int32)])
 SHARD_ROW = np.dtype([("key", np.uint64), ("shard", np.int32)])
+# and the kept candidates' rows of a shard: (candidate, neighbour, occurrences) of the neighbour tables, and the keys of
+# the n-grams their statistics read (parts)
+PAIR_ROW = np.dtype([("key", np.uint64), ("value", np.uint64), ("occurrences", np.int32)])
+PART_ROW = np.dtype([("key", np.uint64)])
 
 
 def _records(dtype: np.dtype, **columns) -> np.ndarray:
@@ -962,14 +970,17 @@ class _Merger:
             _MERGING.clear()
         self.parts = []
         counts = Counts(tokens=self.tokens, frequency_floor=self.floor)
-        # of every n-gram's count (100 MB at 100 MB of text), those of the kept candidates and their parts
-        needed = pd.Index(pd.unique(np.concatenate([chosen.keys[kept], *collected.pop("parts")])))
-        kept_ngrams = []
-        for r in range(self.spill.ranges):
-            summed = self.spill.take("summed", r, NGRAM_ROW)
-            kept_ngrams.append(summed[needed.get_indexer(summed["key"]) >= 0] if self.pruning else summed)
-        del needed
-        kept_ngrams = np.concatenate(kept_ngrams)
+        # a range of keys at a time, each read by one of `jobs` forked processes when set aside on disk: the n-gram
+        # counts the statistics read (those of the kept candidates and their parts) and the neighbour tables' sums
+        _MERGING.update(merger=self, kept_keys=chosen.keys[kept])
+        try:
+            found = list(map_forked(_tables_of_range, range(self.spill.ranges),
+                                    jobs if self.spill.folder is not None else 1))
+        finally:
+            _MERGING.clear()
+        tables = {name: [f.pop(name) for f in found] for name in list(found[0])}
+        del found
+        kept_ngrams = np.concatenate(tables.pop("ngrams"))
         counts.ngrams = StringCounts(keys=kept_ngrams["key"], occurrences=kept_ngrams["occurrences"])
         del kept_ngrams
         # the kept candidates, in the order of their keys: one row each in every table below
@@ -1002,16 +1013,10 @@ class _Merger:
             column[rows] = values.tolist()
             return column.tolist()
 
-        for side, name in (("left", "left_entropy"), ("right", "right_entropy")):
-            summed = _sum_pairs(collected.pop(side), MERGE_PARTITIONS)
-            setattr(counts, name, CandidateValues(row, by_row(*_branching_entropies(*summed, MERGE_PARTITIONS))))
-            del summed
-        for side in ("left_glued", "right_glued"):
-            keys, _, occurrences = _sum_pairs(collected.pop(side), MERGE_PARTITIONS)
-            most = pd.Series(occurrences).groupby(keys, sort=False).max()
-            setattr(counts, side, CandidateValues(row, by_row(most.index.to_numpy(np.uint64), most.to_numpy())))
-        keys, _, occurrences = _sum_pairs(collected.pop("enumerated"), MERGE_PARTITIONS)
-        counts.enumerated = CandidateValues(row, by_row(keys, occurrences))
+        for side, name in (("left", "left_entropy"), ("right", "right_entropy"), ("left_glued", "left_glued"),
+                           ("right_glued", "right_glued"), ("enumerated", "enumerated")):
+            keys, values = (np.concatenate(column) for column in zip(*tables.pop(side)))
+            setattr(counts, name, CandidateValues(row, by_row(keys, values)))
         release_freed_memory()  # the merge's tables of every shard's rows are gone: half the process, at 30 MB
         return counts
 
@@ -1092,12 +1097,12 @@ class _Merger:
         """Gathers the shards' _collect_shard results: the kept candidates' tables, and the rare candidates that
         joined them in some shard (kept from now on). A joined candidate with rows in a shard that did not join it
         has those rows taken afterwards (with min_freq 2 a rare candidate lives in one shard, so this is rare)."""
-        collected: dict[str, list] = {name: [] for name in (*WINDOW_TABLES, "parts")}
+        collected: dict[str, list] = {"per_doc": []}
         joined_where = []
         for s, (joining, tables, runs) in enumerate(results):
             joined_where.append(joining * len(self.parts) + s)
             chosen.add_runs(runs)
-            _gather(collected, tables)
+            self._set_aside(collected, tables)
         joined_where = np.concatenate(joined_where)
         joined = np.zeros(len(kept), dtype=bool)
         joined[joined_where // len(self.parts)] = True
@@ -1119,8 +1124,20 @@ class _Merger:
             rows = chosen.rows(part.forms["key"])
             tables, runs = _take(part, self.documents[s], rows, only[rows], only[rows], chosen, self.pruning is not None)
             chosen.add_runs(runs)
-            _gather(collected, tables)
+            self._set_aside(collected, tables)
         return collected
+
+    def _set_aside(self, collected: dict, tables: dict) -> None:
+        """Keeps one shard's taken rows: those per document in `collected`, the rest set aside by range of keys
+        (summed a range at a time at the end, _tables_of_range: summed as they came, every 32 shards, the sums were
+        read again and again: at 1 GB of text, a thousand shards)."""
+        collected["per_doc"].append(tables["per_doc"])
+        self.spill.add("parts", _records(PART_ROW, key=tables["parts"]))
+        for name in NEIGHBOUR_TABLES:
+            keys, values, occurrences = tables[name]
+            self.spill.add(name, _records(PAIR_ROW, key=keys, value=values, occurrences=occurrences))
+        keys, _, occurrences = tables["enumerated"]
+        self.spill.add("enumerated", _records(NGRAM_ROW, key=keys, occurrences=occurrences))
 
 
 def frequency_floor(level: np.ndarray, min_freq: int, limit: int) -> int | float:
@@ -1139,6 +1156,36 @@ _MERGING: dict = {}
 
 def _candidates_of_range(r: int) -> dict[str, np.ndarray]:
     return _MERGING["merger"]._candidates_in(r)
+
+
+def _tables_of_range(r: int) -> dict[str, np.ndarray | tuple]:
+    """Range `r`'s share of the merged tables: the summed counts of the n-grams the statistics read (the kept
+    candidates' own and their parts', when pruning), and for each kept candidate of the range its branching
+    entropies, most occurrences next to one word that may extend it, and occurrences after a coordinator."""
+    merger, kept_keys = _MERGING["merger"], _MERGING["kept_keys"]
+    spill = merger.spill
+    summed = spill.take("summed", r, NGRAM_ROW)
+    parts = spill.take("parts", r, PART_ROW)["key"]
+    found: dict[str, np.ndarray | tuple] = {"ngrams": summed}
+    if merger.pruning is not None:
+        needed = pd.Index(pd.unique(np.concatenate([kept_keys[spill.range_of(kept_keys) == r], parts])))
+        found["ngrams"] = summed[needed.get_indexer(summed["key"]) >= 0]
+    del summed, parts
+    for side in ("left", "right"):
+        rows = spill.take(side, r, PAIR_ROW)
+        summed = _sum_pairs([(rows["key"], rows["value"], rows["occurrences"])], MERGE_PARTITIONS)
+        del rows
+        found[side] = _branching_entropies(*summed, MERGE_PARTITIONS)
+    for side in ("left_glued", "right_glued"):
+        rows = spill.take(side, r, PAIR_ROW)
+        keys, _, occurrences = _sum_pairs([(rows["key"], rows["value"], rows["occurrences"])], MERGE_PARTITIONS)
+        most = pd.Series(occurrences).groupby(keys, sort=False).max()
+        found[side] = (most.index.to_numpy(np.uint64), most.to_numpy())
+    rows = spill.take("enumerated", r, NGRAM_ROW)
+    keys, _, occurrences = _sum_pairs([(rows["key"], np.zeros(len(rows), dtype=np.uint64), rows["occurrences"])],
+                                      MERGE_PARTITIONS)
+    found["enumerated"] = (keys, occurrences)
+    return found
 
 
 def _read_words(s: int) -> tuple[np.ndarray, dict]:
@@ -1198,19 +1245,6 @@ def _take(part: ShardCounts, documents: np.ndarray, rows: np.ndarray, taken: np.
     take = wanted.get_indexer(keys) >= 0 if pruned else slice(None)
     tables["enumerated"] = (keys[take], np.zeros(len(keys[take]), dtype=np.uint64), occurrences[take])
     return tables, runs
-
-
-def _gather(collected: dict, tables: dict) -> None:
-    """Adds one shard's taken tables to the merge's, summing the pair tables every 32 shards and keeping the parts'
-    distinct keys (a quarter of those the 10 MB growing corpus's shards gave)."""
-    collected["parts"].append(tables["parts"])
-    if len(collected["parts"]) >= 32:
-        collected["parts"] = [pd.unique(np.concatenate(collected["parts"]))]
-    for name in WINDOW_TABLES:
-        collected[name].append(tables[name])
-    for name in (*NEIGHBOUR_TABLES, "enumerated"):
-        if len(collected[name]) >= 32:
-            collected[name] = [_sum_pairs(collected[name], MERGE_PARTITIONS)]
 
 
 def _size(part: ShardCounts) -> int:

@@ -337,6 +337,8 @@ def test_a_merge_setting_its_tables_aside_by_range_keeps_the_same_counts(setup, 
     monkeypatch.setattr(counting, "_Spill", Watched)
     ranges = count(setup, documents, pruning=pruning, shard_chars=20, cache_dir=tmp_path)
     assert {file.name for file in files} >= {"ngrams.7", "summary.7", "summed.0", "shards.0"}
+    # and the kept candidates' neighbour tables and parts, summed a range at a time at the end
+    assert {"left", "right", "left_glued", "right_glued", "enumerated", "parts"} <= {file.stem for file in files}
     # the ranges read in two forked processes
     forked = count(setup, documents, pruning=pruning, shard_chars=20, cache_dir=tmp_path, jobs=2, parallel_min_chars=0)
     assert not list(tmp_path.glob("glossary-merge-*"))
@@ -347,8 +349,12 @@ def test_a_merge_setting_its_tables_aside_by_range_keeps_the_same_counts(setup, 
         assert ranges.occurrences(name) == held.occurrences(name)
         assert ranges.segmentation[name] == held.segmentation[name] and ranges.pos[name] == held.pos[name]
         assert dict(ranges.per_doc[name].items()) == dict(held.per_doc[name].items())
-        assert ranges.left_entropy.get(name) == held.left_entropy.get(name)
-        assert ranges.right_glued.get(name) == held.right_glued.get(name)
+        for merged in (ranges, forked):
+            assert merged.left_entropy.get(name) == held.left_entropy.get(name)
+            assert merged.right_entropy.get(name) == held.right_entropy.get(name)
+            assert merged.left_glued.get(name) == held.left_glued.get(name)
+            assert merged.right_glued.get(name) == held.right_glued.get(name)
+            assert merged.enumerated.get(name) == held.enumerated.get(name)
         tokens = held.segmentation[name]
         for split in range(1, len(tokens)):  # the parts association reads
             for part in ("".join(tokens[:split]), "".join(tokens[split:])):

@@ -880,9 +880,10 @@ def _records(dtype: np.dtype, **columns) -> np.ndarray:
 
 class _Merger:
     """Sums shards' tables into one Counts. The n-gram counts and a summary of each shard's candidate forms are
-    set aside by range of keys as shards arrive (_Spill); with pruning, shards are held up to `memory_bytes` and the rest, which the cache holds,
-    are read back from disk when needed (twice: for the anchors' keys, then for the kept rows), and only the kept
-    candidates' rows are taken from them (Pruning)."""
+    set aside by range of keys as shards arrive (_Spill); with pruning, shards are held up to `memory_bytes` and
+    the rest, which the cache holds, are read back from disk when needed (twice: for the anchors' keys, then for the
+    kept rows), and only the kept candidates' rows are taken from them (Pruning). Of those, the rows per document
+    are kept; the neighbour tables and parts are set aside by range too, and summed a range at a time at the end."""
 
     def __init__(self, pruning: Pruning | None, recount: Callable[[int], ShardCounts], memory_bytes: int = 0,
                  spill: _Spill | None = None):

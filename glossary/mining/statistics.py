@@ -129,6 +129,7 @@ def general_frequency(text: str) -> float:
 
 
 def general_frequencies_of(texts: Sequence[str]) -> list[float]:
+    """general_frequency of each text: one chunk of the work a forked process is sent (_statistics_rows)."""
     return [general_frequency(text) for text in texts]
 
 
@@ -178,6 +179,7 @@ def _statistics_rows(grams: Sequence[str], counts: Counts, nested_in: dict, n_do
     chunks = [ranked[k:k + GENERAL_CHUNK] for k in range(0, len(ranked), GENERAL_CHUNK)]
     with mapped_beside(general_frequencies_of, chunks, jobs - 1) as general:
         columns: dict[str, list] = {name: [] for name in STATISTICS_COLUMNS}
+        # every column but the last, specificity, which waits for the general frequencies (filled below)
         appenders = [columns[name].append for name in STATISTICS_COLUMNS[:-1]]
         segmentations = [counts.segmentation[gram] for gram in grams]
         associations = weakest_splits(segmentations, counts.ngrams, total)

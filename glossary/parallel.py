@@ -41,14 +41,8 @@ def release_freed_memory() -> None:
 def map_forked(function, items, jobs: int):
     """function(item) for each item, in order: in `jobs` forked processes, which read this process's memory (a
     corpus, counts built so far) without copying it, or in this process for one job, one item or off Linux."""
-    import multiprocessing
-
-    if jobs <= 1 or len(items) <= 1 or sys.platform != "linux":
-        yield from map(function, items)
-        return
-    release_freed_memory()  # the forked processes start from this one's pages
-    with multiprocessing.get_context("fork").Pool(min(jobs, len(items))) as pool:
-        yield from pool.imap(function, items)
+    with mapped_beside(function, items, jobs if jobs > 1 else 0) as results:
+        yield from results
 
 
 @contextlib.contextmanager
@@ -63,6 +57,6 @@ def mapped_beside(function, items, processes: int):
     if processes < 1 or len(items) <= 1 or sys.platform != "linux":
         yield map(function, items)
         return
-    release_freed_memory()
+    release_freed_memory()  # the forked processes start from this one's pages
     with multiprocessing.get_context("fork").Pool(min(processes, len(items))) as pool:
         yield pool.imap(function, items)

@@ -936,12 +936,7 @@ class _Merger:
         # every candidate, a range of keys at a time: its keys ascending, its chosen sequence and what pruning reads;
         # the ranges are independent, each read by one of `jobs` forked processes (set aside on disk, each range is
         # a file of its own)
-        _MERGING.update(merger=self)
-        try:  # (ranges held in memory are read here: what a forked process takes from them stays in the parent)
-            found = list(map_forked(_candidates_of_range, range(self.spill.ranges),
-                                    jobs if self.spill.folder is not None else 1))
-        finally:
-            _MERGING.clear()
+        found = self._by_range(_candidates_of_range, jobs)
         # a column at a time, each range's let go once joined (at 1 GB of text: 35 million candidates, 51 bytes each)
         candidates = {name: np.concatenate([f.pop(name) for f in found]) for name in list(found[0])}
         del found
@@ -973,12 +968,7 @@ class _Merger:
         counts = Counts(tokens=self.tokens, frequency_floor=self.floor)
         # a range of keys at a time, each read by one of `jobs` forked processes when set aside on disk: the n-gram
         # counts the statistics read (those of the kept candidates and their parts) and the neighbour tables' sums
-        _MERGING.update(merger=self, kept_keys=chosen.keys[kept])
-        try:
-            found = list(map_forked(_tables_of_range, range(self.spill.ranges),
-                                    jobs if self.spill.folder is not None else 1))
-        finally:
-            _MERGING.clear()
+        found = self._by_range(_tables_of_range, jobs, kept_keys=chosen.keys[kept])
         tables = {name: [f.pop(name) for f in found] for name in list(found[0])}
         del found
         kept_ngrams = np.concatenate(tables.pop("ngrams"))
@@ -1027,6 +1017,16 @@ class _Merger:
             setattr(counts, name, CandidateValues(row, by_row(keys, values)))
         release_freed_memory()  # the merge's tables of every shard's rows are gone: half the process, at 30 MB
         return counts
+
+    def _by_range(self, function: Callable[[int], dict], jobs: int, **shared) -> list[dict]:
+        """function(r) for each range of keys, the ranges being independent: in `jobs` forked processes, which see
+        this merger and `shared` (through _MERGING) without a copy, when the ranges are set aside on disk; ranges
+        held in memory are read here (what a forked process takes from them would stay in this one)."""
+        _MERGING.update(merger=self, **shared)
+        try:
+            return list(map_forked(function, range(self.spill.ranges), jobs if self.spill.folder is not None else 1))
+        finally:
+            _MERGING.clear()
 
     def _candidates_in(self, r: int) -> dict[str, np.ndarray]:
         """The candidates of range `r` of the keys, from the shards' summary rows: their keys (ascending) and

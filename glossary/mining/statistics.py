@@ -173,7 +173,8 @@ def _statistics_rows(grams: Sequence[str], counts: Counts, nested_in: dict, n_do
     frequencies = [counts.occurrences(gram) for gram in grams]
     containing = [[counts.occurrences(g) for g in set(nested_in.get(gram, ()))] for gram in grams]
     # a fragment (never outside a longer candidate) never scores: its general frequency is not looked up
-    ranked = [gram for gram, freq, inside in zip(grams, frequencies, containing) if freq > max(inside, default=0)]
+    scored = [freq > max(inside, default=0) for freq, inside in zip(frequencies, containing)]
+    ranked = [gram for gram, is_scored in zip(grams, scored) if is_scored]
     if jobs > 1 and ranked:
         general_frequency(ranked[0])  # wordfreq's tables loaded here, before forking, for the processes to share
     chunks = [ranked[k:k + GENERAL_CHUNK] for k in range(0, len(ranked), GENERAL_CHUNK)]
@@ -210,9 +211,8 @@ def _statistics_rows(grams: Sequence[str], counts: Counts, nested_in: dict, n_do
             for append, value in zip(appenders, row):
                 append(value)
         generals = chain.from_iterable(general)
-        columns["specificity"] = [
-            domain_specificity(gram, freq, total, next(generals)) if freq > max(inside, default=0) else float("nan")
-            for gram, freq, inside in zip(grams, frequencies, containing)]
+        columns["specificity"] = [domain_specificity(gram, freq, total, next(generals)) if is_scored else float("nan")
+                                  for gram, freq, is_scored in zip(grams, frequencies, scored)]
     return columns
 
 

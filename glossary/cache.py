@@ -131,6 +131,83 @@ def write_entry(path: Path | None, value: Any) -> None:
         _unwritable.add(str(cache_dir))
 
 
+# --- sealed files: a cache entry its owner reads in place, a piece at a time (glossary.corpus.store) --------------
+
+# a sealed file's first bytes: another format than an entry's, so neither is ever read as the other
+FILE_MAGIC = b"GLOSSARY-FILES-1"
+FILE_START = SEAL_BYTES  # where a sealed file's own bytes begin
+
+
+def open_sealed(path: Path | None):
+    """The file at `path` (written by SealedFile) opened for reading, its seal verified; None when there is none to
+    trust (missing, damaged, another cache's), as read_entry. Its own bytes begin at FILE_START: read them with
+    os.pread, which a forked process may do on the same handle."""
+    if path is None:
+        return None
+    secret = _secret(_cache_dir_of(path), create=False)
+    if secret is None:
+        return None
+    handle = None
+    try:
+        handle = _open_regular(path)
+        if not _seal_matches(handle, secret, _identity(path), FILE_MAGIC):
+            raise ValueError("not sealed by this cache")
+    except FileNotFoundError:
+        return None
+    except Exception as problem:  # noqa: BLE001
+        log.debug("cache file %s not used: %r", path, problem)
+        if handle is not None:
+            handle.close()
+        _discard(path)
+        return None
+    return handle
+
+
+class SealedFile:
+    """A file written once and read back while it is used: sealed and put at `path` in the cache by `seal()`, or,
+    with no cache or one that cannot be written, a temporary file of the system's, gone when closed. `handle` stays
+    open for reading through both (its own bytes from FILE_START, with os.pread)."""
+
+    def __init__(self, path: Path | None):
+        self.path, self.temporary, self.secret = path, None, None
+        cache_dir = _cache_dir_of(path) if path is not None else None
+        if cache_dir is not None and str(cache_dir) not in _unwritable:
+            try:
+                self.secret = _secret(cache_dir, create=True)
+                if self.secret is not None:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+                    self.temporary = Path(name)
+                    self.handle = os.fdopen(descriptor, "w+b")
+            except OSError as problem:
+                log.debug("cache folder %s not written: %s", cache_dir, problem)
+                _unwritable.add(str(cache_dir))
+                self.secret = None
+        if self.temporary is None:
+            self.handle = tempfile.TemporaryFile()
+        self.handle.write(FILE_MAGIC + bytes(SEAL_BYTES - len(FILE_MAGIC)))
+
+    def seal(self) -> None:
+        """Everything is written: into the cache when it can take it (the handle stays open for reading)."""
+        self.handle.flush()
+        if self.temporary is None:
+            return
+        try:
+            self.handle.write(_seal(self.handle, self.secret, _identity(self.path), FILE_MAGIC))
+            self.handle.flush()
+            os.replace(self.temporary, self.path)
+        except OSError as problem:
+            log.debug("cache file %s not written: %s", self.path, problem)
+            self.temporary.unlink(missing_ok=True)
+        self.temporary = None
+
+    def discard(self) -> None:
+        """Not finished (an error while writing): closed, and nothing left in the cache."""
+        self.handle.close()
+        if self.temporary is not None:
+            self.temporary.unlink(missing_ok=True)
+
+
 @functools.lru_cache(maxsize=None)
 def code_fingerprint(*module_names: str) -> str:
     """Hash of the source of the modules (full dotted names, so a moved module is a new key) whose code shapes a
@@ -170,27 +247,27 @@ def _identity(entry: Path) -> bytes:
     return f"{entry.parent.parent.name}/{entry.name}".encode("utf-8")
 
 
-def _mac(handle, secret: bytes, identity: bytes):
+def _mac(handle, secret: bytes, identity: bytes, magic: bytes = MAGIC):
     """The HMAC of the archive after the seal, read in blocks (memory stays small whatever the file's size)."""
-    mac = hmac.new(secret, MAGIC + identity + b"\0", hashlib.sha256)
+    mac = hmac.new(secret, magic + identity + b"\0", hashlib.sha256)
     handle.seek(SEAL_BYTES)
     while block := handle.read(1 << 20):
         mac.update(block)
     return mac
 
 
-def _seal(handle, secret: bytes, identity: bytes) -> bytes:
+def _seal(handle, secret: bytes, identity: bytes, magic: bytes = MAGIC) -> bytes:
     """The seal of the archive written after it, the handle left where the seal goes."""
-    digest = _mac(handle, secret, identity).digest()
-    handle.seek(len(MAGIC))
+    digest = _mac(handle, secret, identity, magic).digest()
+    handle.seek(len(magic))
     return digest
 
 
-def _seal_matches(handle, secret: bytes, identity: bytes) -> bool:
+def _seal_matches(handle, secret: bytes, identity: bytes, magic: bytes = MAGIC) -> bool:
     header = handle.read(SEAL_BYTES)
-    if len(header) != SEAL_BYTES or not header.startswith(MAGIC):
+    if len(header) != SEAL_BYTES or not header.startswith(magic):
         return False
-    return hmac.compare_digest(header[len(MAGIC):], _mac(handle, secret, identity).digest())
+    return hmac.compare_digest(header[len(magic):], _mac(handle, secret, identity, magic).digest())
 
 
 def _secret(cache_dir: Path, create: bool) -> bytes | None:

@@ -204,6 +204,7 @@ class RunSettings:
     parallel_min_chars: int
     shard_chars: int
     merge_memory_mb: int
+    held_documents_max_chars: int
 
 
 STAGES: dict[str, type] = {

@@ -30,6 +30,7 @@ from glossary.config import CorpusSettings, Settings, default_settings
 from glossary.errors import InputError, os_problem
 from glossary.files import check_zip_archive, collect_files, describe_suffixes
 from glossary.text import HAN_CHAR
+from glossary.corpus.store import encode_document
 from glossary.model import Corpus, Document, Paragraph, Paragraphs, Source  # noqa: F401  (what this stage builds)
 
 
@@ -504,56 +505,9 @@ def build_document(source: Source, settings: CorpusSettings | None = None, boile
     )
 
 
-def _build_remotely(source: Source, settings, boilerplate_lines: frozenset[str]) -> Document:
-    """build_document in a worker process: what the caller can restore (`_restored`) is not sent back."""
-    return _portable(build_document(source, settings, boilerplate_lines))
-
-
-def _portable(document: Document) -> Document:
-    """The document without what `_restored` rebuilds from its source, for a worker's answer and the cache entry:
-    the original text is most of a pickled document. Paragraphs travel as columns (Paragraphs.columns): pickling
-    hundreds of thousands of objects one by one is the slow part; their texts as their lengths in the running
-    text, so reading them back makes no string per paragraph (read back as texts and joined, the documents of a
-    100 MB corpus took 340 MB, as lengths 250 MB: freed among the objects that stay, the strings' memory stays)."""
-    import dataclasses
-
-    paragraphs = Paragraphs.of(document.text, document.paragraphs)
-    if isinstance(paragraphs, Paragraphs):
-        columns = paragraphs.columns()
-    else:  # paragraphs that are not the running text (never from build_document): with their texts
-        columns = _columns(document.paragraphs)
-    return dataclasses.replace(document, raw_text="", paragraphs=columns, footnotes=_columns(document.footnotes))
-
-
-def _restored(document: Document, source: Source) -> Document:
-    """A `_portable` document made whole again, at the path of `source` (the same bytes may sit at another)."""
-    import numpy as np
-
-    document.path = source.path
-    document.raw_text = source.text
-    if isinstance(document.paragraphs, tuple):  # columns
-        first, *fields = document.paragraphs
-        if isinstance(first, np.ndarray):  # lengths in the running text
-            document.paragraphs = Paragraphs(document.text, first, *fields)
-        else:
-            document.paragraphs = _rows(document.paragraphs)
-            document.text = "\n".join([paragraph.text for paragraph in document.paragraphs])
-    document.footnotes = _rows(document.footnotes)
-    return document
-
-
-_PARAGRAPH_FIELDS = ("text", "index", "number", "kind", "line", "label")
-
-
-def _columns(paragraphs: list[Paragraph]) -> tuple[list, ...]:
-    from operator import attrgetter
-
-    rows = list(map(attrgetter(*_PARAGRAPH_FIELDS), paragraphs))
-    return tuple(map(list, zip(*rows))) if rows else tuple([] for _ in _PARAGRAPH_FIELDS)
-
-
-def _rows(columns) -> list[Paragraph]:
-    return [Paragraph(*fields) for fields in zip(*columns)] if isinstance(columns, tuple) else columns
+def _record_remotely(source: Source, settings, boilerplate_lines: frozenset[str]) -> bytes:
+    """build_document in a worker process, answered as the store's record (what the caller writes as it is)."""
+    return encode_document(build_document(source, settings, boilerplate_lines))
 
 
 def load_document(path: str | Path, settings: Settings | None = None, boilerplate_lines: frozenset[str] = frozenset()) -> Document:
@@ -606,7 +560,7 @@ def load_corpus(
 
 
 # the modules a document depends on: the cache keys on their code
-_CODE = ("glossary.corpus.load", "glossary.corpus.pdf", "glossary.corpus.repair")
+_CODE = ("glossary.corpus.load", "glossary.corpus.pdf", "glossary.corpus.repair", "glossary.corpus.store")
 
 
 class Documents(Sequence):
@@ -631,9 +585,6 @@ class Documents(Sequence):
         if self._documents is None:
             with collector_paused():
                 self._documents = self._repaired()
-            if not self.keep_raw:
-                for source, document in zip(self.sources, self._documents):
-                    source.text = document.raw_text = ""
             # what repair freed (the original texts, the workers' answers as they were read): at 100 MB of text
             # the documents took 355 MB resident once loaded, 259 MB after this
             release_freed_memory()
@@ -650,7 +601,8 @@ class Documents(Sequence):
                 min_share=self.settings.corpus.boilerplate_min_share,
                 min_chars=self.settings.corpus.boilerplate_min_chars,
             )
-        return build_documents(self.sources, self.settings, recurring, self.cache_dir, self.jobs, self.progress)
+        return build_documents(self.sources, self.settings, recurring, self.cache_dir, self.jobs, self.progress,
+                               self.keep_raw)
 
     def __len__(self) -> int:
         return len(self.sources)
@@ -664,61 +616,91 @@ class Documents(Sequence):
 
 def build_documents(
     sources: list[Source], settings, recurring: frozenset[str], cache_dir: Path | None = None, jobs: int = 1,
-    progress=None,
-) -> list[Document]:
-    """Repair every source, in `jobs` worker processes for a large corpus, the repaired documents cached on disk.
+    progress=None, keep_raw: bool = True,
+) -> Sequence[Document]:
+    """Repair every source, in `jobs` worker processes for a large corpus, each document written to a store on
+    disk (glossary.corpus.store) as it is made: a list of the documents for a corpus of at most
+    settings.run.held_documents_max_chars characters, otherwise the documents read from the store when asked for.
 
-    The cache is one entry per fingerprint of everything the repair reads (code, settings, data files, recurring
-    lines), mapping the hash of a file's bytes (and its type: .md text loses its markup) to its document: one
-    file to read on a re-run instead of a file per document. A run that repairs anything rewrites the entry with
-    what it repaired, keeping older documents while they are fewer than this run's (a corpus edited over time
-    does not grow it without end).
+    The store is the cache: one per fingerprint of everything the repair reads (code, settings, data files,
+    recurring lines), a record per document keyed by the hash of its file's bytes (and its type: .md text loses its
+    markup). A run that repairs anything writes a new store with the records it still uses, keeping older ones
+    while they are fewer than this run's (a corpus edited over time does not grow it without end).
+    keep_raw=False: a source's original text is let go once its document is made (Document.raw_text is "").
     """
-    import copy
-    import dataclasses
-
-    from glossary.cache import cache_key, code_fingerprint, entry_path, read_entry, settings_fingerprint, write_entry
+    from glossary.cache import cache_key, code_fingerprint, entry_path, settings_fingerprint
+    from glossary.corpus.store import DocumentStore, StoreWriter, StoredDocuments, decode_document
 
     fingerprint = repr((code_fingerprint(*_CODE), settings_fingerprint(settings), sorted(recurring)))
-    entry = entry_path(cache_dir, "documents", cache_key(fingerprint))
-    cached: dict[str, Document] = read_entry(entry, dict) or {}
+    path = entry_path(cache_dir, "documents", cache_key(fingerprint))
+    previous = DocumentStore.open(path)
     keys = [f"{s.sha256}{s.path.suffix.lower()}" for s in sources]
-    documents: dict[int, Document] = {}
-    taken: set[str] = set()
-    for index, key in enumerate(keys):
-        document = cached.get(key)
-        if not isinstance(document, Document):
-            continue        # not cached, or cached as something else: repaired again
-        if key in taken:
-            document = copy.deepcopy(document)  # the same bytes twice in the corpus: two documents
-        try:
-            documents[index] = _restored(document, sources[index])
-        except (TypeError, ValueError, AttributeError):  # an entry of the right type holding the wrong things
-            cached.pop(key)
-            continue
-        taken.add(key)
-    missing = [i for i in range(len(sources)) if i not in documents]
-    portable: dict[int, Document] = {}
-    large = sum(len(sources[i].text) for i in missing) >= settings.run.parallel_min_chars
-    if jobs > 1 and len(missing) > 1 and large:
-        from concurrent.futures import ProcessPoolExecutor
-        from functools import partial
+    held = sum(len(source.text) for source in sources) <= settings.run.held_documents_max_chars
+    documents: dict[int, Document] = {}  # the documents made here, when they are held
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            built = pool.map(partial(_build_remotely, settings=settings.corpus, boilerplate_lines=recurring),
-                             [sources[i] for i in missing], chunksize=max(1, len(missing) // (jobs * 8)))
-            for index, document in zip(missing, built):
-                portable[index] = dataclasses.replace(document)  # as the cache stores it: no need to redo
-                documents[index] = _restored(document, sources[index])
-                if progress:
-                    progress()
+    def done(index: int, document: Document | None = None) -> None:
+        if not keep_raw:
+            sources[index].text = ""
+            if document is not None:
+                document.raw_text = ""
+        if document is not None and held:
+            documents[index] = document
+        if progress:
+            progress()
+
+    reused: set[str] = set()  # the keys the previous store gives (a held document is read back: one of no use is redone)
+    for index, key in enumerate(keys):
+        if previous is None or key not in previous:
+            continue
+        if held:
+            try:
+                documents[index] = decode_document(previous.record(key), sources[index])
+            except (ValueError, OSError):
+                continue
+        reused.add(key)
+    missing = [i for i, key in enumerate(keys) if key not in reused]
+    if previous is not None and not missing and len(previous.locations) < 2 * len(set(keys)):
+        store = previous  # as it is: it holds this corpus's documents, and older ones fewer than those
     else:
-        for index in missing:
-            documents[index] = build_document(sources[index], settings.corpus, recurring)
-            if progress:
-                progress()
-    if entry is not None and missing:
-        current = {keys[i]: portable.get(i) or _portable(documents[i]) for i in range(len(sources))}
-        older = {key: document for key, document in cached.items() if key not in current}
-        write_entry(entry, {**older, **current} if len(older) < len(current) else current)
+        writer = StoreWriter(path)
+        try:
+            for key in dict.fromkeys(keys):
+                if key in reused:
+                    writer.add(key, previous.record(key))
+            large = sum(len(sources[i].text) for i in missing) >= settings.run.parallel_min_chars
+            if jobs > 1 and len(missing) > 1 and large:
+                from concurrent.futures import ProcessPoolExecutor
+                from functools import partial
+
+                with ProcessPoolExecutor(max_workers=jobs) as pool:
+                    records = pool.map(partial(_record_remotely, settings=settings.corpus,
+                                               boilerplate_lines=recurring),
+                                       [sources[i] for i in missing], chunksize=max(1, len(missing) // (jobs * 8)))
+                    for index, record in zip(missing, records):
+                        if keys[index] not in writer:  # the same bytes twice in the corpus: one record
+                            writer.add(keys[index], record)
+                        done(index, decode_document(record, sources[index]) if held else None)
+            else:
+                for index in missing:
+                    document = build_document(sources[index], settings.corpus, recurring)
+                    if keys[index] not in writer:
+                        writer.add(keys[index], encode_document(document))
+                    done(index, document)
+            older = [key for key in (previous.locations if previous is not None else ()) if key not in writer]
+            if len(older) < len(writer.locations):
+                for key in older:
+                    writer.add(key, previous.record(key))
+            store = writer.finish()
+        except BaseException:
+            writer.discard()
+            raise
+        finally:
+            if previous is not None:
+                previous.close()
+    for index in range(len(sources)):
+        if index not in missing:
+            done(index, documents.get(index))
+    if not held:
+        return StoredDocuments(store, sources, keys)
+    store.close()
     return [documents[i] for i in range(len(sources))]

@@ -697,9 +697,8 @@ def build_documents(
         finally:
             if previous is not None:
                 previous.close()
-    for index in range(len(sources)):
-        if index not in missing:
-            done(index, documents.get(index))
+    for index in sorted(set(range(len(sources))) - set(missing)):
+        done(index, documents.get(index))
     if not held:
         return StoredDocuments(store, sources, keys)
     store.close()

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, ClassVar, Container, Iterable
+from typing import TYPE_CHECKING, Callable, ClassVar, Container, Iterable, Sequence
 
 from glossary.config import CorpusSettings, default_settings
 from glossary.errors import InputError
@@ -487,25 +487,48 @@ def recurring_line_candidate(text: str, min_chars: int) -> str | None:
     return normal
 
 
-def find_recurring_lines(texts: list[str], min_docs: int, min_share: float = 0.0, min_chars: int = 10) -> frozenset[str]:
-    """Normalised lines that occur in at least `min_docs` (and `min_share`) of the documents."""
+def find_recurring_lines(texts: Sequence[str], min_docs: int, min_share: float = 0.0,
+                         min_chars: int = 10) -> frozenset[str]:
+    """Normalised lines that occur in at least `min_docs` (and `min_share`) of the documents. Their documents are
+    counted by a 64-bit hash of each line first, then exactly, for the lines whose hash is in enough documents, in
+    the documents holding one: most body lines of a corpus may be boilerplate (a sentence of its own), and counting
+    them by their text held a second copy of the corpus's text."""
+    import numpy as np
+
     if len(texts) < max(min_docs, 1):
         return frozenset()
-    document_frequency: dict[str, int] = {}
-    candidates: dict[str, str | None] = {}     # a line met again (the very boilerplate sought) is examined once
-    for text in texts:
+    needed = max(min_docs, min_share * len(texts))
+    candidates: dict[str, str | None] = {}  # a line met again (the very boilerplate sought) is examined once
+
+    def normal_lines(text: str) -> set[str]:
+        if len(candidates) > RECURRING_MEMO_LINES:
+            candidates.clear()
         seen = set()
         for line in text.splitlines():
             if len(line) < min_chars:
-                continue        # too short even before stripping
+                continue  # too short even before stripping
             if line not in candidates:
                 candidates[line] = recurring_line_candidate(line, min_chars)
             seen.add(candidates[line])
         seen.discard(None)
-        for normal in seen:
-            document_frequency[normal] = document_frequency.get(normal, 0) + 1
-    needed = max(min_docs, min_share * len(texts))
-    return frozenset(normal for normal, count in document_frequency.items() if count >= needed)
+        return seen
+
+    hashes = [np.unique(np.fromiter(map(hash, normal_lines(text)), dtype=np.int64)) for text in texts]
+    values, documents = np.unique(np.concatenate(hashes), return_counts=True)
+    recurring = values[documents >= needed]
+    if not len(recurring):
+        return frozenset()
+    wanted = set(recurring.tolist())
+    exact: dict[str, int] = {}
+    for text, found in zip(texts, hashes):
+        if np.isin(found, recurring).any():
+            for normal in normal_lines(text):
+                if hash(normal) in wanted:
+                    exact[normal] = exact.get(normal, 0) + 1
+    return frozenset(normal for normal, count in exact.items() if count >= needed)
+
+
+RECURRING_MEMO_LINES = 100_000  # the lines find_recurring_lines remembers the verdict of, at most
 
 
 # a pattern that refers to its own groups (\\1, (?P=name), (?(1)...)) would read another's in an alternation

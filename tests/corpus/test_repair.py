@@ -459,3 +459,19 @@ def test_no_paragraph_outgrows_the_bound_and_no_text_is_lost(text, max_chars):
     assert all(len(line.text) <= max_chars for line in lines)
     blocks, _ = rejoin_broken_lines(lines, max_chars=max_chars)
     assert all(len(block.text) <= max_chars for block in blocks)
+
+
+def test_recurring_lines_are_counted_exactly_whatever_the_lines_remembered(monkeypatch):
+    """Counted by hash first, then by text in the documents holding a frequent hash: the same lines, with the
+    verdicts remembered for every line or for none."""
+    import glossary.corpus.repair as repair
+
+    notice = "本报告所用名称及其编写方式并不意味着秘书处对任何国家的法律地位发表任何意见。"
+    other = "本文件的印数有限，请与会代表携带会议文件，不要索取更多份数。"
+    docs = [f"{notice}\n第{n}段讲的是发展问题。\n" + (other if n % 2 else "") for n in range(6)]
+    expected = {normalise_line(notice), normalise_line(other)}
+    assert find_recurring_lines(docs, min_docs=3) == expected
+    assert find_recurring_lines(docs, min_docs=4) == {normalise_line(notice)}
+    assert find_recurring_lines(docs, min_docs=2, min_share=0.6) == {normalise_line(notice)}
+    monkeypatch.setattr(repair, "RECURRING_MEMO_LINES", 0)
+    assert find_recurring_lines(docs, min_docs=3) == expected

@@ -166,6 +166,38 @@ class DocumentCounts(MutableMapping):
         self._thread = threading.Thread(target=self._group, args=self._pending, daemon=True)
         self._thread.start()
 
+    @classmethod
+    def of_parts(cls, names: list[str] | Mapping[str, int], parts: list[tuple]) -> "DocumentCounts":
+        """The counts of `parts`, each (codes, docs, occurrences) for some documents (a merge's shards), grouped
+        here a part at a time, each part let go once placed (`parts` is emptied): as concatenated and grouped
+        whole (__init__), in the same order, without holding all the rows twice and a sort of them (at 1 GB of
+        text, 1.5 GB at the end of the merge)."""
+        counts = cls.__new__(cls)
+        counts._index = names if isinstance(names, Mapping) else {name: k for k, name in enumerate(names)}
+        n = len(counts._index)
+        counts._documents = np.zeros(n, dtype=np.int64)
+        for codes, _, _ in parts:
+            counts._documents += np.bincount(codes, minlength=n)
+        bounds = np.concatenate([[0], np.cumsum(counts._documents)])
+        docs = np.empty(bounds[-1], dtype=np.result_type(*(part[1].dtype for part in parts)) if parts else np.int64)
+        occurrences = np.empty(bounds[-1], dtype=np.result_type(*(part[2].dtype for part in parts))
+                               if parts else np.int64)
+        placed = bounds[:-1].copy()  # where each candidate's next row goes
+        for k in range(len(parts)):
+            codes, part_docs, part_occurrences = parts[k]
+            parts[k] = None
+            order = np.argsort(codes, kind="stable")
+            ordered = codes[order]
+            first = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else ordered
+            rank = np.arange(len(ordered)) - np.repeat(first, np.diff(np.r_[first, len(ordered)]))
+            places = placed[ordered] + rank
+            docs[places], occurrences[places] = part_docs[order], part_occurrences[order]
+            placed[ordered[first]] += np.diff(np.r_[first, len(ordered)])
+        parts.clear()
+        counts._added, counts._pending, counts._grouped = {}, None, (docs, occurrences, bounds)
+        counts._thread = _DONE
+        return counts
+
     def _group(self, codes, docs, occurrences) -> None:
         try:
             # numpy sorts 16-bit integers by radix, in linear time: most corpora have fewer distinct candidates
@@ -208,6 +240,16 @@ class DocumentCounts(MutableMapping):
 
     def __len__(self) -> int:
         return len(self._index) + sum(name not in self._index for name in self._added)
+
+
+class _Done:
+    """A thread already joined (DocumentCounts.of_parts groups in the caller's thread)."""
+
+    def join(self) -> None:
+        pass
+
+
+_DONE = _Done()
 
 
 def documents_using(per_doc: Mapping, name: str) -> int:
@@ -998,10 +1040,7 @@ class _Merger:
             if (places >= len(kept_rows)).any() or (kept_rows[places] != candidates).any():
                 raise RuntimeError("a merged table holds a candidate that was not kept")
             per_doc[k] = (places.astype(np.int32), docs, occurrences)
-        codes, docs, occurrences = (np.concatenate([t[c] for t in per_doc]) for c in range(3))
-        del per_doc
-        counts.per_doc = DocumentCounts(row, codes, docs, occurrences)
-        del codes, docs, occurrences
+        counts.per_doc = DocumentCounts.of_parts(row, per_doc)
 
         def by_row(keys: np.ndarray, values: np.ndarray) -> list:
             rows = sorted_positions(kept_keys, keys)
@@ -1075,10 +1114,10 @@ class _Merger:
         parenthesis or long enough for the typo scan (`kept`)."""
         pruning = self.pruning
         n = len(keys)
-        shares_variant = pd.Series(variant).duplicated(keep=False).to_numpy()
+        shares_variant = repeated_hashes(variant)
         long_enough = np.flatnonzero(chars >= REORDERED_MIN_CHARS)
         shares_multiset = np.zeros(n, dtype=bool)
-        shares_multiset[long_enough] = pd.Series(multiset[long_enough]).duplicated(keep=False).to_numpy()
+        shares_multiset[long_enough] = repeated_hashes(multiset[long_enough])
         curated = list(dict.fromkeys(pruning.curated))
         curated_keys = pd.Index(pd.unique(np.array([string_hash(form) for form in curated], dtype=np.uint64)))
         is_curated = np.zeros(n, dtype=bool)
@@ -1345,6 +1384,19 @@ def _sum_pairs(tables: list[tuple], partitions: int = 1) -> tuple:
 
 # shares of the keys the merge sums its largest tables in (_sum_pairs)
 MERGE_PARTITIONS = 4
+
+
+def repeated_hashes(hashes: np.ndarray, partitions: int = 16) -> np.ndarray:
+    """Which of `hashes` occur more than once: a share of them at a time (by their low bits), so the hash table
+    holds that share (pandas' duplicated over the 35 million candidates of 1 GB of text at once: the merge's peak)."""
+    if len(hashes) < 1 << 20:
+        return pd.Series(hashes).duplicated(keep=False).to_numpy()
+    shared = np.zeros(len(hashes), dtype=bool)
+    share = (hashes % np.uint64(partitions)).astype(np.uint8)
+    for p in range(partitions):
+        taken = np.flatnonzero(share == p)
+        shared[taken] = pd.Series(hashes[taken]).duplicated(keep=False).to_numpy()
+    return shared
 
 
 def _branching_entropies(keys: np.ndarray, neighbours: np.ndarray, occurrences: np.ndarray,

@@ -359,3 +359,33 @@ def test_a_merge_setting_its_tables_aside_by_range_keeps_the_same_counts(setup, 
         for split in range(1, len(tokens)):  # the parts association reads
             for part in ("".join(tokens[:split]), "".join(tokens[split:])):
                 assert ranges.ngrams[part] == held.ngrams[part], part
+
+
+def test_document_counts_grouped_part_by_part_are_those_grouped_whole():
+    import numpy as np
+
+    from glossary.mining.count import DocumentCounts
+
+    random = np.random.default_rng(7)
+    names = [f"c{k}" for k in range(50)]
+    parts = [(random.integers(0, 50, size).astype(np.int32), random.integers(0, 1000, size).astype(np.int32),
+              random.integers(1, 9, size)) for size in (0, 1, 300, 57, 1000)]
+    whole = DocumentCounts(names, *(np.concatenate([part[c] for part in parts]) for c in range(3)))
+    by_part = DocumentCounts.of_parts(names, list(parts))
+    for name in names:
+        assert by_part.documents(name) == whole.documents(name)
+        a, b = by_part[name], whole[name]
+        assert a.docs.tolist() == b.docs.tolist() and a.counts.tolist() == b.counts.tolist()
+        assert a.docs.dtype == b.docs.dtype and a.counts.dtype == b.counts.dtype
+    assert DocumentCounts.of_parts(names, []).documents("c3") == 0
+
+
+def test_shared_hashes_are_found_a_share_at_a_time_as_at_once():
+    import numpy as np
+    import pandas as pd
+
+    from glossary.mining.count import repeated_hashes
+
+    hashes = np.random.default_rng(3).integers(0, 1 << 21, 1 << 20, dtype=np.uint64) * np.uint64(0x9E3779B1)
+    assert (repeated_hashes(hashes) == pd.Series(hashes).duplicated(keep=False).to_numpy()).all()
+    assert 0 < repeated_hashes(hashes).sum() < len(hashes)

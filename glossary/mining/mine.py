@@ -559,25 +559,28 @@ def _variant_table(groups, freq, per_doc, documents) -> pd.DataFrame:
     # the repeated values as categories: no string is hashed or copied per row; each form's documents in order,
     # written in place (a list of each form's arrays, then joined, held them twice: 5 million rows at 100 MB)
     lengths = [label[3] for label in labels]
-    rows = np.repeat(np.arange(len(labels), dtype=np.int32), lengths)
-    docs, counts = np.empty(len(rows), dtype=np.int32), np.empty(len(rows), dtype=np.int64)
+    docs, counts = np.empty(sum(lengths), dtype=np.int32), np.empty(sum(lengths), dtype=np.int64)
     start = 0
     for counter, length in zip(counters, lengths):
         order = np.argsort(counter.docs, kind="stable")
         docs[start:start + length], counts[start:start + length] = counter.docs[order], counter.counts[order]
         start += length
-    columns = {name: _categorical(np.array([label[k] for label in labels], dtype=object), rows)
+    # (a form's values repeated over its rows: no array of each row's form, 200 MB at 1 GB of text)
+    columns = {name: _categorical(np.array([label[k] for label in labels], dtype=object), repeats=lengths)
                for k, name in enumerate(("term", "form", "relation"))}
     columns.update(document=_categorical(names, docs), year=_categorical(years, docs), count=counts)
     return pd.DataFrame(columns, columns=VARIANT_COLUMNS, copy=False)
 
 
-def _categorical(values: np.ndarray, rows: np.ndarray) -> pd.Categorical:
-    """values[rows] as a categorical (None: missing), its codes made in the narrowest integer type: pandas narrows
-    int64 codes by copying them (40 MB a column for the 5 million rows of a 100 MB corpus's variant table)."""
+def _categorical(values: np.ndarray, rows: np.ndarray | None = None, *,
+                 repeats: Sequence[int] = ()) -> pd.Categorical:
+    """values[rows] (or each value repeated `repeats` times) as a categorical (None: missing), its codes made in the
+    narrowest integer type: pandas narrows int64 codes by copying them (40 MB a column for the 5 million rows of a
+    100 MB corpus's variant table)."""
     codes, categories = pd.factorize(values)
     dtype = np.int8 if len(categories) < 1 << 7 else np.int16 if len(categories) < 1 << 15 else np.int32
-    return pd.Categorical.from_codes(codes.astype(dtype)[rows], categories)
+    codes = codes.astype(dtype)
+    return pd.Categorical.from_codes(codes[rows] if rows is not None else np.repeat(codes, repeats), categories)
 
 
 VARIANT_COLUMNS = ["term", "form", "relation", "document", "year", "count"]

@@ -207,3 +207,22 @@ def test_paragraph_summary_reads_each_paragraph_once_and_keeps_the_short_ones_pa
     cut = summarise_paragraphs(documents, max_scan_chars=10, short_chars=4)
     assert cut.distinct is None and not cut.counted and cut.lines == whole.lines
     assert cut.chars == whole.chars
+
+
+def test_documents_read_from_their_store_are_mined_as_documents_held(tmp_path):
+    """A corpus larger than held_documents_max_chars is read from the document store a document at a time: the same
+    terms, variants and contexts (here every corpus is stored)."""
+    from glossary.corpus.load import load_corpus
+    from glossary.corpus.store import StoredDocuments
+    from tests.conftest import copy_seed_halves
+
+    (tmp_path / "corpus").mkdir()
+    copy_seed_halves(tmp_path / "corpus")
+    settings = load_settings()
+    held = mine_corpus(load_corpus([tmp_path / "corpus"], settings).documents, settings)
+    stored_settings = settings.replace(held_documents_max_chars=0)
+    documents = load_corpus([tmp_path / "corpus"], stored_settings, cache_dir=tmp_path / "cache", keep_raw=False)
+    assert isinstance(documents.documents._built(), StoredDocuments)
+    stored = mine_corpus(documents.documents, stored_settings)
+    assert stored.terms.equals(held.terms) and stored.variants.equals(held.variants)
+    assert stored.contexts.equals(held.contexts) and len(held.contexts)

@@ -131,3 +131,23 @@ def test_a_subsequence_has_its_mask_inside_the_full_forms():
     assert short & ~full == 0
     assert other & ~full != 0
     assert list(char_masks(["", "a"]))[0] == 0
+
+
+def test_abbreviation_pairs_found_a_block_of_rows_at_a_time_are_those_found_at_once(seed_docs):
+    """AbbreviationIndex.pairs reads its entries a block of full forms at a time (bounded memory on a large
+    corpus): the same pairs, in the same order, whatever the block."""
+    import jieba
+
+    from glossary.mining.variants import AbbreviationIndex, full_form_keys
+
+    words = [w for p in list(seed_docs["001"].paragraphs)[:120] for w in jieba.lcut(p.text) if w.strip()]
+    fulls = list(dict.fromkeys(tuple(words[i:i + n]) for n in (2, 3, 4) for i in range(len(words) - n)))
+    # a character of each word, then the head (工发组织): the shape of an abbreviation
+    names = sorted({"".join(w[0] for w in full[:-1]) + full[-1] for full in fulls})
+    index = AbbreviationIndex(names)
+    keys = full_form_keys(fulls)
+    rows, owners = index.pairs(*keys)
+    assert len(rows) > 50
+    for block in (1, 7, 1000):
+        blocked = index.pairs(*keys, block=block)
+        assert blocked[0].tolist() == rows.tolist() and blocked[1].tolist() == owners.tolist()

@@ -13,6 +13,8 @@ work is done again (and a read-only cache is not written).
     write_entry(path, value)            None, bool, int, float, str, list, tuple, dict, set, Path, NumPy arrays
                                         and scalars, DataFrames (RangeIndex or a plain index), RECORD_TYPES
     read_entry(path, shape=None)        the value, or None (missing, damaged, not this cache's, not `shape`)
+    SealedFile(path), open_sealed(path) a file its owner writes once and reads in place, a piece at a time
+                                        (glossary.corpus.store: the repaired documents)
 """
 
 from __future__ import annotations
@@ -198,14 +200,20 @@ class SealedFile:
             os.replace(self.temporary, self.path)
         except OSError as problem:
             log.debug("cache file %s not written: %s", self.path, problem)
-            self.temporary.unlink(missing_ok=True)
+            self.discard_temporary()
         self.temporary = None
 
     def discard(self) -> None:
         """Not finished (an error while writing): closed, and nothing left in the cache."""
         self.handle.close()
+        self.discard_temporary()
+
+    def discard_temporary(self) -> None:
         if self.temporary is not None:
-            self.temporary.unlink(missing_ok=True)
+            try:
+                self.temporary.unlink(missing_ok=True)
+            except OSError:
+                pass  # a file system that keeps an open file (its handle still reads it): left for the next run
 
 
 @functools.lru_cache(maxsize=None)

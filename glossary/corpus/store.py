@@ -68,6 +68,15 @@ def decode_document(record: bytes, source: Source) -> Document:
         raise ValueError(f"not a document record: {problem}") from problem
 
 
+def _read_at(handle, size: int, offset: int) -> bytes:
+    """`size` bytes at `offset`: with pread where there is one (no shared position: a forked process may read the
+    same handle), else by seeking."""
+    if hasattr(os, "pread"):
+        return os.pread(handle.fileno(), size, offset)
+    handle.seek(offset)
+    return handle.read(size)
+
+
 class DocumentStore:
     """Records by key in one file, read a record at a time (`record`), written once (`StoreWriter`)."""
 
@@ -82,8 +91,8 @@ class DocumentStore:
             return None
         try:
             end = os.fstat(handle.fileno()).st_size
-            (start,) = _TRAILER.unpack(os.pread(handle.fileno(), _TRAILER.size, end - _TRAILER.size))
-            index = json.loads(os.pread(handle.fileno(), end - _TRAILER.size - FILE_START - start,
+            (start,) = _TRAILER.unpack(_read_at(handle, _TRAILER.size, end - _TRAILER.size))
+            index = json.loads(_read_at(handle, end - _TRAILER.size - FILE_START - start,
                                         FILE_START + start).decode("utf-8"))
             if index.get("format") != FORMAT:
                 raise ValueError("another format")
@@ -98,7 +107,7 @@ class DocumentStore:
 
     def record(self, key: str) -> bytes:
         offset, size = self.locations[key]
-        data = os.pread(self.handle.fileno(), size, FILE_START + offset)
+        data = _read_at(self.handle, size, FILE_START + offset)
         if len(data) != size:
             raise ValueError("a document store cut short")
         return data

@@ -120,3 +120,18 @@ def test_a_writer_that_fails_leaves_nothing_in_the_cache(tmp_path):
     writer.discard()
     assert not path.exists() and not list(path.parent.iterdir())
     assert set(os.listdir(tmp_path)) == {"hmac.key", "documents"}
+
+
+def test_a_cache_that_cannot_be_written_leaves_the_store_a_temporary_file(tmp_path, monkeypatch):
+    import glossary.cache as cache
+
+    corpus = seed_files(tmp_path / "corpus", ("001",))
+    held = load_corpus([corpus], load_settings()).documents[0]
+
+    def refused(*args, **kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(cache.tempfile, "mkstemp", refused)  # as a read-only folder answers (root ignores chmod)
+    monkeypatch.setattr(cache, "_unwritable", set())
+    documents = load_corpus([corpus], load_settings().replace(**STORED), cache_dir=tmp_path / "cache").documents
+    assert documents[0] == held and not store_files(tmp_path / "cache")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -95,6 +95,11 @@ class ParagraphSummary:
     # what each short paragraph counting reads names as a line of its own (shape.line_name), and how often: a
     # heading (导言). Kept by name, not by paragraph: the short paragraphs of a 100 MB corpus took 64 MB.
     lines: Counter
+    # each document's name, year and last paragraph counting reads (the tables and cut_ends read them: a corpus
+    # read from its store is not read again for them)
+    names: list[str] = field(default_factory=list)
+    years: list[int | None] = field(default_factory=list)
+    last_paragraphs: list[str] = field(default_factory=list)
 
 
 def summarise_paragraphs(documents: Sequence[Document], max_scan_chars: int, short_chars: int) -> ParagraphSummary:
@@ -106,7 +111,11 @@ def summarise_paragraphs(documents: Sequence[Document], max_scan_chars: int, sho
     distinct_chars = 0
     counted: Counter = Counter()
     name_of = lru_cache(maxsize=1 << 16)(line_name)  # documents repeat their headings
+    names, years, last_paragraphs = [], [], []
     for document in documents:
+        names.append(document.name)
+        years.append(document.year)
+        last = ""
         for paragraph in document.paragraphs:
             text = paragraph.text
             chars += len(text) + 1
@@ -119,11 +128,13 @@ def summarise_paragraphs(documents: Sequence[Document], max_scan_chars: int, sho
                 if distinct_chars > max_scan_chars:  # too large to scan
                     distinct, counted = None, Counter()
             if paragraph.kind != "header":
+                last = text
                 if distinct is not None:
                     counted[text] += 1
                 if len(text) <= short_chars:
                     lines[name_of(text)] += 1
-    return ParagraphSummary(max(chars, 0), titles, distinct, counted, lines)
+        last_paragraphs.append(last)
+    return ParagraphSummary(max(chars, 0), titles, distinct, counted, lines, names, years, last_paragraphs)
 
 
 def _parenthesised(documents: Sequence[Document]):
@@ -262,8 +273,7 @@ def mine_corpus(
     stats["title_piece"] = [min(in_titles[t] / f, 1.0) for t, f in zip(stats["term"], stats["freq"])]
     # an occurrence at the end of a document cut mid-sentence (an excerpt) may be a name cut short: a candidate that
     # recurs only by it (总统行政|令 once, and once where the text stops) is no recurring name
-    last_paragraphs = [next((p.text for p in reversed(d.paragraphs) if p.kind != "header"), "") for d in documents]
-    at_cut = cut_ends(last_paragraphs, ranked, mining.max_term_chars)
+    at_cut = cut_ends(paragraphs.last_paragraphs, ranked, mining.max_term_chars)
     stats["cut_end"] = [at_cut[t] > 0 and f - at_cut[t] < min_freq for t, f in zip(stats["term"], stats["freq"])]
     symbols = symbol_heads(distinct_texts) if scan else frozenset()
     stats["reference"] = [holds_reference(tokens.split(), symbols) for tokens in stats["tokens"]]
@@ -328,11 +338,12 @@ def mine_corpus(
     # the merged counts (1 GB at 100 MB of text), every candidate's form and count, and the texts' copies are read
     # no more: freed before the contexts and the tables
     freq = {form: freq[form] for form in shown if form in freq}
+    names, years = paragraphs.names, paragraphs.years
     del counts, forms, fragments, document_texts, distinct_text, distinct_texts, counted, lines, paragraphs, shown, \
         ranked, rare_recurring
     release_freed_memory()
-    terms = _concept_table(stats, groups, freq, documents_of, per_doc, documents)
-    variants = _variant_table(groups, freq, per_doc, documents)
+    terms = _concept_table(stats, groups, freq, documents_of, per_doc, years)
+    variants = _variant_table(groups, freq, per_doc, names, years)
     # what built the tables is freed before the contexts are read (the contexts table is the largest: 250 MB at
     # 100 MB of text); contexts are read in this process: a process forked beside the tables' building kept a copy
     # of every page the tables touched (about 1.2 GB at 100 MB of text, the run's peak), to save 4 s
@@ -418,7 +429,7 @@ def recurring_variant_forms(
 TERM_COLUMNS = ["term", "freq", "docs", "score", "variants", "tokens", "example"]
 
 
-def _concept_table(stats, groups, freq, documents_of, per_doc, documents) -> pd.DataFrame:
+def _concept_table(stats, groups, freq, documents_of, per_doc, years: Sequence[int | None]) -> pd.DataFrame:
     """One row per concept, in the order of its best-ranked form, with that form's statistics."""
     terms = stats["term"].tolist()
     concept_of = [groups.canonical.get(form, form) for form in terms]
@@ -428,7 +439,7 @@ def _concept_table(stats, groups, freq, documents_of, per_doc, documents) -> pd.
     tokens_of = dict(zip(terms, stats["tokens"].tolist()))
     ranked = stats.iloc[best].reset_index(drop=True)
     # each document's year as a small code (0: undated), so counting by year is a bincount, not a sort
-    year_code, year_of_code = pd.factorize(np.array([doc.year or 0 for doc in documents], dtype=np.int64), sort=True)
+    year_code, year_of_code = pd.factorize(np.array([year or 0 for year in years], dtype=np.int64), sort=True)
     year_of_code = np.asarray(year_of_code)
     doc_ids = [documents_of[concept] for concept in concepts]
     # nullable integers: a concept seen only in undated documents has no year, and the others stay 2016, not 2016.0
@@ -542,10 +553,9 @@ def _documents_of_forms(members, per_doc) -> np.ndarray:
     return np.unique(np.concatenate(arrays)) if arrays else EMPTY
 
 
-def _variant_table(groups, freq, per_doc, documents) -> pd.DataFrame:
+def _variant_table(groups, freq, per_doc, names: Sequence[str], years: Sequence[int | None]) -> pd.DataFrame:
     # built from arrays: a large corpus has a row for every form in every document that uses it
-    names = np.array([doc.name for doc in documents], dtype=object)
-    years = np.array([doc.year for doc in documents], dtype=object)
+    names, years = np.array(names, dtype=object), np.array(years, dtype=object)
     labels, counters = [], []
     for concept, members in groups.members.items():
         for member in members:

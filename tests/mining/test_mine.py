@@ -207,6 +207,10 @@ def test_paragraph_summary_reads_each_paragraph_once_and_keeps_the_short_ones_pa
     cut = summarise_paragraphs(documents, max_scan_chars=10, short_chars=4)
     assert cut.distinct is None and not cut.counted and cut.lines == whole.lines
     assert cut.chars == whole.chars
+    # what the tables read of each document, gathered in the same pass: its name, year, last paragraph counted
+    only_header = Document(Path("b.txt"), "导言", [Paragraph("导言", 0, None, "header", 1)], dates=["2020-01-02"])
+    both = summarise_paragraphs([documents[0], only_header], max_scan_chars=1000, short_chars=4)
+    assert both.names == ["a.txt", "b.txt"] and both.years == [None, 2020] and both.last_paragraphs == [texts[3], ""]
 
 
 def test_documents_read_from_their_store_are_mined_as_documents_held(tmp_path):

@@ -46,20 +46,22 @@ class Paragraphs(Sequence):
                  kind: Sequence[str], line: Sequence[int], label: Sequence[str | None]):
         """`text`: the paragraph texts joined by "\n", `lengths` their lengths; the other columns as Paragraph's.
         The integer columns may be numpy arrays (as the cache and the repair workers send them)."""
-        import numpy as np
+        from itertools import accumulate
 
+        # in plain Python: a document has tens of paragraphs, where numpy's calls cost more than the work (a stored
+        # corpus makes every document's paragraphs again on each pass over it)
         self.text = text
-        lengths = np.asarray(lengths, dtype=np.int64)
-        starts = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths + 1, out=starts[1:])
-        if starts[-1] != (len(text) + 1 if len(lengths) else 0):
+        lengths = lengths.tolist() if hasattr(lengths, "tolist") else list(lengths)
+        self.starts = array("q", [0, *accumulate(length + 1 for length in lengths)])
+        if self.starts[-1] != (len(text) + 1 if lengths else 0):
             raise ValueError("the paragraphs' lengths do not add up to the text")
-        self.starts, self.index, self.line = (_packed(column) for column in (starts, index, line))
+        self.index, self.line = _packed(index), _packed(line)
         self.number, self.label = list(number), list(label)
         # a handful of distinct kinds: a code per paragraph, not a string (read back from a cache, one each)
-        names, codes = np.unique(np.asarray(kind, dtype=str), return_inverse=True)
-        self.kinds = tuple(sys.intern(str(name)) for name in names)
-        self.kind_codes = _packed(codes)
+        kind = [str(name) for name in kind]
+        self.kinds = tuple(sys.intern(name) for name in sorted(set(kind)))
+        code = {name: k for k, name in enumerate(self.kinds)}
+        self.kind_codes = array("q", [code[name] for name in kind])
 
     @classmethod
     def of(cls, text: str, paragraphs: Sequence[Paragraph]) -> "Paragraphs | list[Paragraph]":
@@ -92,6 +94,12 @@ class Paragraphs(Sequence):
         """Each paragraph's length in characters."""
         starts = self.starts
         return [starts[k + 1] - starts[k] - 1 for k in range(len(self))]
+
+    def texts(self, *, skipping: str | None = None) -> list[str]:
+        """Each paragraph's text, those of kind `skipping` left out, without making the paragraphs."""
+        text, starts, codes = self.text, self.starts, self.kind_codes
+        skipped = self.kinds.index(skipping) if skipping in self.kinds else -1
+        return [text[starts[k]: starts[k + 1] - 1] for k in range(len(codes)) if codes[k] != skipped]
 
     def _paragraph(self, k: int) -> Paragraph:
         return Paragraph(self.text[self.starts[k]: self.starts[k + 1] - 1], self.index[k], self.number[k],

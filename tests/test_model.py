@@ -50,3 +50,14 @@ def test_paragraphs_rebuilt_from_their_columns_are_the_same():
     assert all(isinstance(column, np.ndarray) for column in (lengths, index, kind, line))
     assert list(Paragraphs(TEXT, lengths, index, number, kind, line, label)) == PARAGRAPHS
     assert len(held.kinds) == len({p.kind for p in PARAGRAPHS})  # one string per kind
+
+
+def test_paragraph_texts_are_read_without_making_the_paragraphs():
+    from glossary.model import Paragraph, Paragraphs
+
+    rows = [Paragraph("大会", 0, None, "header", 1), Paragraph("工发组织。", 1, "1", "body", 3),
+            Paragraph("一. 背景", 2, None, "heading", 5, "一")]
+    paragraphs = Paragraphs.of("\n".join(p.text for p in rows), rows)
+    assert paragraphs.texts() == ["大会", "工发组织。", "一. 背景"]
+    assert paragraphs.texts(skipping="header") == ["工发组织。", "一. 背景"]
+    assert paragraphs.texts(skipping="footnote") == paragraphs.texts() and list(paragraphs) == rows

@@ -27,7 +27,7 @@ import pandas as pd
 
 from glossary.config import MiningSettings, Settings, default_settings
 from glossary.parallel import collector_paused, release_freed_memory
-from glossary.model import Document
+from glossary.model import Document, Paragraphs
 from glossary.mining.segment import Segmenter, read_user_dict
 from glossary.mining.shape import (
     TITLE, Lexicon, before_numbers, cut_ends, ends_in_verb_phrase, has_predicate, holds_reference, inside_titles,
@@ -141,9 +141,10 @@ def _parenthesised(documents: Sequence[Document]):
     """The paragraphs holding a parenthesis (where a document may define an abbreviation), read when needed: kept
     from the paragraphs' first reading, those of a 100 MB corpus (65,000) took 20 MB until grouping."""
     for document in documents:
-        for paragraph in document.paragraphs:
-            if "（" in paragraph.text or "(" in paragraph.text:
-                yield paragraph.text
+        paragraphs = document.paragraphs
+        for text in paragraphs.texts() if isinstance(paragraphs, Paragraphs) else (p.text for p in paragraphs):
+            if "（" in text or "(" in text:
+                yield text
 
 
 class _CountedTexts(Sequence):
@@ -156,7 +157,10 @@ class _CountedTexts(Sequence):
         return len(self.documents)
 
     def __getitem__(self, k: int) -> list[str]:
-        return [p.text for p in self.documents[k].paragraphs if p.kind != "header"]
+        paragraphs = self.documents[k].paragraphs
+        if isinstance(paragraphs, Paragraphs):
+            return paragraphs.texts(skipping="header")
+        return [p.text for p in paragraphs if p.kind != "header"]
 
 
 @collector_paused()

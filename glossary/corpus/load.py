@@ -30,7 +30,7 @@ from glossary.config import CorpusSettings, Settings, default_settings
 from glossary.errors import InputError, os_problem
 from glossary.files import check_zip_archive, collect_files, describe_suffixes
 from glossary.text import HAN_CHAR
-from glossary.corpus.store import encode_document
+from glossary.corpus.store import STORE_SUFFIX, encode_document
 from glossary.model import Corpus, Document, Paragraph, Paragraphs, Source  # noqa: F401  (what this stage builds)
 
 
@@ -633,6 +633,7 @@ def build_documents(
 
     fingerprint = repr((code_fingerprint(*_CODE), settings_fingerprint(settings), sorted(recurring)))
     path = entry_path(cache_dir, "documents", cache_key(fingerprint))
+    path = path.with_suffix(STORE_SUFFIX) if path is not None else None  # a store, not an entry's archive
     previous = DocumentStore.open(path)
     keys = [f"{s.sha256}{s.path.suffix.lower()}" for s in sources]
     held = sum(len(source.text) for source in sources) <= settings.run.held_documents_max_chars

@@ -21,6 +21,7 @@ from glossary.cache import FILE_START, SealedFile, open_sealed
 from glossary.model import Document, Paragraph, Paragraphs, Source
 
 FORMAT = 1
+STORE_SUFFIX = ".store"  # a store's file name in the cache: KEY.store
 _HEAD = struct.Struct("<I")
 _TRAILER = struct.Struct("<Q")
 # the fields a record's source gives back, and those written as they are (the header holds the rest)

@@ -19,6 +19,7 @@ work is done again (and a read-only cache is not written).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -171,49 +172,54 @@ class SealedFile:
     open for reading through both (its own bytes from FILE_START, with os.pread)."""
 
     def __init__(self, path: Path | None):
-        self.path, self.temporary, self.secret = path, None, None
+        self.path, self.secret = path, None
+        # the cache's file is written beside `path` and put in its place when sealed (glossary.files.atomic_path)
+        self.placing = contextlib.ExitStack()
         cache_dir = _cache_dir_of(path) if path is not None else None
+        self.handle = None
         if cache_dir is not None and str(cache_dir) not in _unwritable:
             try:
                 self.secret = _secret(cache_dir, create=True)
                 if self.secret is not None:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-                    self.temporary = Path(name)
-                    self.handle = os.fdopen(descriptor, "w+b")
+                    self.handle = open(self.placing.enter_context(atomic_path(path)), "w+b")
             except OSError as problem:
                 log.debug("cache folder %s not written: %s", cache_dir, problem)
                 _unwritable.add(str(cache_dir))
                 self.secret = None
-        if self.temporary is None:
+                self.discard_placing()
+        if self.handle is None:
             self.handle = tempfile.TemporaryFile()
         self.handle.write(FILE_MAGIC + bytes(SEAL_BYTES - len(FILE_MAGIC)))
 
     def seal(self) -> None:
         """Everything is written: into the cache when it can take it (the handle stays open for reading)."""
         self.handle.flush()
-        if self.temporary is None:
+        if self.secret is None:
             return
         try:
             self.handle.write(_seal(self.handle, self.secret, _identity(self.path), FILE_MAGIC))
             self.handle.flush()
-            os.replace(self.temporary, self.path)
+            self.placing.close()
         except OSError as problem:
             log.debug("cache file %s not written: %s", self.path, problem)
-            self.discard_temporary()
-        self.temporary = None
+            self.discard_placing()
 
     def discard(self) -> None:
         """Not finished (an error while writing): closed, and nothing left in the cache."""
         self.handle.close()
-        self.discard_temporary()
+        self.discard_placing()
 
-    def discard_temporary(self) -> None:
-        if self.temporary is not None:
-            try:
-                self.temporary.unlink(missing_ok=True)
-            except OSError:
-                pass  # a file system that keeps an open file (its handle still reads it): left for the next run
+    def discard_placing(self) -> None:
+        """The cache's file is not put in place: its temporary file goes (atomic_path, left as by a failure)."""
+        try:
+            with self.placing:
+                raise _NotPlaced
+        except (_NotPlaced, OSError):
+            pass  # OSError: a file system that keeps an open file: left for the next run
+
+
+class _NotPlaced(Exception):
+    """Leaves atomic_path's block as a failure does: the temporary file is removed, not renamed."""
 
 
 @functools.lru_cache(maxsize=None)

@@ -152,36 +152,31 @@ class CandidateValues(Mapping):
 
 
 class DocumentCounts(MutableMapping):
-    """Candidate -> DocCounter for a whole corpus, grouped in a background thread (numpy sorts and gathers without
-    the interpreter lock) while mining goes on; `documents(name)`, how many documents use a candidate, never
-    waits for it."""
+    """Candidate -> DocCounter for a whole corpus: every candidate's documents and occurrences, grouped by candidate
+    in two arrays; `documents(name)` is how many documents use a candidate."""
 
     def __init__(self, names: list[str] | Mapping[str, int], codes: np.ndarray, docs: np.ndarray,
                  occurrences: np.ndarray):
         """`names`: the candidates in the order of their codes, or a name -> code mapping to share (a merge's)."""
-        import threading
-
-        self._index = names if isinstance(names, Mapping) else {name: k for k, name in enumerate(names)}
-        self._documents = np.bincount(codes, minlength=len(self._index))
-        self._added: dict[str, DocCounter] = {}
-        self._grouped: tuple | BaseException | None = None
-        self._pending = (codes, docs, occurrences)
-        self._thread = threading.Thread(target=self._group, args=self._pending, daemon=True)
-        self._thread.start()
+        self._group(names, [(codes, docs, occurrences)])
 
     @classmethod
     def of_parts(cls, names: list[str] | Mapping[str, int], parts: list[tuple]) -> "DocumentCounts":
-        """The counts of `parts`, each (codes, docs, occurrences) for some documents (a merge's shards), grouped
-        here a part at a time, each part let go once placed (`parts` is emptied): as concatenated and grouped
-        whole (__init__), in the same order, without holding all the rows twice and a sort of them (at 1 GB of
-        text, 1.5 GB at the end of the merge)."""
+        """The counts of `parts`, each (codes, docs, occurrences) for some documents (a merge's shards), grouped a
+        part at a time, each part let go once placed (`parts` is emptied): in the order of the parts concatenated,
+        without holding all the rows twice and a sort of them (at 1 GB of text, 1.5 GB at the end of the merge)."""
         counts = cls.__new__(cls)
-        counts._index = names if isinstance(names, Mapping) else {name: k for k, name in enumerate(names)}
-        n = len(counts._index)
-        counts._documents = np.zeros(n, dtype=np.int64)
+        counts._group(names, parts)
+        return counts
+
+    def _group(self, names: list[str] | Mapping[str, int], parts: list[tuple]) -> None:
+        self._index = names if isinstance(names, Mapping) else {name: k for k, name in enumerate(names)}
+        self._added: dict[str, DocCounter] = {}
+        n = len(self._index)
+        self._documents = np.zeros(n, dtype=np.int64)
         for codes, _, _ in parts:
-            counts._documents += np.bincount(codes, minlength=n)
-        bounds = np.concatenate([[0], np.cumsum(counts._documents)])
+            self._documents += np.bincount(codes, minlength=n)
+        bounds = np.concatenate([[0], np.cumsum(self._documents)])
         docs = np.empty(bounds[-1], dtype=np.result_type(*(part[1].dtype for part in parts)) if parts else np.int64)
         occurrences = np.empty(bounds[-1], dtype=np.result_type(*(part[2].dtype for part in parts))
                                if parts else np.int64)
@@ -197,19 +192,7 @@ class DocumentCounts(MutableMapping):
             docs[places], occurrences[places] = part_docs[order], part_occurrences[order]
             placed[ordered[first]] += np.diff(np.r_[first, len(ordered)])
         parts.clear()
-        counts._added, counts._pending, counts._grouped = {}, None, (docs, occurrences, bounds)
-        counts._thread = _DONE
-        return counts
-
-    def _group(self, codes, docs, occurrences) -> None:
-        try:
-            # numpy sorts 16-bit integers by radix, in linear time: most corpora have fewer distinct candidates
-            order = np.argsort(codes.astype(np.uint16) if len(self._index) <= 1 << 16 else codes, kind="stable")
-            bounds = np.concatenate([[0], np.cumsum(self._documents)])
-            self._grouped = (docs[order], occurrences[order], bounds)
-            self._pending = None
-        except BaseException as error:  # noqa: BLE001  (raised where the counts are read)
-            self._grouped = error
+        self._grouped = (docs, occurrences, bounds)
 
     def documents(self, name: str) -> int:
         if name in self._added:
@@ -220,11 +203,6 @@ class DocumentCounts(MutableMapping):
         if name in self._added:
             return self._added[name]
         k = self._index[name]
-        self._thread.join()
-        if self._grouped is None:  # a forked process has no copy of the thread: group here
-            self._group(*self._pending)
-        if isinstance(self._grouped, BaseException):
-            raise self._grouped
         docs, occurrences, bounds = self._grouped
         return DocCounter(docs[bounds[k]: bounds[k + 1]], occurrences[bounds[k]: bounds[k + 1]])
 
@@ -243,16 +221,6 @@ class DocumentCounts(MutableMapping):
 
     def __len__(self) -> int:
         return len(self._index) + sum(name not in self._index for name in self._added)
-
-
-class _Done:
-    """A thread already joined (DocumentCounts.of_parts groups in the caller's thread)."""
-
-    def join(self) -> None:
-        pass
-
-
-_DONE = _Done()
 
 
 def documents_using(per_doc: Mapping, name: str) -> int:

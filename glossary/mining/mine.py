@@ -141,10 +141,17 @@ def _parenthesised(documents: Sequence[Document]):
     """The paragraphs holding a parenthesis (where a document may define an abbreviation), read when needed: kept
     from the paragraphs' first reading, those of a 100 MB corpus (65,000) took 20 MB until grouping."""
     for document in documents:
-        paragraphs = document.paragraphs
-        for text in paragraphs.texts() if isinstance(paragraphs, Paragraphs) else (p.text for p in paragraphs):
+        for text in _texts(document.paragraphs):
             if "（" in text or "(" in text:
                 yield text
+
+
+def _texts(paragraphs: Sequence, skipping: str | None = None) -> list[str]:
+    """The paragraphs' texts (those of kind `skipping` left out), read without making each paragraph when they are
+    held as Paragraphs."""
+    if isinstance(paragraphs, Paragraphs):
+        return paragraphs.texts(skipping=skipping)
+    return [p.text for p in paragraphs if p.kind != skipping]
 
 
 class _CountedTexts(Sequence):
@@ -157,10 +164,7 @@ class _CountedTexts(Sequence):
         return len(self.documents)
 
     def __getitem__(self, k: int) -> list[str]:
-        paragraphs = self.documents[k].paragraphs
-        if isinstance(paragraphs, Paragraphs):
-            return paragraphs.texts(skipping="header")
-        return [p.text for p in paragraphs if p.kind != "header"]
+        return _texts(self.documents[k].paragraphs, skipping="header")
 
 
 @collector_paused()

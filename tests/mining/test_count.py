@@ -370,13 +370,17 @@ def test_document_counts_grouped_part_by_part_are_those_grouped_whole():
     names = [f"c{k}" for k in range(50)]
     parts = [(random.integers(0, 50, size).astype(np.int32), random.integers(0, 1000, size).astype(np.int32),
               random.integers(1, 9, size)) for size in (0, 1, 300, 57, 1000)]
-    whole = DocumentCounts(names, *(np.concatenate([part[c] for part in parts]) for c in range(3)))
+    # what grouping all the rows at once gives: a stable sort of them by candidate
+    codes, docs, occurrences = (np.concatenate([part[c] for part in parts]) for c in range(3))
+    order = np.argsort(codes, kind="stable")
+    codes, docs, occurrences = codes[order], docs[order], occurrences[order]
     by_part = DocumentCounts.of_parts(names, list(parts))
-    for name in names:
-        assert by_part.documents(name) == whole.documents(name)
-        a, b = by_part[name], whole[name]
-        assert a.docs.tolist() == b.docs.tolist() and a.counts.tolist() == b.counts.tolist()
-        assert a.docs.dtype == b.docs.dtype and a.counts.dtype == b.counts.dtype
+    whole = DocumentCounts(names, *(np.concatenate([part[c] for part in parts]) for c in range(3)))
+    for k, name in enumerate(names):
+        assert by_part.documents(name) == whole.documents(name) == (codes == k).sum()
+        a = by_part[name]
+        assert a.docs.tolist() == docs[codes == k].tolist() and a.counts.tolist() == occurrences[codes == k].tolist()
+        assert a.docs.dtype == docs.dtype and a.counts.dtype == occurrences.dtype
     assert DocumentCounts.of_parts(names, []).documents("c3") == 0
 
 

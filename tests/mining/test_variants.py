@@ -151,3 +151,25 @@ def test_abbreviation_pairs_found_a_block_of_rows_at_a_time_are_those_found_at_o
     for block in (1, 7, 1000):
         blocked = index.pairs(*keys, block=block)
         assert blocked[0].tolist() == rows.tolist() and blocked[1].tolist() == owners.tolist()
+
+
+def test_groups_do_not_depend_on_how_many_full_forms_are_looked_up_at_a_time(seed_docs):
+    """group_variants looks for abbreviations a block of full forms at a time (bounded memory on a large corpus):
+    the same groups and relations whatever the block."""
+    import jieba
+
+    words = [w for p in list(seed_docs["001"].paragraphs)[:80] for w in jieba.lcut(p.text) if w.strip()]
+    fulls = list(dict.fromkeys(tuple(words[i:i + n]) for n in (2, 3, 4) for i in range(len(words) - n)))
+    forms = {"".join(full): full for full in fulls}
+    freq = {form: len(form) % 5 + 1 for form in forms}
+    shorts = ["".join(w[0] for w in full[:-1]) + full[-1] for full in fulls[::3]]
+    for short in shorts:
+        forms.setdefault(short, (short,))
+        freq.setdefault(short, 1)
+    anchors = set(shorts) | set(list(forms)[::4])
+    whole = group_variants(forms, freq, anchors, IGNORED)
+    assert "abbreviation" in whole.relation.values()
+    for block in (1, 7):
+        blocked = group_variants(forms, freq, anchors, IGNORED, full_forms_block=block)
+        assert (blocked.canonical, blocked.members, blocked.relation) == (whole.canonical, whole.members,
+                                                                         whole.relation)

@@ -230,3 +230,16 @@ def test_documents_read_from_their_store_are_mined_as_documents_held(tmp_path):
     stored = mine_corpus(documents.documents, stored_settings)
     assert stored.terms.equals(held.terms) and stored.variants.equals(held.variants)
     assert stored.contexts.equals(held.contexts) and len(held.contexts)
+
+
+def test_an_overlays_items_are_what_iteration_and_lookup_give():
+    """Overlay.items reads the base's items once (variant grouping reads every kept candidate's): the same pairs, in
+    the same order, as a lookup of each key it iterates, with hidden keys, None values and added keys."""
+    from glossary.mining.mine import Overlay
+
+    base = {"国家伙伴关系方案": 3, "国别伙伴关系方案": 1, "伙伴关系": None, "工发组织": 7, "方案": 2}
+    overlay = Overlay(base, hidden={"方案", "工发组织"})
+    overlay.added.update({"方案": 5, "国别伙伴关系方案": 4, "包容可持续工业发展": 1})
+    assert list(overlay.items()) == [(key, overlay[key]) for key in overlay]
+    assert list(overlay.items()) == [("国家伙伴关系方案", 3), ("国别伙伴关系方案", 4), ("方案", 5),
+                                     ("包容可持续工业发展", 1)]

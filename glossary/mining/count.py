@@ -953,6 +953,9 @@ class _Merger:
         # a column at a time, each range's let go once joined (at 1 GB of text: 35 million candidates, 51 bytes each)
         candidates = {name: np.concatenate([f.pop(name) for f in found]) for name in list(found[0])}
         del found
+        # each range's columns arrived as arrays of a few MB, which glibc keeps once freed: given back before
+        # pruning (at 1 GB of text, 35 million candidates' columns, 1.6 GB)
+        release_freed_memory()
         chosen = _Chosen(candidates.pop("key"), candidates.pop("sequence"))
         run_shard = candidates.pop("run_shard")
         if self.pruning is None:
@@ -1003,6 +1006,7 @@ class _Merger:
         found = counts.ngrams.index.get_indexer(kept_keys)
         counts.frequency = CandidateValues(row, np.where(found >= 0, counts.ngrams.occurrences[found], 0).tolist())
         del found
+        release_freed_memory()  # (as the candidates' columns above)
         # documents are disjoint between shards: the tables only need grouping by candidate (its place among the
         # kept), a shard's rows at a time (a search over all of them at once held 40 bytes a row more)
         per_doc = collected.pop("per_doc")
@@ -1086,9 +1090,7 @@ class _Merger:
         pruning = self.pruning
         n = len(keys)
         shares_variant = repeated_hashes(variant)
-        long_enough = np.flatnonzero(chars >= REORDERED_MIN_CHARS)
-        shares_multiset = np.zeros(n, dtype=bool)
-        shares_multiset[long_enough] = repeated_hashes(multiset[long_enough])
+        shares_multiset = repeated_hashes(multiset, among=chars >= REORDERED_MIN_CHARS)
         curated = list(dict.fromkeys(pruning.curated))
         curated_keys = pd.Index(pd.unique(np.array([string_hash(form) for form in curated], dtype=np.uint64)))
         is_curated = np.zeros(n, dtype=bool)
@@ -1104,8 +1106,9 @@ class _Merger:
             # variant key or a multiset (rare forms recurring together), curated ones always
             level = frequency.astype(np.float64)
             for shares, key in ((shares_variant, variant), (shares_multiset, multiset)):
-                group = pd.Series(frequency[shares]).groupby(key[shares]).transform("sum").to_numpy()
-                level[shares] = np.maximum(level[shares], group)
+                rows = np.flatnonzero(shares)
+                level[rows] = np.maximum(level[rows], hash_group_sums(key[rows], frequency[rows]))
+                del rows
             level[is_curated] = np.inf
             self.floor = frequency_floor(level, pruning.min_freq, pruning.max_candidates)
             anchors = kept = level >= self.floor
@@ -1162,6 +1165,9 @@ def frequency_floor(level: np.ndarray, min_freq: int, limit: int) -> int | float
     """The least occurrences (at least `min_freq`) that at most `limit` of the candidates reach, each counted at
     `level`: one more than the `limit`+1-th highest level (infinite when it is infinite: more curated forms than
     `limit`)."""
+    # only levels of at least min_freq can be the answer: the rest (most candidates of a growing archive are seen
+    # once) are not copied into the partition (at 1 GB of text, two copies of 35 million levels)
+    level = level[level >= min_freq]
     if len(level) <= limit:
         return min_freq
     highest = float(-np.partition(-level, limit)[limit])
@@ -1357,17 +1363,31 @@ def _sum_pairs(tables: list[tuple], partitions: int = 1) -> tuple:
 MERGE_PARTITIONS = 4
 
 
-def repeated_hashes(hashes: np.ndarray, partitions: int = 16) -> np.ndarray:
-    """Which of `hashes` occur more than once: a share of them at a time (by their low bits), so the hash table
-    holds that share (pandas' duplicated over the 35 million candidates of 1 GB of text at once: the merge's peak)."""
+def repeated_hashes(hashes: np.ndarray, partitions: int = 16, among: np.ndarray | None = None) -> np.ndarray:
+    """Which of `hashes` occur more than once (among the rows `among` only, a mask, when given: the others are
+    False): a share of them at a time (by their low bits), so the hash table holds that share (pandas' duplicated
+    over the 35 million candidates of 1 GB of text at once: the merge's peak), and no copy of the rows asked about."""
     if len(hashes) < 1 << 20:
-        return pd.Series(hashes).duplicated(keep=False).to_numpy()
+        partitions = 1
     shared = np.zeros(len(hashes), dtype=bool)
     share = (hashes % np.uint64(partitions)).astype(np.uint8)
     for p in range(partitions):
-        taken = np.flatnonzero(share == p)
+        taken = np.flatnonzero(share == p if among is None else (share == p) & among)
         shared[taken] = pd.Series(hashes[taken]).duplicated(keep=False).to_numpy()
     return shared
+
+
+def hash_group_sums(hashes: np.ndarray, values: np.ndarray, partitions: int = 16) -> np.ndarray:
+    """For each row, the sum of `values` over the rows sharing its hash (as float64: exact below 2**53), a share
+    of the hashes at a time as repeated_hashes (pandas' groupby over millions of rows at once held several copies)."""
+    sums = np.zeros(len(hashes), dtype=np.float64)
+    share = (hashes % np.uint64(partitions)).astype(np.uint8) if len(hashes) >= 1 << 20 else np.zeros(len(hashes),
+                                                                                                       np.uint8)
+    for p in range(partitions if len(hashes) >= 1 << 20 else 1):
+        taken = np.flatnonzero(share == p)
+        codes, _ = pd.factorize(hashes[taken])
+        sums[taken] = np.bincount(codes, weights=values[taken])[codes] if len(codes) else 0
+    return sums
 
 
 def _branching_entropies(keys: np.ndarray, neighbours: np.ndarray, occurrences: np.ndarray,

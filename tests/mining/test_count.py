@@ -393,3 +393,25 @@ def test_shared_hashes_are_found_a_share_at_a_time_as_at_once():
     hashes = np.random.default_rng(3).integers(0, 1 << 21, 1 << 20, dtype=np.uint64) * np.uint64(0x9E3779B1)
     assert (repeated_hashes(hashes) == pd.Series(hashes).duplicated(keep=False).to_numpy()).all()
     assert 0 < repeated_hashes(hashes).sum() < len(hashes)
+
+
+def test_repeated_hashes_among_some_rows_and_group_sums_are_pandas_answers():
+    """repeated_hashes among a mask of rows (pruning's character multisets, long forms only) and hash_group_sums
+    (pruning's levels past max_candidates), a share of the hashes at a time, answer as pandas does at once."""
+    import numpy as np
+    import pandas as pd
+
+    from glossary.mining.count import hash_group_sums, repeated_hashes
+
+    rng = np.random.default_rng(5)
+    for n in (1_000, 1 << 20):
+        hashes = rng.integers(0, n, n, dtype=np.uint64) * np.uint64(0x9E3779B1)
+        among = rng.random(n) < 0.7
+        expected = np.zeros(n, dtype=bool)
+        expected[among] = pd.Series(hashes[among]).duplicated(keep=False).to_numpy()
+        found = repeated_hashes(hashes, among=among)
+        assert (found == expected).all() and 0 < found.sum() < among.sum()
+        values = rng.integers(1, 50, n)
+        sums = hash_group_sums(hashes, values)
+        assert (sums == pd.Series(values).groupby(hashes).transform("sum").to_numpy()).all()
+        assert (sums > values).any()

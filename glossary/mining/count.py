@@ -1380,10 +1380,11 @@ def repeated_hashes(hashes: np.ndarray, partitions: int = 16, among: np.ndarray 
 def hash_group_sums(hashes: np.ndarray, values: np.ndarray, partitions: int = 16) -> np.ndarray:
     """For each row, the sum of `values` over the rows sharing its hash (as float64: exact below 2**53), a share
     of the hashes at a time as repeated_hashes (pandas' groupby over millions of rows at once held several copies)."""
+    if len(hashes) < 1 << 20:
+        partitions = 1
     sums = np.zeros(len(hashes), dtype=np.float64)
-    share = (hashes % np.uint64(partitions)).astype(np.uint8) if len(hashes) >= 1 << 20 else np.zeros(len(hashes),
-                                                                                                       np.uint8)
-    for p in range(partitions if len(hashes) >= 1 << 20 else 1):
+    share = (hashes % np.uint64(partitions)).astype(np.uint8)
+    for p in range(partitions):
         taken = np.flatnonzero(share == p)
         codes, _ = pd.factorize(hashes[taken])
         sums[taken] = np.bincount(codes, weights=values[taken])[codes] if len(codes) else 0

@@ -395,7 +395,8 @@ class Overlay(Mapping):
 
     def items(self):
         # (key, value) as iteration and lookup give them, without a lookup per key: variant grouping reads the items
-        # of every kept candidate (Mapping's items looked each one up twice over: 6 s at 100 MB of text, profiled)
+        # of every kept candidate (Mapping's items looked each one up: 4.6 million items under the profiler at 100 MB
+        # of text)
         added, hidden, base = self.added, self.hidden, self.base
         for key, value in base.items():
             if value is not None and key not in hidden:

@@ -224,7 +224,7 @@ class DocumentCounts(MutableMapping):
 
 
 def documents_using(per_doc: Mapping, name: str) -> int:
-    """How many documents use a candidate, without waiting for DocumentCounts to be grouped."""
+    """How many documents use a candidate: a DocumentCounts knows it without making the candidate's DocCounter."""
     return per_doc.documents(name) if isinstance(per_doc, DocumentCounts) else len(per_doc[name])
 
 
@@ -1363,29 +1363,31 @@ def _sum_pairs(tables: list[tuple], partitions: int = 1) -> tuple:
 MERGE_PARTITIONS = 4
 
 
-def repeated_hashes(hashes: np.ndarray, partitions: int = 16, among: np.ndarray | None = None) -> np.ndarray:
-    """Which of `hashes` occur more than once (among the rows `among` only, a mask, when given: the others are
-    False): a share of them at a time (by their low bits), so the hash table holds that share (pandas' duplicated
-    over the 35 million candidates of 1 GB of text at once: the merge's peak), and no copy of the rows asked about."""
+def hash_shares(hashes: np.ndarray, partitions: int = 16, among: np.ndarray | None = None):
+    """The rows of `hashes` (those of the mask `among` only, when given) a share of the hashes at a time, by their
+    low bits, as index arrays: whatever groups rows by hash holds one share's hash table (pandas over the 35
+    million candidates of 1 GB of text at once: the merge's peak). One share below a million rows."""
     if len(hashes) < 1 << 20:
         partitions = 1
-    shared = np.zeros(len(hashes), dtype=bool)
     share = (hashes % np.uint64(partitions)).astype(np.uint8)
     for p in range(partitions):
-        taken = np.flatnonzero(share == p if among is None else (share == p) & among)
+        yield np.flatnonzero(share == p if among is None else (share == p) & among)
+
+
+def repeated_hashes(hashes: np.ndarray, partitions: int = 16, among: np.ndarray | None = None) -> np.ndarray:
+    """Which of `hashes` occur more than once (among the rows `among` only, a mask, when given: the others are
+    False), a share at a time (hash_shares), with no copy of the rows asked about."""
+    shared = np.zeros(len(hashes), dtype=bool)
+    for taken in hash_shares(hashes, partitions, among):
         shared[taken] = pd.Series(hashes[taken]).duplicated(keep=False).to_numpy()
     return shared
 
 
 def hash_group_sums(hashes: np.ndarray, values: np.ndarray, partitions: int = 16) -> np.ndarray:
-    """For each row, the sum of `values` over the rows sharing its hash (as float64: exact below 2**53), a share
-    of the hashes at a time as repeated_hashes (pandas' groupby over millions of rows at once held several copies)."""
-    if len(hashes) < 1 << 20:
-        partitions = 1
+    """For each row, the sum of `values` over the rows sharing its hash (as float64: exact below 2**53), a share at
+    a time (hash_shares; pandas' groupby over millions of rows at once held several copies)."""
     sums = np.zeros(len(hashes), dtype=np.float64)
-    share = (hashes % np.uint64(partitions)).astype(np.uint8)
-    for p in range(partitions):
-        taken = np.flatnonzero(share == p)
+    for taken in hash_shares(hashes, partitions):
         codes, _ = pd.factorize(hashes[taken])
         sums[taken] = np.bincount(codes, weights=values[taken])[codes] if len(codes) else 0
     return sums

@@ -353,9 +353,9 @@ def mine_corpus(
     terms = _concept_table(stats, groups, freq, documents_of, per_doc, years)
     variants = _variant_table(groups, freq, per_doc, names, years)
     # what built the tables is freed before the contexts are read (the contexts table is the largest: 250 MB at
-    # 100 MB of text); contexts are read in this process: a process forked beside the tables' building kept a copy
-    # of every page the tables touched (about 1.2 GB at 100 MB of text, the run's peak), to save 4 s; read by two
-    # processes forked after the tables, 8.0-8.3 s against 9.8 s here for 250 MB more at 100 MB of text
+    # 100 MB of text). Contexts are read in this process. At 100 MB of text, a process forked beside the tables'
+    # building kept a copy of every page the tables touched (about 1.2 GB, the run's peak) to save 4 s; two
+    # processes forked after the tables took 8.0-8.3 s against 9.8 s here, and 250 MB more
     del groups, freq, per_doc
     release_freed_memory()
     contexts = find_contexts(documents, members_of, 3, documents_of)

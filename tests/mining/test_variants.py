@@ -124,6 +124,30 @@ def test_how_a_form_joined_does_not_depend_on_the_order_forms_are_met():
     assert one.relation["国别伙伴关系方案"] == "word choice"
 
 
+def test_rare_forms_join_an_anchor_by_a_word_at_any_place_and_as_full_forms_of_its_abbreviation():
+    """Grouping looks only at the places where a rare form can differ from an anchor by one word (it shares the
+    anchor's other words) and only at the full forms whose head and opening an anchor's abbreviation can take: a
+    form that differs first, inside or last, or whose first content word the abbreviation skips, still joins."""
+    forms = {
+        "国家伙伴关系方案": ("国家", "伙伴关系", "方案"),
+        "国别伙伴关系方案": ("国别", "伙伴关系", "方案"),  # the first word
+        "国家合作关系方案": ("国家", "合作关系", "方案"),  # inside
+        "国家伙伴关系方针": ("国家", "伙伴关系", "方针"),  # the last
+        "国家伙伴关系计划": ("国家", "伙伴关系", "计划"),  # no shared character: another concept
+        "区域伙伴关系方法": ("区域", "伙伴关系", "方法"),  # two words differ
+        "工发组织": ("工发", "组织"),
+        "联合国工业发展组织": ("联合国", "工业", "发展", "组织"),  # the qualifier skipped
+        "工业发展基金": ("工业", "发展", "基金"),  # another head
+    }
+    freq = dict.fromkeys(forms, 1) | {"国家伙伴关系方案": 9, "工发组织": 9}
+    groups = group_variants(forms, freq, anchors={"国家伙伴关系方案", "工发组织"}, ignored=IGNORED)
+    assert groups.members["国家伙伴关系方案"] == ["国家伙伴关系方案", "国别伙伴关系方案", "国家伙伴关系方针",
+                                                  "国家合作关系方案"]
+    assert groups.members["工发组织"] == ["工发组织", "联合国工业发展组织"]
+    assert groups.relation == {"国别伙伴关系方案": "word choice", "国家合作关系方案": "word choice",
+                               "国家伙伴关系方针": "word choice", "联合国工业发展组织": "abbreviation"}
+
+
 def test_a_subsequence_has_its_mask_inside_the_full_forms():
     """char_masks refuse the abbreviation test without strings: a form whose characters all occur in another has
     its mask inside the other's; 粮农组织 has characters 包容可持续工业发展 lacks."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,17 +28,14 @@ def find_contexts(
         docs = range(len(documents)) if documents_of is None else np.sort(documents_of.get(concept, ()))[:per_term]
         for doc_index in docs:
             wanted[int(doc_index)].append(concept)
-    # concept -> per document read, its paragraphs' first matches (document, paragraph, start, form), in order
+    # concept -> per document read, its paragraphs' first matches (document, label, form, sentence): the sentence,
+    # not the paragraph, held until the rows are chosen (the contexts set a large corpus's peak)
     found: dict[str, list[list]] = defaultdict(list)
+    about: dict[int, tuple[str, int | None]] = {}  # document -> its name and year, read once
     for doc_index in sorted(wanted):
         doc = documents[doc_index]
-        if isinstance(doc.paragraphs, Paragraphs):  # they hold their joined text and where each begins
-            text, starts = doc.paragraphs.text, doc.paragraphs.starts[:-1].tolist()
-        else:
-            text = "\n".join(p.text for p in doc.paragraphs)
-            starts = [0]
-            for paragraph in doc.paragraphs[:-1]:
-                starts.append(starts[-1] + len(paragraph.text) + 1)
+        about[doc_index] = (doc.name, doc.year)
+        text, starts, paragraph_of = _joined(doc.paragraphs)
         for concept in wanted[doc_index]:
             seen = found[concept]
             if documents_of is None and len(seen) >= per_term:
@@ -47,24 +44,43 @@ def find_contexts(
             needed = per_term - (min(per_term, len(documents_of[concept])) - 1 if documents_of is not None else 0)
             hits = _paragraph_hits(text, starts, groups[concept], needed)
             if hits:
-                seen.append([(doc, doc.paragraphs[index], start, form) for index, start, form in hits])
-    rows = []
+                seen.append([(doc_index, *_sentence_in(paragraph_of(index), start), form)
+                             for index, start, form in hits])
+    columns: dict[str, list] = {name: [] for name in CONTEXT_COLUMNS}
     for concept in groups:
         per_document = found.get(concept, [])
         # level by level: each document's first sentence, then each one's second...
         chosen = [hits[level] for level in range(per_term) for hits in per_document if level < len(hits)][:per_term]
-        for doc, paragraph, start, form in chosen:
-            rows.append(
-                {
-                    "term": concept,
-                    "form": form,
-                    "document": doc.name,
-                    "year": doc.year,
-                    "paragraph": paragraph.number or str(paragraph.index + 1),
-                    "sentence": sentence_at(paragraph.text, start),
-                }
-            )
-    return pd.DataFrame(rows, columns=CONTEXT_COLUMNS)
+        for doc_index, label, sentence, form in chosen:
+            name, year = about[doc_index]
+            for column, value in zip(CONTEXT_COLUMNS, (concept, form, name, year, label, sentence)):
+                columns[column].append(value)
+    return pd.DataFrame(columns, columns=CONTEXT_COLUMNS)
+
+
+def _sentence_in(paragraph: tuple[str, str], start: int) -> tuple[str, str]:
+    """(label, sentence at `start`) of a paragraph given as (text, label)."""
+    return paragraph[1], sentence_at(paragraph[0], start)
+
+
+def _joined(paragraphs: Sequence) -> tuple[str, list[int], Callable[[int], tuple[str, str]]]:
+    """A document's paragraphs joined by newlines, where each begins, and a reader of paragraph k's text and label
+    (its number, else its place): from a Paragraphs' columns, with no Paragraph made for each hit."""
+    if isinstance(paragraphs, Paragraphs):  # they hold their joined text and where each begins
+        text, bounds, numbers, indices = paragraphs.text, paragraphs.starts, paragraphs.number, paragraphs.index
+
+        def paragraph_of(k: int) -> tuple[str, str]:
+            return text[bounds[k]: bounds[k + 1] - 1], numbers[k] or str(indices[k] + 1)
+
+        return text, bounds[:-1].tolist(), paragraph_of
+    starts = [0]
+    for paragraph in paragraphs[:-1]:
+        starts.append(starts[-1] + len(paragraph.text) + 1)
+
+    def paragraph_of(k: int) -> tuple[str, str]:
+        return paragraphs[k].text, paragraphs[k].number or str(paragraphs[k].index + 1)
+
+    return "\n".join(p.text for p in paragraphs), starts, paragraph_of
 
 
 def _paragraph_hits(text: str, starts: list[int], forms: Sequence[str], limit: int) -> list[tuple[int, int, str]]:
@@ -90,7 +106,9 @@ def _paragraph_hits(text: str, starts: list[int], forms: Sequence[str], limit: i
 CONTEXT_COLUMNS = ["term", "form", "document", "year", "paragraph", "sentence"]
 def sentence_at(text: str, position: int) -> str:
     """The sentence of `text` around character `position`."""
-    start = max(text.rfind(mark, 0, position) for mark in "。！？；") + 1
-    ends = [i for i in (text.find(mark, position) for mark in "。！？；") if i >= 0]
-    return text[start : (min(ends) + 1 if ends else len(text))].strip()
-
+    # (the four marks written out: the rows of a large corpus's contexts call this half a million times)
+    start = max(text.rfind("。", 0, position), text.rfind("！", 0, position), text.rfind("？", 0, position),
+                text.rfind("；", 0, position)) + 1
+    ends = [i for i in (text.find("。", position), text.find("！", position), text.find("？", position),
+                        text.find("；", position)) if i >= 0]
+    return text[start: (min(ends) + 1 if ends else len(text))].strip()

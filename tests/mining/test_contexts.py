@@ -16,7 +16,8 @@ PARAGRAPHS = [
 
 
 def documents(compact: bool) -> list[Document]:
-    paragraphs = [Paragraph(text, k, str(k + 1), "body", k + 1) for k, text in enumerate(PARAGRAPHS)]
+    # numbered 11 and 13, the second unnumbered: a row shows the number, else the paragraph's place
+    paragraphs = [Paragraph(text, k, None if k == 1 else str(k + 11), "body", k + 1) for k, text in enumerate(PARAGRAPHS)]
     text = "\n".join(PARAGRAPHS)
     held = Paragraphs.of(text, paragraphs) if compact else paragraphs
     return [Document(Path("IDB52_6.txt"), text, held, dates=["2020-06-01"])]
@@ -32,5 +33,6 @@ def test_contexts_are_the_same_from_paragraphs_held_compactly_or_as_a_list():
         pd.testing.assert_frame_equal(table, find_contexts(listed, groups, 3, documents_of))
     rows = table[table["term"] == "国家伙伴关系方案"]
     assert rows["form"].tolist() == ["国家伙伴关系方案", "国家伙伴关系方案", "国别伙伴关系方案"]
-    assert rows["paragraph"].tolist() == ["1", "2", "3"]
+    assert rows["paragraph"].tolist() == ["11", "2", "13"]
+    assert rows["document"].tolist() == ["IDB52_6.txt"] * 3 and rows["year"].tolist() == [2020] * 3
     assert rows["sentence"].iloc[1] == "国家伙伴关系方案是一种多利益攸关方伙伴关系模式。"

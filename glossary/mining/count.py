@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -150,6 +150,23 @@ class CandidateValues(Mapping):
     def items(self):
         return ((name, value) for name, value in zip(self.row, self.column) if value is not None)
 
+    def values_of(self, names: Iterable[str], default=None) -> list:
+        """get(name, default) for each name, without a call per name (the statistics read ten of these tables for
+        every candidate)."""
+        row, column, values = self.row.get, self.column, []
+        for name in names:
+            k = row(name)
+            value = None if k is None else column[k]
+            values.append(default if value is None else value)
+        return values
+
+
+def values_of(table: Mapping, names: Iterable[str], default=None) -> list:
+    """table.get(name, default) for each name: any mapping, a CandidateValues without a call per name."""
+    if isinstance(table, CandidateValues):
+        return table.values_of(names, default)
+    return [table.get(name, default) for name in names]
+
 
 class DocumentCounts(MutableMapping):
     """Candidate -> DocCounter for a whole corpus: every candidate's documents and occurrences, grouped by candidate
@@ -199,6 +216,12 @@ class DocumentCounts(MutableMapping):
             return len(self._added[name])
         return int(self._documents[self._index[name]])
 
+    def documents_each(self, names: Sequence[str]) -> list[int]:
+        """documents(name) of each name, read from the array at once."""
+        added, index = self._added, self._index
+        counted = self._documents[[index[name] if name not in added else 0 for name in names]].tolist()
+        return [len(added[name]) if name in added else n for name, n in zip(names, counted)] if added else counted
+
     def __getitem__(self, name: str) -> DocCounter:
         if name in self._added:
             return self._added[name]
@@ -228,6 +251,13 @@ def documents_using(per_doc: Mapping, name: str) -> int:
     return per_doc.documents(name) if isinstance(per_doc, DocumentCounts) else len(per_doc[name])
 
 
+def documents_using_each(per_doc: Mapping, names: Sequence[str]) -> list[int]:
+    """documents_using of each name, a DocumentCounts' read for all of them at once."""
+    if isinstance(per_doc, DocumentCounts):
+        return per_doc.documents_each(names)
+    return [len(per_doc[name]) for name in names]
+
+
 @dataclass
 class Counts:
     """What the statistics read, for the whole corpus. A merge fills the per-candidate tables with CandidateValues
@@ -255,6 +285,10 @@ class Counts:
         """ngrams[name], from `frequency` when the name is a candidate."""
         found = self.frequency.get(name)
         return found if found is not None else self.ngrams[name]
+
+    def occurrences_of(self, names: Sequence[str]) -> list[int]:
+        """occurrences(name) of each name."""
+        return [n if n is not None else self.ngrams[name] for name, n in zip(names, values_of(self.frequency, names))]
 
 
 @dataclass

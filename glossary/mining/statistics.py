@@ -19,7 +19,7 @@ from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from glossary.mining.count import Counts, StringCounts, documents_using
+from glossary.mining.count import Counts, StringCounts, documents_using_each, values_of
 from glossary.mining.shape import PROPER_NOUN_POS, general_zipf
 from glossary.parallel import mapped_beside
 
@@ -170,8 +170,8 @@ def _statistics_rows(grams: Sequence[str], counts: Counts, nested_in: dict, n_do
     object writes its reference count, so the pages it read were copied); one sent the strings alone reads
     wordfreq's tables only (wordfreq segments each string again: at 100 MB of text, 9 of the 20 seconds here)."""
     total = max(counts.tokens, 1)
-    frequencies = [counts.occurrences(gram) for gram in grams]
-    containing = [[counts.occurrences(g) for g in set(nested_in.get(gram, ()))] for gram in grams]
+    frequencies = counts.occurrences_of(grams)
+    containing = [counts.occurrences_of(list(set(nested_in[gram]))) if gram in nested_in else [] for gram in grams]
     # a fragment (never outside a longer candidate) never scores: its general frequency is not looked up
     scored = [freq > max(inside, default=0) for freq, inside in zip(frequencies, containing)]
     ranked = [gram for gram, is_scored in zip(grams, scored) if is_scored]
@@ -179,39 +179,38 @@ def _statistics_rows(grams: Sequence[str], counts: Counts, nested_in: dict, n_do
         general_frequency(ranked[0])  # wordfreq's tables loaded here, before forking, for the processes to share
     chunks = [ranked[k:k + GENERAL_CHUNK] for k in range(0, len(ranked), GENERAL_CHUNK)]
     # as many processes beside as jobs, not one fewer: wordfreq's share (9.6 s at 100 MB of text) outlasts this
-    # process's (10.0 s) once forking and sending are counted; 13.9 -> 12.6 s here with two jobs
+    # process's (7.7 s) once forking and sending are counted
     with mapped_beside(general_frequencies_of, chunks, jobs if jobs > 1 else 0) as general:
-        columns: dict[str, list] = {name: [] for name in STATISTICS_COLUMNS}
-        # every column but the last, specificity, which waits for the general frequencies (filled below)
-        appenders = [columns[name].append for name in STATISTICS_COLUMNS[:-1]]
-        segmentations = [counts.segmentation[gram] for gram in grams]
+        # a column at a time, each table read for all the candidates at once (a row at a time, its ten lookups
+        # through the merged counts' views took 10 s at 100 MB of text)
+        segmentations = [tuple(tokens) for tokens in values_of(counts.segmentation, grams)]
         associations = weakest_splits(segmentations, counts.ngrams, total)
-        for gram, freq, inside, tokens, (dice_, pmi_, llr) in zip(grams, frequencies, containing, segmentations,
-                                                                   associations):
-            docs = documents_using(counts.per_doc, gram)
-            row = (
-                gram,
-                " ".join(tokens),
-                " ".join(counts.pos[gram]),
-                len(tokens),
-                freq,
-                docs,
-                docs / max(n_docs, 1),
-                c_value(len(tokens), freq, inside),
-                sum(inside) / len(inside) if inside else float("nan"),
-                independence(freq, inside),
-                dice_,
-                pmi_,
-                llr,
-                counts.left_entropy.get(gram, 0.0),
-                counts.enumerated.get(gram, 0) / freq,
-                # the share of its occurrences next to one same word that may extend the name, on its more bound side
-                min(max(counts.left_glued.get(gram, 0), counts.right_glued.get(gram, 0)) / freq, 1.0),
-                min(general_zipf(w) for w in tokens),
-                counts.right_entropy.get(gram, 0.0),
-            )
-            for append, value in zip(appenders, row):
-                append(value)
+        docs = documents_using_each(counts.per_doc, grams)
+        n_documents = max(n_docs, 1)
+        columns: dict[str, list] = {
+            "term": list(grams),
+            "tokens": [" ".join(tokens) for tokens in segmentations],
+            "pos": [" ".join(tags) for tags in values_of(counts.pos, grams)],
+            "length": [len(tokens) for tokens in segmentations],
+            "freq": frequencies,
+            "docs": docs,
+            "spread": [d / n_documents for d in docs],
+            "cvalue": [c_value(len(tokens), freq, inside)
+                       for tokens, freq, inside in zip(segmentations, frequencies, containing)],
+            "nested_mean": [sum(inside) / len(inside) if inside else float("nan") for inside in containing],
+            "independence": [independence(freq, inside) for freq, inside in zip(frequencies, containing)],
+            "dice": [association[0] for association in associations],
+            "pmi": [association[1] for association in associations],
+            "llr": [association[2] for association in associations],
+            "left_entropy": values_of(counts.left_entropy, grams, 0.0),
+            "enumerated": [enumerated / freq for enumerated, freq in zip(values_of(counts.enumerated, grams, 0),
+                                                                              frequencies)],
+            # the share of its occurrences next to one same word that may extend the name, on its more bound side
+            "glued": [min(max(left, right) / freq, 1.0) for left, right, freq in zip(
+                values_of(counts.left_glued, grams, 0), values_of(counts.right_glued, grams, 0), frequencies)],
+            "general_zipf": [min(map(general_zipf, tokens)) for tokens in segmentations],
+            "right_entropy": values_of(counts.right_entropy, grams, 0.0),
+        }
         generals = chain.from_iterable(general)
         columns["specificity"] = [domain_specificity(gram, freq, total, next(generals)) if is_scored else float("nan")
                                   for gram, freq, is_scored in zip(grams, frequencies, scored)]

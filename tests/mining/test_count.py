@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from glossary.config import load_settings
-from glossary.mining.count import CandidateValues, StringCounts, count_corpus, shard_count, shard_of
+from glossary.mining.count import CandidateValues, StringCounts, count_corpus, shard_count, shard_of, values_of
 from glossary.mining.hashing import string_hash
 from glossary.mining.shape import Lexicon, clauses
 from glossary.mining.segment import Segmenter, read_user_dict
@@ -67,6 +67,10 @@ def test_candidate_values_share_one_index_and_leave_out_the_missing():
     assert list(entropy) == ["国家伙伴关系方案", "工发组织"] and len(entropy) == 2
     assert dict(frequency.items()) == {"国家伙伴关系方案": 4, "国别伙伴关系方案": 2, "工发组织": 7}
     assert frequency.get("包容可持续工业发展") is None
+    # read for many names at once, as the statistics read them: the same as get, for any mapping
+    names = ["工发组织", "包容可持续工业发展", "国别伙伴关系方案", "国家伙伴关系方案"]
+    assert values_of(entropy, names, 0.0) == [entropy.get(name, 0.0) for name in names] == [0.0, 0.0, 0.0, 1.5]
+    assert values_of(dict(frequency.items()), names) == values_of(frequency, names) == [7, None, 2, 4]
 
 
 def test_counts_match_a_plain_count_of_the_clauses(setup):
@@ -158,13 +162,16 @@ def test_a_word_is_tagged_as_in_its_context(setup):
 def test_document_counts_are_grouped_by_candidate():
     import numpy as np
 
-    from glossary.mining.count import DocCounter, DocumentCounts, documents_using
+    from glossary.mining.count import DocCounter, DocumentCounts, documents_using, documents_using_each
 
     codes = np.array([1, 0, 1, 1])
     per_doc = DocumentCounts(["a", "b"], codes, np.array([0, 0, 1, 2]), np.array([2, 1, 1, 5]))
     assert documents_using(per_doc, "b") == 3 and dict(per_doc["b"].items()) == {0: 2, 1: 1, 2: 5}
+    assert documents_using_each(per_doc, ["b", "a"]) == [3, 1]
     per_doc["c"] = DocCounter([4], [2])  # a form counted in the text afterwards
     assert list(per_doc) == ["a", "b", "c"] and len(per_doc) == 3 and documents_using(per_doc, "c") == 1
+    assert documents_using_each(per_doc, ["c", "b", "a"]) == [1, 3, 1]
+    assert documents_using_each({"b": DocCounter([0, 1], [1, 1])}, ["b"]) == [2]
     with pytest.raises(KeyError):
         per_doc["d"]
 

@@ -28,8 +28,9 @@ def find_contexts(
         docs = range(len(documents)) if documents_of is None else np.sort(documents_of.get(concept, ()))[:per_term]
         for doc_index in docs:
             wanted[int(doc_index)].append(concept)
-    # concept -> per document read, its paragraphs' first matches (document, label, form, sentence): the sentence,
-    # not the paragraph, held until the rows are chosen (the contexts set a large corpus's peak)
+    # concept -> per document read, its paragraphs' first matches (document, label, sentence, form): the sentence,
+    # not the paragraph, held until the rows are chosen (at 100 MB of text, paragraphs held here made the contexts
+    # the run's peak)
     found: dict[str, list[list]] = defaultdict(list)
     about: dict[int, tuple[str, int | None]] = {}  # document -> its name and year, read once
     for doc_index in sorted(wanted):
@@ -44,8 +45,11 @@ def find_contexts(
             needed = per_term - (min(per_term, len(documents_of[concept])) - 1 if documents_of is not None else 0)
             hits = _paragraph_hits(text, starts, groups[concept], needed)
             if hits:
-                seen.append([(doc_index, *_sentence_in(paragraph_of(index), start), form)
-                             for index, start, form in hits])
+                sentences = []
+                for index, start, form in hits:
+                    paragraph, label = paragraph_of(index)
+                    sentences.append((doc_index, label, sentence_at(paragraph, start), form))
+                seen.append(sentences)
     columns: dict[str, list] = {name: [] for name in CONTEXT_COLUMNS}
     for concept in groups:
         per_document = found.get(concept, [])
@@ -56,11 +60,6 @@ def find_contexts(
             for column, value in zip(CONTEXT_COLUMNS, (concept, form, name, year, label, sentence)):
                 columns[column].append(value)
     return pd.DataFrame(columns, columns=CONTEXT_COLUMNS)
-
-
-def _sentence_in(paragraph: tuple[str, str], start: int) -> tuple[str, str]:
-    """(label, sentence at `start`) of a paragraph given as (text, label)."""
-    return paragraph[1], sentence_at(paragraph[0], start)
 
 
 def _joined(paragraphs: Sequence) -> tuple[str, list[int], Callable[[int], tuple[str, str]]]:

@@ -1011,7 +1011,7 @@ class _Merger:
                 _MERGING.update(word_choice=word_choice, abbreviated=AbbreviationIndex(names))
             # in `jobs` forked readers: they keep the pages this process writes as their tables arrive, but the
             # merge no longer sets the run's peak (at 100 MB of text this phase: 12.5 s and 1,121 MiB with two
-            # readers, 20.5 s and 885 MiB in this process; the run's peak, at the contexts, 1,445 MiB against 1,433)
+            # readers, 20.5 s and 885 MiB in this process; the run's peak, set elsewhere, about 1,440 MiB either way)
             collected = self._collect(map_forked(_collect_shard, shards, jobs), chosen, kept)
         finally:
             _MERGING.clear()

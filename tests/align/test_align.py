@@ -40,7 +40,6 @@ from glossary.config import load_settings
 from glossary.corpus.pairing import aligned_paragraphs
 from glossary.errors import InputError
 from glossary.formats.terms import TermsFileWarning, read_terms
-from glossary.model import Document, Paragraph
 
 # Sentences of the seeds (2018, 2020, 2021, 2023 and 2024 reports), as the corpus stage leaves them
 EXCERPTS = {

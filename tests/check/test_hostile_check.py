@@ -21,7 +21,6 @@ from conftest import ROOT, TEST_DATA, seed_path
 from glossary.check import Finding
 from glossary.check.reporters import (
     FORMATS,
-    MAX_SHOWN_PER_RULE,
     omitted_notices,
     printable,
     render,

@@ -33,7 +33,6 @@ from glossary.formats.export import (
     parse_statuses,
     to_tbx,
 )
-from glossary.formats.workbook import GLOSSARY_COLUMNS, write_glossary_workbook
 from glossary.review.build import build_glossary
 
 from conftest import copy_seed_halves, write_glossary_rows

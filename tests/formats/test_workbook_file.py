@@ -9,7 +9,6 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -25,7 +24,6 @@ from glossary.formats.workbook import (
     list_versions,
     read_glossary,
     resolve_glossary,
-    write_glossary_workbook,
 )
 
 runner = CliRunner()

@@ -356,6 +356,12 @@ class AbbreviationIndex:
         return pd.unique(cells[possible] // width * len(self.names) + owners[possible])
 
 
+def content_places(words: Sequence[str]) -> list[int]:
+    """The places of a full form's content words before its head: those an abbreviation takes from (not the
+    function words of ABBREVIATION_FUNCTION_WORDS)."""
+    return [k for k, word in enumerate(words[:-1]) if word not in ABBREVIATION_FUNCTION_WORDS]
+
+
 def full_form_keys(tokens: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
     """The arrays AbbreviationIndex.pairs reads of each full form (its words `tokens`), as count_shard gives them to
     the forms of a shard: the abbreviation keys for a body from the first and from the second content word, the
@@ -363,7 +369,7 @@ def full_form_keys(tokens: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
     characters' mask."""
     heads, openings, lasts, taken, tails, body = [], [], [], [], [], []
     for words in tokens:
-        content = [k for k, word in enumerate(words[:-1]) if word not in ABBREVIATION_FUNCTION_WORDS]
+        content = content_places(words)
         body.append(sum(map(len, words[:-1])))
         for skip in (0, 1):
             places = content[skip:] if len(words) >= 2 else []
@@ -529,7 +535,7 @@ def group_variants(
     shorts = [name for name in anchors if len(name) >= 3]  # abbreviation_of asks three characters
     ends = {(name[cut:], name[0]) for name in shorts for cut in range(1, len(name))}
     fulls = [form for form, tokens in forms.items() if len(tokens) >= 2 and any(
-        (tokens[-1], word[0]) in ends for word in [w for w in tokens[:-1] if w not in ABBREVIATION_FUNCTION_WORDS][:2])]
+        (tokens[-1], tokens[k][0]) in ends for k in content_places(tokens)[:2])]
     index = AbbreviationIndex(list(anchors))
     for begin in range(0, len(fulls), full_forms_block):
         block = fulls[begin:begin + full_forms_block]

@@ -122,10 +122,48 @@ def domain_specificity(term: str, freq: int, total_tokens: int, general: float |
 
 @lru_cache(maxsize=None)
 def general_frequency(text: str) -> float:
-    """Frequency (per word) of a string in general Chinese, from wordfreq."""
+    """Frequency (per word) of a string in general Chinese, from wordfreq (segmented by rjieba where installed)."""
     from wordfreq import word_frequency
 
+    segment_wordfreq_with_rjieba()
     return word_frequency(text, "zh")
+
+
+class RjiebaOnWordfreqDictionary:
+    """jieba.Tokenizer's `tokenize` as wordfreq calls it, done by rjieba loaded with wordfreq's own dictionary."""
+
+    def __init__(self, dictionary: str):
+        import rjieba
+
+        self.jieba = rjieba.Jieba.empty()
+        with open(dictionary, encoding="utf-8") as lines:
+            for line in lines:
+                word, *rest = line.split() or [""]
+                if word:
+                    self.jieba.add_word(word, int(rest[0]) if rest else None, rest[1] if len(rest) > 1 else None)
+
+    def tokenize(self, text: str, HMM: bool = True) -> list[tuple[str, int, int]]:  # noqa: N803 (jieba's name)
+        return self.jieba.tokenize(text, hmm=HMM)
+
+
+@lru_cache(maxsize=1)
+def segment_wordfreq_with_rjieba() -> bool:
+    """wordfreq segments every string it is asked about with pure-Python jieba (its own dictionary, HMM off), most
+    of the cost of a lookup. rjieba (jieba's algorithm, compiled) loaded with that dictionary gives the same tokens
+    (0 of 228,807 substrings of the benchmark corpus and unseen-dev differed) and makes a lookup 3.4 times faster
+    (13 against 44 µs, same values): it is put where wordfreq keeps its tokenizer. False when either is missing or
+    wordfreq no longer keeps it there; wordfreq then segments as it always did."""
+    from importlib.util import find_spec
+
+    if find_spec("rjieba") is None:
+        return False
+    from wordfreq import chinese
+
+    if not hasattr(chinese, "jieba_tokenizer") or not hasattr(chinese, "DICT_FILENAME"):
+        return False
+    if chinese.jieba_tokenizer is None:
+        chinese.jieba_tokenizer = RjiebaOnWordfreqDictionary(chinese.DICT_FILENAME)
+    return isinstance(chinese.jieba_tokenizer, RjiebaOnWordfreqDictionary)
 
 
 def general_frequencies_of(texts: Sequence[str]) -> list[float]:

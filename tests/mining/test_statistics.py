@@ -177,3 +177,32 @@ def test_rank_weighs_the_literary_attributive_like_de():
            "joins_terms": False, "light_head": False}
     stats = pd.DataFrame([row, {**row, "tokens": "总部 之 所在地"}, {**row, "tokens": "总部 的 所在地"}])
     assert rank(stats, attributive_weight=0.5).tolist() == pytest.approx([1.0, 0.5, 0.5])
+
+
+def test_general_frequencies_are_wordfreqs_own_with_its_strings_segmented_by_rjieba(monkeypatch):
+    """rjieba, loaded with wordfreq's dictionary, cuts every substring of a seed report's opening as wordfreq's
+    pure-Python jieba does, and general_frequency gives what word_frequency gives with jieba's own cut."""
+    import jieba
+    import wordfreq
+    from wordfreq import chinese
+
+    import glossary.mining.statistics as statistics
+    from tests.conftest import seed_path
+
+    pytest.importorskip("rjieba")
+    text = "".join(seed_path("001").read_text(encoding="utf-8").split())[:400]
+    strings = list(dict.fromkeys(text[i:i + n] for n in range(2, 12) for i in range(len(text) - n)))
+    strings += ["2030年可持续发展议程", "联合国工业发展组织（UNIDO）", "經濟及社會理事會"]
+    pure = jieba.Tokenizer(dictionary=chinese.DICT_FILENAME)
+    compiled = statistics.RjiebaOnWordfreqDictionary(chinese.DICT_FILENAME)
+    simplified = [chinese.simplify_chinese(s) for s in strings]
+    assert [list(compiled.tokenize(s, HMM=False)) for s in simplified] == \
+        [list(pure.tokenize(s, HMM=False)) for s in simplified]
+    monkeypatch.setattr(chinese, "jieba_tokenizer", pure)
+    expected = [wordfreq.word_frequency(s, "zh") for s in strings]
+    monkeypatch.setattr(chinese, "jieba_tokenizer", None)
+    statistics.general_frequency.cache_clear()
+    statistics.segment_wordfreq_with_rjieba.cache_clear()
+    assert [statistics.general_frequency(s) for s in strings] == expected
+    assert isinstance(chinese.jieba_tokenizer, statistics.RjiebaOnWordfreqDictionary)
+    assert sum(f > 0 for f in expected) > len(strings) / 10  # strings wordfreq knows, not only zeros

@@ -199,8 +199,11 @@ def test_general_frequencies_are_wordfreqs_own_with_its_strings_segmented_by_rji
     assert [list(compiled.tokenize(s, HMM=False)) for s in simplified] == \
         [list(pure.tokenize(s, HMM=False)) for s in simplified]
     monkeypatch.setattr(chinese, "jieba_tokenizer", pure)
+    # wordfreq keeps its answers: each side starts with none, so neither reads the other's
+    monkeypatch.setattr(wordfreq, "_wf_cache", {})
     expected = [wordfreq.word_frequency(s, "zh") for s in strings]
     monkeypatch.setattr(chinese, "jieba_tokenizer", None)
+    monkeypatch.setattr(wordfreq, "_wf_cache", {})
     statistics.general_frequency.cache_clear()
     statistics.segment_wordfreq_with_rjieba.cache_clear()
     assert [statistics.general_frequency(s) for s in strings] == expected

@@ -136,11 +136,13 @@ class RjiebaOnWordfreqDictionary:
         import rjieba
 
         self.jieba = rjieba.Jieba.empty()
+        # jieba's dictionary format, which has no comments: segment.read_user_dict (our user dictionary's format)
+        # would read wordfreq's entry "c# 1097" as the word "c"
         with open(dictionary, encoding="utf-8") as lines:
-            for line in lines:
-                word, *rest = line.split() or [""]
-                if word:
-                    self.jieba.add_word(word, int(rest[0]) if rest else None, rest[1] if len(rest) > 1 else None)
+            for parts in map(str.split, lines):
+                if parts:
+                    self.jieba.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None,
+                                        parts[2] if len(parts) > 2 else None)
 
     def tokenize(self, text: str, HMM: bool = True) -> list[tuple[str, int, int]]:  # noqa: N803 (jieba's name)
         return self.jieba.tokenize(text, hmm=HMM)
